@@ -1,0 +1,128 @@
+import { userInfo } from 'node:os';
+import { Command, InvalidArgumentError } from 'commander';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { createTokenService } from '../platform/auth/tokens.ts';
+import { openDatabase } from '../platform/db/client.ts';
+import { ROLES, type Role } from '../platform/db/schema.ts';
+import { createLogger, type Log } from '../platform/logger.ts';
+import { type ProcessRole, runHelix } from './run.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`helix: ${message}\n`);
+  process.exit(1);
+};
+
+function boot(): { config: Config; log: Log } {
+  try {
+    const config = loadConfig();
+    return { config, log: createLogger({ level: config.log.level }) };
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(`refusing to start, ${err.message}`);
+    throw err;
+  }
+}
+
+async function withDatabase<T>(
+  config: Config,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+) {
+  const database = await openDatabase({ url: config.db.url, pgliteDir: config.db.pgliteDir, poolMax: 2 });
+  try {
+    await database.migrate();
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function runRole(role: ProcessRole) {
+  const { config, log } = boot();
+  if (config.wecom.usingDevCredentials) {
+    log.warn('no WeCom credentials configured: using development defaults (never use these in production)');
+  }
+  const running = await runHelix(config, log, role).catch((err: unknown) => {
+    log.fatal({ err }, 'failed to start');
+    return fail(err instanceof Error ? err.message : String(err));
+  });
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs * 2);
+    force.unref();
+    void running.shutdown().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+const role = (value: string): Role => {
+  if (!(ROLES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+  }
+  return value as Role;
+};
+
+const program = new Command('helix').description('Helix: private-domain client operations on WeCom');
+
+for (const r of ['web', 'worker', 'scheduler', 'all'] as const) {
+  program
+    .command(r)
+    .description(r === 'all' ? 'run web, worker and scheduler in one process' : `run the ${r} role`)
+    .action(() => runRole(r));
+}
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const { config } = boot();
+    await withDatabase(config, async (d) => out(`migrations applied (${d.kind})`));
+  });
+
+const token = program.command('token').description('manage admin API tokens');
+token
+  .command('create')
+  .description('create an API token; the secret is printed once')
+  .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, role)
+  .option('--name <name>', 'who or what the token is for', 'cli')
+  .option('--branch <branch>', 'limit the token to one branch scope')
+  .action(async (opts: { role: Role; name: string; branch?: string }) => {
+    const { config } = boot();
+    await withDatabase(config, async ({ db }) => {
+      const tokens = createTokenService({ db, audit: createAuditRepository() });
+      const created = await tokens.create({
+        name: opts.name,
+        role: opts.role,
+        branchScope: opts.branch ?? null,
+        actor: `cli:${userInfo().username}`,
+      });
+      out(JSON.stringify({ id: created.id, role: opts.role, token: created.secret }));
+    });
+  });
+token
+  .command('list')
+  .description('list API tokens (never their secrets)')
+  .action(async () => {
+    const { config } = boot();
+    await withDatabase(config, async ({ db }) => {
+      const rows = await createTokenService({ db, audit: createAuditRepository() }).list();
+      for (const r of rows) out(JSON.stringify(r));
+    });
+  });
+token
+  .command('revoke <id>')
+  .description('revoke an API token')
+  .action(async (id: string) => {
+    const { config } = boot();
+    await withDatabase(config, async ({ db }) => {
+      const ok = await createTokenService({ db, audit: createAuditRepository() }).revoke(id, 'cli');
+      if (!ok) fail(`no active token ${id}`);
+      out(`revoked ${id}`);
+    });
+  });
+
+await program.parseAsync(process.argv);

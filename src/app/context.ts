@@ -1,0 +1,65 @@
+import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../platform/clock.ts';
+import { type Database, openDatabase } from '../platform/db/client.ts';
+import type { Log } from '../platform/logger.ts';
+import { createMetrics, type Metrics } from '../platform/metrics.ts';
+import { type LocalRedisServer, startLocalRedisServer } from '../platform/redis/local-redis-server.ts';
+
+/** What every role is built from: config, the open database, where Redis is, logging, metrics, the clock. */
+export type AppContext = {
+  config: Config;
+  database: Database;
+  redisUrl: string;
+  log: Log;
+  metrics: Metrics;
+  clock: Clock;
+};
+
+/**
+ * Opens the shared infrastructure: PostgreSQL (or PGlite) with migrations applied, and Redis (REDIS_URL, or a
+ * local redis-server Helix starts itself). `close` releases both.
+ */
+export async function openContext(
+  config: Config,
+  log: Log,
+  opts: { clock?: Clock; metrics?: Metrics; migrate?: boolean } = {},
+): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
+  const database = await openDatabase({
+    url: config.db.url,
+    poolMax: config.db.poolMax,
+    pgliteDir: config.db.pgliteDir,
+  });
+  let localRedis: LocalRedisServer | undefined;
+  try {
+    if (opts.migrate !== false) await database.migrate();
+    log.info(
+      { db: database.kind, dir: database.kind === 'pglite' ? config.db.pgliteDir : undefined },
+      'database ready',
+    );
+    let redisUrl = config.redis.url;
+    if (!redisUrl) {
+      localRedis = await startLocalRedisServer({ bin: config.redis.serverBin, dir: config.redis.dataDir });
+      redisUrl = localRedis.url;
+      log.info({ redisUrl }, 'REDIS_URL is unset: started a local redis-server (no persistence)');
+    }
+    const ctx: AppContext = {
+      config,
+      database,
+      redisUrl,
+      log,
+      metrics: opts.metrics ?? createMetrics({ defaultMetrics: true }),
+      clock: opts.clock ?? systemClock,
+    };
+    return {
+      ctx,
+      async close() {
+        await database.close();
+        await localRedis?.stop();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => {});
+    await localRedis?.stop().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Config } from '../config.ts';
+import type { Log } from '../platform/logger.ts';
+import { openContext } from './context.ts';
+import { startSchedulerRole } from './scheduler.ts';
+import { buildWebApp, startWebServer } from './web.ts';
+import { startWorkerRole } from './worker.ts';
+
+/** A process role selectable from the CLI. */
+export type ProcessRole = 'web' | 'worker' | 'scheduler' | 'all';
+
+/** A running Helix process. `shutdown` runs the ordered stop sequence once. */
+export type RunningHelix = { url?: string; shutdown: () => Promise<void> };
+
+/**
+ * Starts the roles `role` names and returns the ordered shutdown: stop HTTP, stop the scheduler, close
+ * workers (active jobs finish), close queues, then close the database and Redis.
+ */
+export async function runHelix(config: Config, log: Log, role: ProcessRole): Promise<RunningHelix> {
+  const { ctx, close } = await openContext(config, log);
+  const has = (r: ProcessRole) => role === 'all' || role === r;
+  // Filled as roles start, run in this order at shutdown.
+  const slots: Record<'http' | 'scheduler' | 'workers' | 'queues', (() => Promise<void>)[]> = {
+    http: [],
+    scheduler: [],
+    workers: [],
+    queues: [],
+  };
+  const ordered = () => [...slots.http, ...slots.scheduler, ...slots.workers, ...slots.queues, close];
+  let url: string | undefined;
+  try {
+    if (has('web')) {
+      const web = buildWebApp(ctx);
+      slots.queues.push(web.close);
+      const server = await startWebServer(web, {
+        port: config.http.port,
+        host: config.http.host,
+        drainMs: config.shutdownTimeoutMs,
+      });
+      url = server.url;
+      slots.http.push(server.stopHttp);
+      log.info({ url }, 'web role listening');
+    }
+    if (has('worker')) {
+      const worker = await startWorkerRole(ctx);
+      slots.workers.push(worker.stopWorkers);
+      slots.queues.push(worker.closeQueues);
+    }
+    if (has('scheduler')) {
+      const scheduler = await startSchedulerRole(ctx);
+      slots.scheduler.push(scheduler.stop);
+    }
+  } catch (err) {
+    for (const step of ordered()) await step().catch(() => {});
+    throw err;
+  }
+
+  let done: Promise<void> | undefined;
+  const shutdown = () => {
+    done ??= (async () => {
+      for (const step of ordered()) {
+        try {
+          await step();
+        } catch (err) {
+          log.error({ err }, 'shutdown step failed');
+        }
+      }
+      log.info('shutdown complete');
+    })();
+    return done;
+  };
+  return { ...(url ? { url } : {}), shutdown };
+}

@@ -1,0 +1,152 @@
+import type { Server } from 'node:http';
+import express, { type Express, type Request, type Response } from 'express';
+import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
+import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
+import { createCallbackRouter, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
+import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { authenticate } from '../platform/auth/auth.middleware.ts';
+import { createTokenService } from '../platform/auth/tokens.ts';
+import type { InboxSource } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import { errorMiddleware } from '../platform/http/error-middleware.ts';
+import { locals, requestContext } from '../platform/http/request-context.ts';
+import { createQueues, type Queues } from '../platform/queue/queues.ts';
+import { createRedis } from '../platform/redis/connection.ts';
+import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
+import type { AppContext } from './context.ts';
+import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+
+/** The web role, built but not listening: the Express app plus what must be closed with it. */
+export type WebApp = { app: Express; queues: Queues; close: () => Promise<void> };
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
+
+/** Builds the web role: callbacks, health, metrics and the authenticated `/api/v1`. */
+export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReplyHook } = {}): WebApp {
+  const { config, database, log, metrics, clock } = ctx;
+  const db = database.db;
+  const producer = createRedis(ctx.redisUrl, 'producer');
+  const queues = createQueues({
+    connection: producer,
+    prefix: config.queue.prefix,
+    definitions: ALL_JOB_DEFINITIONS,
+  });
+  const inboxRepo = createInboxRepository();
+  const audit = createAuditRepository();
+  const tokens = createTokenService({ db, audit });
+
+  const codecFor = (source: InboxSource) =>
+    createCallbackCodec({
+      token: source === 'app' ? config.wecom.app.token : config.wecom.bot.token,
+      encodingAesKey: source === 'app' ? config.wecom.app.encodingAesKey : config.wecom.bot.encodingAesKey,
+      // Internal apps sign with the CorpID as receive id; AI bots with an empty one.
+      receiveId: source === 'app' ? config.wecom.corpId : '',
+      format: source === 'app' ? 'xml' : 'json',
+      replayWindowS: config.wecom.replayWindowS,
+      maxMessageBytes: config.http.callbackBodyLimitBytes,
+      clock,
+    });
+  const codecs = { app: codecFor('app'), bot: codecFor('bot') };
+  const intake = createIntakeService({
+    codecs,
+    db,
+    repo: inboxRepo,
+    queues,
+    log,
+    batchMax: config.inbox.batchMax,
+    enqueueTimeoutMs: config.inbox.enqueueTimeoutMs,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext());
+
+  app.get('/healthz', (_req: Request, res: Response) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req: Request, res: Response) => {
+    const check = async (fn: () => Promise<unknown>) =>
+      withTimeout(fn(), 1000).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      );
+    const [dbState, redisState] = await Promise.all([
+      check(() => database.ping()),
+      check(() => producer.ping()),
+    ]);
+    const ready = dbState === 'ok' && redisState === 'ok';
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', db: dbState, redis: redisState });
+  });
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    try {
+      const rows = await withTimeout(queues.depth(), 1000);
+      for (const r of rows) metrics.queueDepth.set({ queue: r.queue, state: r.state }, r.count);
+    } catch {
+      // Redis unavailable: report the other metrics; the depth gauge keeps its last values.
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    createCallbackRouter({
+      intake,
+      metrics,
+      bodyLimitBytes: config.http.callbackBodyLimitBytes,
+      sealReply: (source, plaintext) => codecs[source].seal(plaintext),
+      ...(opts.passiveReply ? { passiveReply: opts.passiveReply } : {}),
+    }),
+  );
+
+  const api = express.Router();
+  api.use(authenticate(tokens));
+  api.use(express.json({ limit: '1mb' }));
+  api.get('/whoami', (_req: Request, res: Response) => {
+    const p = locals(res).principal;
+    res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
+  });
+  api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
+  api.use(createAuditRouter({ db, repo: audit }));
+  app.use('/api/v1', api);
+
+  app.use((_req: Request) => {
+    throw new AppError('not_found', { message: `no route for ${_req.method} ${_req.path}` });
+  });
+  app.use(errorMiddleware(log));
+
+  return {
+    app,
+    queues,
+    async close() {
+      await queues.close();
+      producer.disconnect();
+    },
+  };
+}
+
+/** Starts listening; `stopHttp` stops accepting and drains, `close` also releases queues. */
+export async function startWebServer(web: WebApp, opts: { port: number; host: string; drainMs: number }) {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = web.app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    server,
+    port,
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    async stopHttp() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), opts.drainMs);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { createInboundDispatcher, type InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import { registerInboxJobs } from '../modules/inbox/inbox.jobs.ts';
+import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
+import { createInboxSweeper } from '../modules/inbox/inbox.sweeper.ts';
+import { createQueues } from '../platform/queue/queues.ts';
+import { createJobRegistry } from '../platform/queue/registry.ts';
+import { startWorkers } from '../platform/queue/workers.ts';
+import { createRedis } from '../platform/redis/connection.ts';
+import type { AppContext } from './context.ts';
+import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+
+/** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
+export type WorkerRole = Awaited<ReturnType<typeof startWorkerRole>>;
+
+/** Starts the worker role. Fails at boot if any job type lacks a handler or has two. */
+export async function startWorkerRole(
+  ctx: AppContext,
+  opts: { inboundHandlers?: readonly InboundHandler[] } = {},
+) {
+  const { config, database, log, metrics } = ctx;
+  const db = database.db;
+  const inboxRepo = createInboxRepository();
+  const dispatcher = createInboundDispatcher(opts.inboundHandlers ?? []);
+  const registry = createJobRegistry(ALL_JOB_DEFINITIONS, [
+    ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
+  ]);
+
+  const producer = createRedis(ctx.redisUrl, 'producer');
+  const queues = createQueues({
+    connection: producer,
+    prefix: config.queue.prefix,
+    definitions: ALL_JOB_DEFINITIONS,
+  });
+  const workers = startWorkers({
+    registry,
+    connection: () => createRedis(ctx.redisUrl, 'worker'),
+    prefix: config.queue.prefix,
+    concurrency: config.queue.concurrency,
+    lockDurationMs: config.queue.lockDurationMs,
+    stalledIntervalMs: config.queue.stalledIntervalMs,
+    log,
+    metrics,
+  });
+  const sweeper = createInboxSweeper({
+    db,
+    repo: inboxRepo,
+    queues,
+    log,
+    metrics,
+    intervalMs: config.inbox.sweepIntervalMs,
+    minAgeMs: config.inbox.sweepMinAgeMs,
+    retentionS: config.inbox.dedupRetentionS,
+  });
+  sweeper.start();
+  await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: registry.queueNames() }, 'worker role started');
+
+  return {
+    sweeper,
+    workers,
+    /** Stops taking jobs; lets the active ones finish. */
+    async stopWorkers() {
+      await sweeper.stop();
+      await workers.close();
+    },
+    async closeQueues() {
+      await queues.close();
+      producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place Helix reads its environment. Parsed once at boot, every problem reported at once, frozen.
+ * No secret has a default outside development: production refuses to start without them.
+ */
+
+/** Thrown when the environment is invalid; `problems` lists every bad variable, one line each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Dev-only defaults. They exist so `npm start` works on a fresh clone against the built-in emulator;
+// production mode rejects a missing value instead of falling back to these.
+const DEV_DEFAULTS = {
+  WECOM_CORP_ID: 'wwhelixdev00000001',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_TOKEN: 'helixDevToken',
+  WECOM_ENCODING_AES_KEY: 'aGVsaXhEZXZFbmNvZGluZ0FFU0tleTAxMjM0NTY3ODk',
+  WECOM_BOT_TOKEN: 'helixDevBotToken',
+  WECOM_BOT_ENCODING_AES_KEY: 'aGVsaXhEZXZCb3RFbmNvZGluZ0FFU0tleTAxMjM0NTY',
+} as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.join(' or ')} URL`,
+    )
+    .optional();
+
+// EncodingAESKey: 43 base64 characters that decode (with a trailing '=') to a 32-byte AES key.
+const aesKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey from the WeCom console)');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+    DATABASE_POOL_MAX: int(1, 200).default(10),
+    REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+    REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - { } only')
+      .default('{helix}'),
+    HELIX_DATA_DIR: z.string().min(1).default('./.helix'),
+    WECOM_CORP_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeCom CorpID such as ww0123456789abcdef')
+      .optional(),
+    WECOM_AGENT_ID: z
+      .string()
+      .regex(/^\d{1,12}$/, 'must be the numeric AgentId')
+      .optional(),
+    WECOM_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
+      .optional(),
+    WECOM_ENCODING_AES_KEY: aesKey.optional(),
+    WECOM_BOT_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
+      .optional(),
+    WECOM_BOT_ENCODING_AES_KEY: aesKey.optional(),
+    WECOM_REPLAY_WINDOW_S: int(0, 30 * 24 * 3600).default(0),
+    CALLBACK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    INBOX_DEDUP_RETENTION_S: int(3600, 3650 * 24 * 3600).default(7 * 24 * 3600),
+    INBOX_SWEEP_INTERVAL_MS: int(100, 3600_000).default(15_000),
+    INBOX_SWEEP_MIN_AGE_MS: int(0, 3600_000).default(10_000),
+    INTAKE_BATCH_MAX: int(1, 5000).default(256),
+    INTAKE_ENQUEUE_TIMEOUT_MS: int(10, 60_000).default(1000),
+    JOB_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
+    JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
+    WORKER_CONCURRENCY: int(1, 1000).default(16),
+    SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of Object.keys(DEV_DEFAULTS) as (keyof typeof DEV_DEFAULTS)[]) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required in production (PGlite is for dev)',
+      });
+    }
+    if (!env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production' });
+    }
+  })
+  .superRefine((env, ctx) => {
+    // Dedup keys must outlive the replay window, or a replayed callback could be processed twice.
+    if (env.WECOM_REPLAY_WINDOW_S > 0 && env.INBOX_DEDUP_RETENTION_S <= env.WECOM_REPLAY_WINDOW_S) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INBOX_DEDUP_RETENTION_S'],
+        message: `must be longer than WECOM_REPLAY_WINDOW_S (${env.WECOM_REPLAY_WINDOW_S})`,
+      });
+    }
+  });
+
+/** The validated, frozen configuration every composition root receives. */
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof envSchema>) {
+  const dev = env.NODE_ENV !== 'production';
+  const pick = (key: keyof typeof DEV_DEFAULTS): string => env[key] ?? (dev ? DEV_DEFAULTS[key] : '');
+  const dataDir = path.resolve(env.HELIX_DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    http: { port: env.PORT, host: env.HOST, callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES },
+    log: { level: env.LOG_LEVEL },
+    db: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pglite') },
+    redis: { url: env.REDIS_URL, serverBin: env.REDIS_SERVER_BIN, dataDir: path.join(dataDir, 'redis') },
+    queue: {
+      prefix: env.QUEUE_PREFIX,
+      lockDurationMs: env.JOB_LOCK_DURATION_MS,
+      stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
+      concurrency: env.WORKER_CONCURRENCY,
+    },
+    dataDir,
+    wecom: {
+      corpId: pick('WECOM_CORP_ID'),
+      agentId: pick('WECOM_AGENT_ID'),
+      /** True when no real credentials were given and the dev defaults are in use. */
+      usingDevCredentials: dev && !env.WECOM_CORP_ID,
+      app: { token: pick('WECOM_TOKEN'), encodingAesKey: pick('WECOM_ENCODING_AES_KEY') },
+      bot: { token: pick('WECOM_BOT_TOKEN'), encodingAesKey: pick('WECOM_BOT_ENCODING_AES_KEY') },
+      replayWindowS: env.WECOM_REPLAY_WINDOW_S,
+    },
+    inbox: {
+      dedupRetentionS: env.INBOX_DEDUP_RETENTION_S,
+      sweepIntervalMs: env.INBOX_SWEEP_INTERVAL_MS,
+      sweepMinAgeMs: env.INBOX_SWEEP_MIN_AGE_MS,
+      batchMax: env.INTAKE_BATCH_MAX,
+      enqueueTimeoutMs: env.INTAKE_ENQUEUE_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses `env` (default `process.env`) into a frozen Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty string means "unset": shells and .env files commonly export VAR= to clear a value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+  }
+  return deepFreeze(toConfig(parsed.data));
+}

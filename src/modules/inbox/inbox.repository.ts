@@ -1,0 +1,120 @@
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db/client.ts';
+import { type InboxSource, type InboxStatus, inbox } from '../../platform/db/schema.ts';
+
+/** A callback to store. */
+export type NewInboxRow = {
+  source: InboxSource;
+  dedupKey: string;
+  kind: string;
+  msgId: string | null;
+  plaintext: string;
+};
+/** A stored callback. */
+export type InboxRow = typeof inbox.$inferSelect;
+
+/** SQL for the inbox table. Every method takes the handle it runs on, so callers control transactions. */
+export type InboxRepository = ReturnType<typeof createInboxRepository>;
+
+/** Creates the inbox repository. */
+export function createInboxRepository() {
+  return {
+    /**
+     * Inserts rows in one statement, skipping ones whose (source, dedup_key) already exists.
+     * Returns, per input row, the new id or null when it was a duplicate (of a stored row or of an
+     * earlier row in the same batch).
+     */
+    async insertMany(db: Db, rows: NewInboxRow[]): Promise<(number | null)[]> {
+      const inserted = await db
+        .insert(inbox)
+        .values(rows)
+        .onConflictDoNothing({ target: [inbox.source, inbox.dedupKey] })
+        .returning({ id: inbox.id, source: inbox.source, dedupKey: inbox.dedupKey });
+      const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.dedupKey}`, r.id]));
+      return rows.map((r) => {
+        const k = `${r.source}\u0000${r.dedupKey}`;
+        const id = ids.get(k);
+        if (id === undefined) return null;
+        ids.delete(k); // a later duplicate in the same batch is a duplicate
+        return id;
+      });
+    },
+
+    /** Locks one row for processing; concurrent processors of the same row wait here. */
+    async lockForProcessing(tx: Tx, id: number): Promise<InboxRow | undefined> {
+      const rows = await tx.select().from(inbox).where(eq(inbox.id, id)).for('update');
+      return rows[0];
+    },
+
+    async markProcessed(tx: Tx, id: number): Promise<void> {
+      await tx
+        .update(inbox)
+        .set({
+          status: 'processed',
+          processedAt: sql`now()`,
+          attempts: sql`${inbox.attempts} + 1`,
+          lastError: null,
+        })
+        .where(eq(inbox.id, id));
+    },
+
+    async recordFailedAttempt(db: Db, id: number, error: string): Promise<void> {
+      await db
+        .update(inbox)
+        .set({ attempts: sql`${inbox.attempts} + 1`, lastError: error.slice(0, 2000) })
+        .where(eq(inbox.id, id));
+    },
+
+    /** Marks a row failed (the job gave up), unless it was processed meanwhile. */
+    async markFailed(db: Db, id: number, error: string): Promise<void> {
+      await db
+        .update(inbox)
+        .set({ status: 'failed', lastError: error.slice(0, 2000) })
+        .where(and(eq(inbox.id, id), eq(inbox.status, 'received')));
+    },
+
+    /** Rows stored at least `minAgeMs` ago and still waiting to be processed, oldest first. */
+    async findPending(db: Db, minAgeMs: number, limit: number): Promise<Pick<InboxRow, 'id' | 'attempts'>[]> {
+      return db
+        .select({ id: inbox.id, attempts: inbox.attempts })
+        .from(inbox)
+        .where(
+          and(
+            eq(inbox.status, 'received'),
+            lt(inbox.receivedAt, sql`now() - make_interval(secs => ${minAgeMs / 1000})`),
+          ),
+        )
+        .orderBy(asc(inbox.receivedAt))
+        .limit(limit);
+    },
+
+    /** Deletes processed rows older than `retentionS`: their dedup keys have outlived any retry or replay. */
+    async pruneProcessed(db: Db, retentionS: number): Promise<number> {
+      const deleted = await db
+        .delete(inbox)
+        .where(
+          and(
+            eq(inbox.status, 'processed'),
+            lt(inbox.receivedAt, sql`now() - make_interval(secs => ${retentionS})`),
+          ),
+        )
+        .returning({ id: inbox.id });
+      return deleted.length;
+    },
+
+    async findById(db: Db, id: number): Promise<InboxRow | undefined> {
+      const rows = await db.select().from(inbox).where(eq(inbox.id, id));
+      return rows[0];
+    },
+
+    /** Recent rows, newest first, optionally of one status. */
+    async list(db: Db, opts: { status?: InboxStatus; limit: number }): Promise<InboxRow[]> {
+      return db
+        .select()
+        .from(inbox)
+        .where(opts.status ? eq(inbox.status, opts.status) : undefined)
+        .orderBy(desc(inbox.id))
+        .limit(opts.limit);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import express, { type Request, type Response, Router } from 'express';
+import type { InboxSource } from '../../platform/db/schema.ts';
+import type { Metrics } from '../../platform/metrics.ts';
+import { parseCallbackQuery } from '../../wecom/protocol/callback-codec.ts';
+import type { IntakeResult, IntakeService } from './inbox.service.ts';
+
+/** Optional synchronous reply to a callback (the plaintext to encrypt, sign and return), else empty 200. */
+export type PassiveReplyHook = (source: InboxSource, result: IntakeResult) => string | undefined;
+
+const ENDPOINTS: Record<InboxSource, string> = { app: '/wecom/callback', bot: '/wecom/bot/callback' };
+
+/**
+ * WeCom callback routes. The raw body is read here only (a global parser would alter what was signed),
+ * bounded by `bodyLimitBytes`; everything else happens in the intake service.
+ */
+export function createCallbackRouter(deps: {
+  intake: IntakeService;
+  metrics: Metrics;
+  bodyLimitBytes: number;
+  passiveReply?: PassiveReplyHook;
+  sealReply: (source: InboxSource, plaintext: string) => string;
+}): Router {
+  const { intake, metrics } = deps;
+  const router = Router();
+  const rawBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes });
+
+  for (const source of ['app', 'bot'] as const) {
+    const endpoint = ENDPOINTS[source];
+
+    router.get(endpoint, (req: Request, res: Response) => {
+      try {
+        const echo = intake.verifyUrl(source, parseCallbackQuery(req.originalUrl));
+        metrics.callbacks.inc({ endpoint: source, type: 'url_verify', outcome: 'ok' });
+        // WeCom compares the body byte for byte: no quotes, newline or BOM.
+        res.status(200).type('text/plain; charset=utf-8').end(echo);
+      } catch (err) {
+        metrics.callbacks.inc({ endpoint: source, type: 'url_verify', outcome: 'rejected' });
+        throw err;
+      }
+    });
+
+    router.post(endpoint, rawBody, async (req: Request, res: Response) => {
+      const stop = metrics.intakeDuration.startTimer({ endpoint: source });
+      try {
+        const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+        const result = await intake.receive(source, parseCallbackQuery(req.originalUrl), body);
+        metrics.callbacks.inc({ endpoint: source, type: result.kind, outcome: result.outcome });
+        const reply = deps.passiveReply?.(source, result);
+        if (reply === undefined) res.status(200).end();
+        else
+          res
+            .status(200)
+            .type(source === 'app' ? 'application/xml' : 'application/json')
+            .end(deps.sealReply(source, reply));
+      } catch (err) {
+        metrics.callbacks.inc({ endpoint: source, type: 'unknown', outcome: 'rejected' });
+        throw err;
+      } finally {
+        stop();
+      }
+    });
+  }
+  return router;
+}

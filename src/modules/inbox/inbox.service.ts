@@ -1,0 +1,114 @@
+import { createBatcher } from '../../platform/batcher.ts';
+import type { Db } from '../../platform/db/client.ts';
+import type { InboxSource } from '../../platform/db/schema.ts';
+import { AppError, isConnectionError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { Queues } from '../../platform/queue/queues.ts';
+import { type CallbackCodec, type CallbackQuery, JsonError } from '../../wecom/protocol/callback-codec.ts';
+import { EnvelopeError } from '../../wecom/protocol/crypto.ts';
+import { XmlError } from '../../wecom/protocol/xml.ts';
+import { classifyPayload } from './inbox.classify.ts';
+import { ProcessInbound } from './inbox.jobs.ts';
+import type { InboxRepository, NewInboxRow } from './inbox.repository.ts';
+
+/** Result of one accepted callback. */
+export type IntakeResult = {
+  outcome: 'stored' | 'duplicate';
+  kind: string;
+  inboxId: number | null;
+  plaintext: string;
+};
+
+/** The callback intake: verify → decrypt → classify → store (group-committed) → enqueue → acknowledge. */
+export type IntakeService = ReturnType<typeof createIntakeService>;
+
+/** Turns protocol failures into the HTTP-facing error vocabulary. Nothing is stored for any of them. */
+export function toIntakeError(err: unknown): unknown {
+  if (err instanceof EnvelopeError) {
+    const unauthenticated = err.reason === 'invalid_signature' || err.reason === 'stale_timestamp';
+    return new AppError(unauthenticated ? 'invalid_signature' : 'bad_request', {
+      message: `callback rejected: ${err.message}`,
+      details: { reason: err.reason },
+      cause: err,
+    });
+  }
+  if (err instanceof XmlError || err instanceof JsonError) {
+    return new AppError('bad_request', { message: `callback rejected: ${err.message}`, cause: err });
+  }
+  if (isConnectionError(err)) {
+    // 503 makes WeCom retry later; nothing was acknowledged, so nothing is lost.
+    return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
+  }
+  return err;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Creates the intake service for the app and bot endpoints. */
+export function createIntakeService(deps: {
+  codecs: Record<InboxSource, CallbackCodec>;
+  db: Db;
+  repo: InboxRepository;
+  queues: Pick<Queues, 'enqueueBulk'>;
+  log: Log;
+  batchMax: number;
+  enqueueTimeoutMs: number;
+}) {
+  const { db, repo, queues, log } = deps;
+
+  // One INSERT and one addBulk per batch. The enqueue is attempted before anyone is acknowledged but may
+  // fail (Redis down): the committed rows are then picked up by the sweeper, so nothing is lost.
+  const store = createBatcher<NewInboxRow, number | null>(async (rows) => {
+    const ids = await repo.insertMany(db, rows);
+    const fresh = ids.filter((id): id is number => id !== null);
+    if (fresh.length > 0) {
+      try {
+        await withTimeout(
+          queues.enqueueBulk(
+            ProcessInbound,
+            fresh.map((id) => ({ inboxId: String(id) })),
+          ),
+          deps.enqueueTimeoutMs,
+        );
+      } catch (err) {
+        log.warn({ err, count: fresh.length }, 'enqueue failed after commit; the inbox sweeper will retry');
+      }
+    }
+    return ids;
+  }, deps.batchMax);
+
+  return {
+    /** GET URL verification: the decrypted echostr. */
+    verifyUrl(source: InboxSource, query: CallbackQuery): string {
+      try {
+        return deps.codecs[source].verifyUrl(query);
+      } catch (err) {
+        throw toIntakeError(err);
+      }
+    },
+
+    /** Accepts one POSTed callback; resolves once it is durably stored (or recognised as a retry). */
+    async receive(source: InboxSource, query: CallbackQuery, body: string): Promise<IntakeResult> {
+      try {
+        const plaintext = deps.codecs[source].open(query, body);
+        const c = classifyPayload(source, plaintext);
+        const inboxId = await store({
+          source,
+          dedupKey: c.dedupKey,
+          kind: c.kind,
+          msgId: c.msgId,
+          plaintext,
+        });
+        return { outcome: inboxId === null ? 'duplicate' : 'stored', kind: c.kind, inboxId, plaintext };
+      } catch (err) {
+        throw toIntakeError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Db } from '../../platform/db/client.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { Metrics } from '../../platform/metrics.ts';
+import type { Queues } from '../../platform/queue/queues.ts';
+import { ProcessInbound } from './inbox.jobs.ts';
+import type { InboxRepository } from './inbox.repository.ts';
+
+/** Re-enqueues stored-but-unprocessed callbacks and prunes old processed ones. */
+export type InboxSweeper = ReturnType<typeof createInboxSweeper>;
+
+/**
+ * The safety net behind "acknowledged means processed": a row can be committed while Redis is down, or its
+ * job can be lost with Redis. Every `intervalMs` the sweeper finds rows still `received` after `minAgeMs`
+ * and makes sure each has a live job. Rows that failed far more often than a job retries are marked failed
+ * so a poison message cannot loop forever.
+ */
+export function createInboxSweeper(deps: {
+  db: Db;
+  repo: InboxRepository;
+  queues: Pick<Queues, 'ensureQueued'>;
+  log: Log;
+  metrics: Metrics;
+  intervalMs: number;
+  minAgeMs: number;
+  retentionS: number;
+  batch?: number;
+}) {
+  const { db, repo, queues, log, metrics } = deps;
+  const maxAttempts = ProcessInbound.policy.attempts * 3;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const sweepOnce = async (): Promise<{ requeued: number; failed: number; pruned: number }> => {
+    const pending = await repo.findPending(db, deps.minAgeMs, deps.batch ?? 500);
+    const poisoned = pending.filter((r) => r.attempts >= maxAttempts);
+    for (const r of poisoned) await repo.markFailed(db, r.id, `gave up after ${r.attempts} attempts`);
+    const live = pending.filter((r) => r.attempts < maxAttempts).map((r) => ({ inboxId: String(r.id) }));
+    const requeued = live.length > 0 ? await queues.ensureQueued(ProcessInbound, live) : 0;
+    if (requeued > 0) {
+      metrics.inboxRequeued.inc(requeued);
+      log.info({ requeued }, 'inbox sweeper re-enqueued unprocessed callbacks');
+    }
+    const pruned = await repo.pruneProcessed(db, deps.retentionS);
+    return { requeued, failed: poisoned.length, pruned };
+  };
+
+  const tick = () => {
+    if (running) return;
+    running = sweepOnce()
+      .then(() => undefined)
+      .catch((err: unknown) => log.warn({ err }, 'inbox sweep failed; will retry next interval'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    sweepOnce,
+    start() {
+      tick();
+      timer = setInterval(tick, deps.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

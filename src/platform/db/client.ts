@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/** The Drizzle handle every repository takes; the same type whether PostgreSQL or PGlite is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle, passed down so a unit of work commits or rolls back as one. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** An open database plus the operations composition roots need around it. */
+export type Database = {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Applies committed SQL migrations; safe to run from several processes at once. */
+  migrate: () => Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+// Arbitrary, fixed key: serialises migrations across processes that start together.
+const MIGRATION_LOCK_KEY = 746_019_001;
+
+/** Opens PostgreSQL when `url` is set, else embedded PGlite under `pgliteDir` (or in memory for 'memory://'). */
+export async function openDatabase(opts: {
+  url?: string | undefined;
+  poolMax?: number;
+  pgliteDir: string;
+  connectTimeoutMs?: number;
+}): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.poolMax ?? 10, opts.connectTimeoutMs ?? 3000);
+  return openPglite(opts.pgliteDir);
+}
+
+function openPostgres(url: string, max: number, connectTimeoutMs: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectTimeoutMs });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+        client.release();
+      }
+    },
+    async ping() {
+      await db.execute(sql`SELECT 1`);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  const inMemory = dir === 'memory://';
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const client = inMemory ? new PGlite() : new PGlite(dir);
+  await client.waitReady;
+  const pgliteDb = drizzlePglite(client, { schema });
+  const db = pgliteDb as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    // PGlite is one in-process connection, so there is nobody to race with.
+    migrate: () => migratePglite(pgliteDb, { migrationsFolder: MIGRATIONS_DIR }),
+    async ping() {
+      await db.execute(sql`SELECT 1`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Runs raw SQL and returns its rows; both drivers (pg and PGlite) return `{ rows }`. */
+export async function queryRows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

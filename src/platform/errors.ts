@@ -1,0 +1,68 @@
+/** The small vocabulary of failures Helix reports; each maps to one HTTP status in one table. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  invalid_signature: 401,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  db_unavailable: 503,
+  unavailable: 503,
+} as const;
+
+/** A Helix error code. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * A failure Helix expected. `message` is for logs and operators; `userMessage` (optional) is safe to show a
+ * client or RM; `retryable` tells jobs and callers whether trying again can help.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string | undefined;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    opts: {
+      message: string;
+      userMessage?: string;
+      retryable?: boolean;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+    },
+  ) {
+    super(opts.message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.userMessage = opts.userMessage;
+    this.retryable = opts.retryable ?? false;
+    this.details = opts.details;
+  }
+
+  /** The HTTP status this error maps to. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** True for errors that mean "the database could not be reached", as opposed to a bad query. */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    // Node socket errors, and PostgreSQL classes 08 (connection exception) and 57P (operator intervention).
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+      return true;
+    if (code.startsWith('08') || code.startsWith('57P')) return true;
+  }
+  const message = err instanceof Error ? err.message : '';
+  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(message))
+    return true;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== err ? isConnectionError(cause) : false;
+}

@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, type ErrorCode } from '../errors.ts';
+import type { Log } from '../logger.ts';
+import { locals } from './request-context.ts';
+
+// Errors raised by Express's own body parsers carry `type` and `status`.
+const BODY_PARSER_ERRORS: Record<string, ErrorCode> = {
+  'entity.too.large': 'payload_too_large',
+  'entity.parse.failed': 'bad_request',
+  'encoding.unsupported': 'unsupported_media_type',
+  'charset.unsupported': 'unsupported_media_type',
+  'request.aborted': 'bad_request',
+  'request.size.invalid': 'bad_request',
+};
+
+/** Normalises anything thrown into an AppError; unknown errors become a generic `internal`. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && BODY_PARSER_ERRORS[type]) {
+    return new AppError(BODY_PARSER_ERRORS[type], { message: (err as Error).message, cause: err });
+  }
+  return new AppError('internal', { message: 'internal error', cause: err });
+}
+
+/** The one error-to-HTTP mapper: `{ error: { code, message, requestId } }`, with a log line for every error. */
+export function errorMiddleware(log: Log) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = toAppError(err);
+    const requestId = locals(res).requestId;
+    if (e.code === 'internal') log.error({ err, requestId }, 'unhandled error');
+    else
+      log.warn({ code: e.code, reason: e.details?.reason, error: e.message, requestId }, 'request rejected');
+    if (res.headersSent) return;
+    // Internal details stay in the log; the caller sees the user message or the code's generic message.
+    const message = e.code === 'internal' ? 'internal error' : (e.userMessage ?? e.message);
+    res.status(e.status).json({ error: { code: e.code, message, requestId } });
+  };
+}

@@ -1,0 +1,49 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** All Prometheus metrics of one Helix instance, on their own registry so tests can build several apps. */
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Creates the registry and the metrics every role records. */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'helix_' });
+  return {
+    registry,
+    callbacks: new Counter({
+      name: 'helix_callbacks_total',
+      help: 'WeCom callbacks received, by endpoint, payload type and outcome',
+      labelNames: ['endpoint', 'type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    intakeDuration: new Histogram({
+      name: 'helix_intake_duration_seconds',
+      help: 'Time from receiving a callback to acknowledging it',
+      labelNames: ['endpoint'] as const,
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'helix_queue_depth',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+    jobFailures: new Counter({
+      name: 'helix_job_failures_total',
+      help: 'Job attempts that failed, by job name and whether the job gave up',
+      labelNames: ['job', 'final'] as const,
+      registers: [registry],
+    }),
+    jobsCompleted: new Counter({
+      name: 'helix_jobs_completed_total',
+      help: 'Jobs that completed, by job name',
+      labelNames: ['job'] as const,
+      registers: [registry],
+    }),
+    inboxRequeued: new Counter({
+      name: 'helix_inbox_requeued_total',
+      help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type AppContext, openContext } from '../../src/app/context.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createMetrics } from '../../src/platform/metrics.ts';
+
+/** Test credentials: the ones Tencent's WXBizMsgCrypt samples use, so official vectors verify too. */
+export const TEST_WECOM = {
+  corpId: 'ww1436e0e65a779aee',
+  token: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo',
+  encodingAesKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+  botToken: 'helixTestBotToken',
+  botEncodingAesKey: 'aGVsaXhUZXN0Qm90RW5jb2RpbmdBRVNLZXkwMTIzNDU',
+};
+
+const unique = () => randomBytes(5).toString('hex');
+
+/** A database of its own for one test file: a fresh PostgreSQL database when DATABASE_URL is set, else PGlite. */
+export async function createTestDatabaseUrl(): Promise<{
+  url: string | undefined;
+  drop: () => Promise<void>;
+}> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin) return { url: undefined, drop: async () => {} };
+  const name = `helix_t_${unique()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** The environment a test Helix runs with; `overrides` replace or add variables. */
+export function testEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: `{t${unique()}}`,
+    HELIX_DATA_DIR: 'memory://',
+    WECOM_CORP_ID: TEST_WECOM.corpId,
+    WECOM_AGENT_ID: '1000002',
+    WECOM_TOKEN: TEST_WECOM.token,
+    WECOM_ENCODING_AES_KEY: TEST_WECOM.encodingAesKey,
+    WECOM_BOT_TOKEN: TEST_WECOM.botToken,
+    WECOM_BOT_ENCODING_AES_KEY: TEST_WECOM.botEncodingAesKey,
+    JOB_LOCK_DURATION_MS: '2000',
+    JOB_STALLED_INTERVAL_MS: '500',
+    ...overrides,
+  };
+}
+
+/** A fully built test context on real infrastructure, plus its teardown. */
+export async function createTestContext(
+  overrides: Record<string, string | undefined> = {},
+): Promise<{ ctx: AppContext; config: Config; close: () => Promise<void> }> {
+  const database = await createTestDatabaseUrl();
+  const config = loadConfig(testEnv({ DATABASE_URL: database.url, ...overrides }));
+  // PGlite in memory when there is no DATABASE_URL.
+  const cfg = config.db.url
+    ? config
+    : ({ ...config, db: { ...config.db, pgliteDir: 'memory://' } } as Config);
+  const log = createLogger({ level: cfg.log.level, name: 'helix-test' });
+  const { ctx, close } = await openContext(cfg, log, { metrics: createMetrics() });
+  return {
+    ctx,
+    config: cfg,
+    close: async () => {
+      await close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function waitUntil<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
