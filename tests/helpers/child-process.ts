@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** A child process whose stdout lines can be awaited. */
+export type Child = {
+  proc: ChildProcess;
+  /** Resolves with the first line (already seen or future) that contains `prefix`. */
+  waitForLine: (prefix: string, timeoutMs?: number) => Promise<string>;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<number | string | null>;
+};
+
+/** Spawns a Node script (TypeScript through tsx) with `env`, collecting stdout lines. */
+export function spawnTs(file: string, env: Record<string, string | undefined>, args: string[] = []): Child {
+  const proc = spawn(
+    process.execPath,
+    file.endsWith('.ts') ? ['--import', 'tsx', file, ...args] : [file, ...args],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: string[] = [];
+  const waiters: { prefix: string; resolve: (l: string) => void }[] = [];
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (line.includes(w.prefix)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  const exited = new Promise<number | string | null>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  return {
+    proc,
+    exited,
+    waitForLine(prefix, timeoutMs = 30_000) {
+      const seen = lines.find((l) => l.includes(prefix));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`no "${prefix}" line within ${timeoutMs} ms; stderr:\n${stderr.slice(-2000)}`)),
+          timeoutMs,
+        );
+        const onExit = () =>
+          reject(new Error(`process exited before "${prefix}"; stderr:\n${stderr.slice(-2000)}`));
+        proc.once('exit', onExit);
+        waiters.push({
+          prefix,
+          resolve: (l) => {
+            clearTimeout(timer);
+            proc.off('exit', onExit);
+            resolve(l);
+          },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { freePort } from '../../src/platform/redis/local-redis-server.ts';
+import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
+import { type Child, spawnTs } from '../helpers/child-process.ts';
+import { waitUntil } from '../helpers/infra.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/helix.js');
+
+// What `npm start` does on a fresh clone: no DATABASE_URL (PGlite), no REDIS_URL (Helix starts redis-server),
+// no WeCom credentials (development defaults).
+describe('npm start on embedded defaults', () => {
+  let child: Child | undefined;
+  afterAll(() => {
+    child?.proc.kill('SIGKILL');
+  });
+
+  it('migrates, starts every role, takes a callback, processes it, and shuts down cleanly', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-smoke-'));
+    const port = await freePort();
+    const env = { HELIX_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', PATH: process.env.PATH };
+
+    // The CLI works against the same embedded database before the server starts.
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'token', 'create', '--role', 'ops', '--name', 'smoke'],
+      { env },
+    );
+    const { token } = JSON.parse(stdout.trim()) as { token: string };
+    await expect(run(process.execPath, [BIN, 'token', 'create', '--role', 'boss'], { env })).rejects.toThrow(
+      /must be one of/,
+    );
+
+    child = spawnTs(BIN, env, ['all']);
+    await child.waitForLine('"scheduler role started');
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    const dev = loadConfig({});
+    const cb = buildSignedCallback({
+      format: 'xml',
+      token: dev.wecom.app.token,
+      encodingAesKey: dev.wecom.app.encodingAesKey,
+      receiveId: dev.wecom.corpId,
+      plaintext: `<xml><ToUserName>${dev.wecom.corpId}</ToUserName><FromUserName>rm01</FromUserName><CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1234567890123456789</MsgId><AgentID>1000002</AgentID></xml>`,
+    });
+    const res = await fetch(`${base}/wecom/callback?${cb.query}`, { method: 'POST', body: cb.body });
+    expect(res.status).toBe(200);
+
+    const headers = { authorization: `Bearer ${token}` };
+    const processed = await waitUntil(
+      async () => {
+        const list = (await (await fetch(`${base}/api/v1/inbox`, { headers })).json()) as {
+          items: { status: string }[];
+        };
+        return list.items[0]?.status === 'processed' ? list.items[0] : undefined;
+      },
+      15_000,
+      'callback processed',
+    );
+    expect(processed).toMatchObject({ kind: 'text', status: 'processed' });
+
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+  }, 90_000);
+});
