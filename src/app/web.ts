@@ -4,14 +4,14 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
-import { createCallbackRouter, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
+import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
 import { authenticate } from '../platform/auth/auth.middleware.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import type { InboxSource } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
-import { locals, requestContext } from '../platform/http/request-context.ts';
+import { locals, logContext, requestId } from '../platform/http/request-context.ts';
 import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
@@ -57,13 +57,21 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     queues,
     log,
     batchMax: config.inbox.batchMax,
+    batchConcurrency: config.inbox.batchConcurrency,
     enqueueTimeoutMs: config.inbox.enqueueTimeoutMs,
   });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestContext());
+  mountCallbackRoutes(app, {
+    intake,
+    metrics,
+    bodyLimitBytes: config.http.callbackBodyLimitBytes,
+    sealReply: (source, plaintext) => codecs[source].seal(plaintext),
+    ...(opts.passiveReply ? { passiveReply: opts.passiveReply } : {}),
+  });
+  app.use(requestId());
 
   app.get('/healthz', (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
@@ -93,17 +101,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use(
-    createCallbackRouter({
-      intake,
-      metrics,
-      bodyLimitBytes: config.http.callbackBodyLimitBytes,
-      sealReply: (source, plaintext) => codecs[source].seal(plaintext),
-      ...(opts.passiveReply ? { passiveReply: opts.passiveReply } : {}),
-    }),
-  );
-
   const api = express.Router();
+  api.use(logContext());
   api.use(authenticate(tokens));
   api.use(express.json({ limit: '1mb' }));
   api.get('/whoami', (_req: Request, res: Response) => {

@@ -11,10 +11,15 @@ export type Child = {
 };
 
 /** Spawns a Node script (TypeScript through tsx) with `env`, collecting stdout lines. */
-export function spawnTs(file: string, env: Record<string, string | undefined>, args: string[] = []): Child {
+export function spawnTs(
+  file: string,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Child {
   const proc = spawn(
     process.execPath,
-    file.endsWith('.ts') ? ['--import', 'tsx', file, ...args] : [file, ...args],
+    [...nodeArgs, ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, ...args],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

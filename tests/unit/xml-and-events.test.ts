@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyPayload } from '../../src/modules/inbox/inbox.classify.ts';
 import { parseAppEvent } from '../../src/wecom/protocol/app-events.ts';
 import { parseBotEvent } from '../../src/wecom/protocol/bot-events.ts';
-import { parseWecomXml, XmlError } from '../../src/wecom/protocol/xml.ts';
+import { parseWecomXml, parseXmlStrict, scanSimpleXml, XmlError } from '../../src/wecom/protocol/xml.ts';
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -130,5 +130,43 @@ describe('classifyPayload dedup keys', () => {
       kind: 'text',
     });
     expect(() => classifyPayload('bot', '[1,2]')).toThrow(/object/);
+  });
+});
+
+describe('the fast path for simple documents', () => {
+  const docs = [
+    `<xml>${common}<MsgType>text</MsgType><Content><![CDATA[ 你好 <b>&amp; ]]></Content><MsgId>7213456789012345678</MsgId></xml>`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <ToUserName><![CDATA[ww1]]></ToUserName>\n  <Encrypt><![CDATA[abc+/=]]></Encrypt>\n  <AgentID><![CDATA[1000002]]></AgentID>\n</xml>\n`,
+    `<xml>${common}<MsgType>event</MsgType><Event>change_external_chat</Event><MemChangeList><Item>wmA</Item><Item>wmB</Item></MemChangeList><Empty></Empty><Blank>   </Blank></xml>`,
+    `<xml><A><B><C>deep</C></B><B><C>twice</C></B></A><T>  padded text  </T></xml>`,
+  ];
+
+  it('returns exactly what the general parser returns', () => {
+    for (const d of docs) {
+      const fast = scanSimpleXml(d);
+      expect(fast, d).toBeDefined();
+      expect(fast).toEqual(parseXmlStrict(d));
+    }
+  });
+
+  it('hands everything outside its shape to the general parser', () => {
+    const others = [
+      '<xml><A x="1">v</A></xml>',
+      '<xml><!-- c --><A>v</A></xml>',
+      '<xml><A>a &lt; b</A></xml>',
+      '<xml><A>text<B>mixed</B></A></xml>',
+      '<xml><A>1</B></xml>',
+      '<xml><A>1</A>',
+      '<xml><A/></xml>',
+      '<xml><__proto__>x</__proto__></xml>',
+      XXE,
+      BILLION_LAUGHS,
+      '<xml><A>1</A></xml><xml/>',
+    ];
+    for (const d of others) expect(scanSimpleXml(d), d).toBeUndefined();
+    // …where the general parser accepts what is well-formed and rejects the rest.
+    expect(parseWecomXml('<xml><A>a &lt; b</A></xml>').A).toBe('a < b');
+    expect(() => parseWecomXml('<xml><A>1</B></xml>')).toThrow(XmlError);
+    expect(() => parseWecomXml('<xml><A>1</A>')).toThrow(XmlError);
   });
 });

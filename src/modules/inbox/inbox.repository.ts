@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../platform/db/client.ts';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { type InboxSource, type InboxStatus, inbox } from '../../platform/db/schema.ts';
 
 /** A callback to store. */
@@ -16,6 +16,9 @@ export type InboxRow = typeof inbox.$inferSelect;
 /** SQL for the inbox table. Every method takes the handle it runs on, so callers control transactions. */
 export type InboxRepository = ReturnType<typeof createInboxRepository>;
 
+// One column of a batch as a single array parameter (a bare array in drizzle's sql`` would be a list).
+const col = (rows: NewInboxRow[], key: keyof NewInboxRow) => sql.param(rows.map((r) => r[key]));
+
 /** Creates the inbox repository. */
 export function createInboxRepository() {
   return {
@@ -25,12 +28,18 @@ export function createInboxRepository() {
      * earlier row in the same batch).
      */
     async insertMany(db: Db, rows: NewInboxRow[]): Promise<(number | null)[]> {
-      const inserted = await db
-        .insert(inbox)
-        .values(rows)
-        .onConflictDoNothing({ target: [inbox.source, inbox.dedupKey] })
-        .returning({ id: inbox.id, source: inbox.source, dedupKey: inbox.dedupKey });
-      const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.dedupKey}`, r.id]));
+      // One statement with five array parameters, whatever the batch size: cheaper to build and to plan
+      // than a VALUES list, which matters on the intake hot path.
+      const inserted = await queryRows<{ id: string; source: string; dedup_key: string }>(
+        db,
+        sql`INSERT INTO inbox (source, dedup_key, kind, msg_id, plaintext)
+            SELECT * FROM unnest(${col(rows, 'source')}::text[], ${col(rows, 'dedupKey')}::text[],
+                                 ${col(rows, 'kind')}::text[], ${col(rows, 'msgId')}::text[],
+                                 ${col(rows, 'plaintext')}::text[])
+            ON CONFLICT (source, dedup_key) DO NOTHING
+            RETURNING id, source, dedup_key`,
+      );
+      const ids = new Map(inserted.map((r) => [`${r.source}\u0000${r.dedup_key}`, Number(r.id)]));
       return rows.map((r) => {
         const k = `${r.source}\u0000${r.dedupKey}`;
         const id = ids.get(k);
@@ -38,6 +47,16 @@ export function createInboxRepository() {
         ids.delete(k); // a later duplicate in the same batch is a duplicate
         return id;
       });
+    },
+
+    /** Of `ids`, those still waiting to be processed, in id order. */
+    async filterPending(db: Db, ids: number[]): Promise<number[]> {
+      const rows = await db
+        .select({ id: inbox.id })
+        .from(inbox)
+        .where(and(inArray(inbox.id, ids), eq(inbox.status, 'received')))
+        .orderBy(asc(inbox.id));
+      return rows.map((r) => r.id);
     },
 
     /** Locks one row for processing; concurrent processors of the same row wait here. */

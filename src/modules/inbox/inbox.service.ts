@@ -55,33 +55,34 @@ export function createIntakeService(deps: {
   codecs: Record<InboxSource, CallbackCodec>;
   db: Db;
   repo: InboxRepository;
-  queues: Pick<Queues, 'enqueueBulk'>;
+  queues: Pick<Queues, 'enqueue'>;
   log: Log;
   batchMax: number;
+  batchConcurrency: number;
   enqueueTimeoutMs: number;
 }) {
   const { db, repo, queues, log } = deps;
 
-  // One INSERT and one addBulk per batch. The enqueue is attempted before anyone is acknowledged but may
+  // One INSERT and one job per batch. The enqueue is attempted before anyone is acknowledged but may
   // fail (Redis down): the committed rows are then picked up by the sweeper, so nothing is lost.
-  const store = createBatcher<NewInboxRow, number | null>(async (rows) => {
-    const ids = await repo.insertMany(db, rows);
-    const fresh = ids.filter((id): id is number => id !== null);
-    if (fresh.length > 0) {
-      try {
-        await withTimeout(
-          queues.enqueueBulk(
-            ProcessInbound,
-            fresh.map((id) => ({ inboxId: String(id) })),
-          ),
-          deps.enqueueTimeoutMs,
-        );
-      } catch (err) {
-        log.warn({ err, count: fresh.length }, 'enqueue failed after commit; the inbox sweeper will retry');
+  const store = createBatcher<NewInboxRow, number | null>(
+    async (rows) => {
+      const ids = await repo.insertMany(db, rows);
+      const fresh = ids.filter((id): id is number => id !== null);
+      if (fresh.length > 0) {
+        try {
+          await withTimeout(
+            queues.enqueue(ProcessInbound, { inboxIds: fresh.map(String) }),
+            deps.enqueueTimeoutMs,
+          );
+        } catch (err) {
+          log.warn({ err, count: fresh.length }, 'enqueue failed after commit; the inbox sweeper will retry');
+        }
       }
-    }
-    return ids;
-  }, deps.batchMax);
+      return ids;
+    },
+    { maxBatch: deps.batchMax, concurrency: deps.batchConcurrency },
+  );
 
   return {
     /** GET URL verification: the decrypted echostr. */

@@ -34,14 +34,14 @@ export function createInboxSweeper(deps: {
     const pending = await repo.findPending(db, deps.minAgeMs, deps.batch ?? 500);
     const poisoned = pending.filter((r) => r.attempts >= maxAttempts);
     for (const r of poisoned) await repo.markFailed(db, r.id, `gave up after ${r.attempts} attempts`);
-    const live = pending.filter((r) => r.attempts < maxAttempts).map((r) => ({ inboxId: String(r.id) }));
-    const requeued = live.length > 0 ? await queues.ensureQueued(ProcessInbound, live) : 0;
+    const live = pending.filter((r) => r.attempts < maxAttempts).map((r) => String(r.id));
+    const requeued = live.length > 0 ? await queues.ensureQueued(ProcessInbound, [{ inboxIds: live }]) : 0;
     if (requeued > 0) {
-      metrics.inboxRequeued.inc(requeued);
-      log.info({ requeued }, 'inbox sweeper re-enqueued unprocessed callbacks');
+      metrics.inboxRequeued.inc(live.length);
+      log.info({ rows: live.length }, 'inbox sweeper re-enqueued unprocessed callbacks');
     }
     const pruned = await repo.pruneProcessed(db, deps.retentionS);
-    return { requeued, failed: poisoned.length, pruned };
+    return { requeued: requeued > 0 ? live.length : 0, failed: poisoned.length, pruned };
   };
 
   const tick = () => {

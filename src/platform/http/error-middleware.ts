@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Log } from '../logger.ts';
@@ -27,7 +28,8 @@ export function toAppError(err: unknown): AppError {
 export function errorMiddleware(log: Log) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = toAppError(err);
-    const requestId = locals(res).requestId;
+    // Callback routes skip the request-id middleware on their hot path; an error still gets an id.
+    const requestId = locals(res).requestId ?? randomUUID();
     if (e.code === 'internal') log.error({ err, requestId }, 'unhandled error');
     else
       log.warn({ code: e.code, reason: e.details?.reason, error: e.message, requestId }, 'request rejected');

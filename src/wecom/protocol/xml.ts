@@ -32,6 +32,11 @@ export type XmlNode = { [tag: string]: XmlValue };
 
 /** Parses a WeCom XML document and returns the children of its `<xml>` root. */
 export function parseWecomXml(text: string): XmlNode {
+  return scanSimpleXml(text) ?? parseXmlStrict(text);
+}
+
+/** The general path: refuse declarations, validate well-formedness, then parse with fast-xml-parser. */
+export function parseXmlStrict(text: string): XmlNode {
   if (DECLARATION.test(text)) throw new XmlError('DOCTYPE and entity declarations are not allowed');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -41,6 +46,96 @@ export function parseWecomXml(text: string): XmlNode {
     throw new XmlError('the document root must be a single <xml> element');
   }
   return root as XmlNode;
+}
+
+const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The fast path for the documents WeCom actually sends: an optional `<?xml?>` declaration, then `<xml>`
+ * with elements holding either text, one CDATA section, or child elements; no attributes, comments,
+ * entities or mixed content. It returns exactly what the general path would, or `undefined` as soon as the
+ * input strays from that shape, in which case the general path decides (and rejects what is malformed).
+ * Intake parses two documents per callback, so this is where a good part of its time goes.
+ */
+export function scanSimpleXml(text: string): XmlNode | undefined {
+  let i = 0;
+  const n = text.length;
+  const skipWs = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+      i++;
+    }
+  };
+  const readOpenTag = (): string | undefined => {
+    if (text.charCodeAt(i) !== 60 /* < */) return undefined;
+    const end = text.indexOf('>', i + 1);
+    if (end < 0) return undefined;
+    const name = text.slice(i + 1, end);
+    if (!TAG_NAME.test(name) || FORBIDDEN_KEYS.has(name)) return undefined;
+    i = end + 1;
+    return name;
+  };
+  const expectClose = (name: string): boolean => {
+    const close = `</${name}>`;
+    if (!text.startsWith(close, i)) return false;
+    i += close.length;
+    return true;
+  };
+  const parseChildren = (parent: string): XmlNode | undefined => {
+    const node: XmlNode = {};
+    for (;;) {
+      skipWs();
+      if (text.startsWith('</', i)) return expectClose(parent) ? node : undefined;
+      const name = readOpenTag();
+      if (name === undefined) return undefined;
+      const value = parseContent(name);
+      if (value === undefined) return undefined;
+      const prev = node[name];
+      if (prev === undefined) node[name] = value;
+      else if (Array.isArray(prev)) prev.push(value);
+      else node[name] = [prev, value];
+    }
+  };
+  const parseContent = (name: string): XmlValue | undefined => {
+    const start = i;
+    skipWs();
+    if (text.startsWith('<![CDATA[', i)) {
+      const end = text.indexOf(']]>', i + 9);
+      if (end < 0) return undefined;
+      const value = text.slice(i + 9, end);
+      i = end + 3;
+      skipWs();
+      return expectClose(name) ? value : undefined;
+    }
+    if (text.startsWith('</', i)) return expectClose(name) ? '' : undefined;
+    if (text.charCodeAt(i) === 60) {
+      const child = parseChildren(name);
+      return child && Object.keys(child).length > 0 ? child : undefined;
+    }
+    const end = text.indexOf('<', start);
+    if (end < 0) return undefined;
+    const raw = text.slice(start, end);
+    // Character references and stray markup characters take the general path.
+    if (raw.includes('&') || raw.includes('>')) return undefined;
+    i = end;
+    return expectClose(name) ? raw.trim() : undefined;
+  };
+
+  skipWs();
+  if (text.startsWith('<?xml', i)) {
+    const end = text.indexOf('?>', i);
+    if (end < 0 || text.slice(i + 1, end).includes('<')) return undefined;
+    i = end + 2;
+    skipWs();
+  }
+  if (!text.startsWith('<xml>', i)) return undefined;
+  i += 5;
+  const root = parseChildren('xml');
+  if (!root) return undefined;
+  skipWs();
+  return i === n ? root : undefined;
 }
 
 /** Escapes text for an XML CDATA section (a literal "]]>" is split across two sections). */

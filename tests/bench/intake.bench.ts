@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:intake -- [--json] [--duration 8] [--rounds 3] [--connections 64] [--rate 1000] [--worker-during]`
+ *
+ * Drives pre-encrypted WeCom callbacks at Helix's web role and, in the same run, at a bare Express handler
+ * (each in its own process). Prints {intakeRps, bareRps, ratio, p50Ms, p99Ms, lost, …}:
+ *   intakeRps / bareRps — max throughput at the same concurrency, median of interleaved rounds;
+ *   ratio               — intakeRps / bareRps;
+ *   p50Ms / p99Ms       — intake latency under a steady open-loop load of `--rate` requests/s;
+ *   lost                — callbacks acknowledged with 200 that the worker did not process afterwards.
+ * The worker runs after the load unless --worker-during (then it competes for the same two cores).
+ * Needs PostgreSQL, since web and worker are separate processes: DATABASE_URL, else the local default
+ * postgres://postgres@127.0.0.1:5432/test. Redis: REDIS_URL, else a local redis-server it starts.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase, queryRows } from '../../src/platform/db/client.ts';
+import { type LocalRedisServer, startLocalRedisServer } from '../../src/platform/redis/local-redis-server.ts';
+import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
+import { spawnTs } from '../helpers/child-process.ts';
+import { runPacedLoad } from './paced-load.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '1000' },
+    'worker-during': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(args.rounds);
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const rate = Number(args.rate);
+const say = (msg: string) => {
+  if (!args.json) process.stderr.write(`${msg}\n`);
+};
+
+const CREDS = {
+  corpId: 'wwbench0000000001',
+  token: 'benchToken',
+  encodingAesKey: 'YmVuY2hFbmNvZGluZ0FFU0tleTAxMjM0NTY3ODkwMTI',
+};
+
+// --- infrastructure: a fresh database and a queue prefix of its own ---
+const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-bench-'));
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const name = `helix_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+await admin.end();
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${name}`;
+const databaseUrl = dbUrl.toString();
+const dropDb = async () => {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
+};
+let localRedis: LocalRedisServer | undefined;
+let redisUrl = process.env.REDIS_URL;
+if (!redisUrl) {
+  localRedis = await startLocalRedisServer({ bin: 'redis-server', dir: path.join(dataDir, 'redis') });
+  redisUrl = localRedis.url;
+}
+if (!databaseUrl) {
+  // PGlite is one process: run web and worker together in `all` mode is not possible from two children,
+  // so the benchmark requires PostgreSQL for the split roles.
+  throw new Error(
+    'bench:intake needs DATABASE_URL (PostgreSQL): the web and worker roles run as separate processes',
+  );
+}
+const env = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: `{bench${randomBytes(3).toString('hex')}}`,
+  HELIX_DATA_DIR: dataDir,
+  WECOM_CORP_ID: CREDS.corpId,
+  WECOM_TOKEN: CREDS.token,
+  WECOM_ENCODING_AES_KEY: CREDS.encodingAesKey,
+  INBOX_SWEEP_MIN_AGE_MS: '2000',
+  INBOX_SWEEP_INTERVAL_MS: '2000',
+  // Tuning knobs can be tried from the command line, e.g. INTAKE_BATCH_CONCURRENCY=2 npm run bench:intake.
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INTAKE_'))),
+};
+
+// --- pre-encrypted callbacks, each with a distinct MsgId ---
+// Enough distinct callbacks for the max-throughput phase plus the fixed-rate phase.
+const poolSize = Math.ceil((4000 * rounds + rate * 1.2) * duration);
+say(`encrypting ${poolSize} callbacks…`);
+const base = 7_300_000_000_000_000_000n;
+const callbacks = Array.from({ length: poolSize }, (_, i) => {
+  const msgId = String(base + BigInt(i));
+  const plaintext = `<xml><ToUserName><![CDATA[${CREDS.corpId}]]></ToUserName><FromUserName><![CDATA[rm_${i % 500}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[客户问：理财产品到期后资金多久到账？(${i})]]></Content><MsgId>${msgId}</MsgId><AgentID>1000002</AgentID></xml>`;
+  const cb = buildSignedCallback({
+    format: 'xml',
+    ...CREDS,
+    receiveId: CREDS.corpId,
+    plaintext,
+    agentId: '1000002',
+  });
+  return { path: `/wecom/callback?${cb.query}`, body: cb.body };
+});
+
+type Result = { rps: number; p99: number; non2xx: number; errors: number };
+
+// Callbacks are handed out in order across all phases; `acked` counts distinct ones Helix answered 200.
+let next = 0;
+let acked = 0;
+
+async function drive(url: string, opts: { label: string; reuse?: boolean }): Promise<Result> {
+  // The bare baseline may reuse callbacks (it stores nothing); Helix always gets fresh MsgIds.
+  let reuseIndex = 0;
+  const instance = autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const cb = opts.reuse ? callbacks[reuseIndex++ % callbacks.length] : callbacks[next++];
+          if (!cb) throw new Error(`${opts.label}: no callbacks left in the pool`);
+          return { ...req, path: cb.path, body: cb.body, headers: { 'content-type': 'text/xml' } };
+        },
+        onResponse: (status) => {
+          if (status === 200 && !opts.reuse) acked++;
+        },
+      },
+    ],
+  });
+  const r = await instance;
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+const children: ReturnType<typeof spawnTs>[] = [];
+const start = async (role: string) => {
+  const nodeArgs = args.profile && role === 'web' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/helix-prof'] : [];
+  const c = spawnTs(path.resolve('tests/bench/bench-servers.ts'), env, [role], nodeArgs);
+  children.push(c);
+  return (await c.waitForLine('READY ')).slice('READY '.length);
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+try {
+  const workerDuring = args['worker-during'];
+  const bareUrl = await start('bare');
+  const webUrl = await start('web');
+  if (workerDuring) await start('worker');
+  const database = await openDatabase({ url: databaseUrl, pgliteDir: '' });
+
+  // Interleaved rounds, so a noisy neighbour slows both sides alike; the medians are reported.
+  const bareRps: number[] = [];
+  const intakeRps: number[] = [];
+  let non2xx = 0;
+  for (let r = 1; r <= rounds; r++) {
+    const bare = await drive(`${bareUrl}/wecom/callback`, { label: 'bare', reuse: true });
+    const intake = await drive(webUrl, { label: 'intake' });
+    bareRps.push(bare.rps);
+    intakeRps.push(intake.rps);
+    non2xx += intake.non2xx + intake.errors;
+    say(
+      `round ${r}: bare ${bare.rps.toFixed(0)} rps, intake ${intake.rps.toFixed(0)} rps (p99 ${intake.p99} ms under max load)`,
+    );
+    if (args.profile) {
+      await database.close();
+      throw new Error('profile written to /tmp/helix-prof on exit; no result in --profile mode');
+    }
+  }
+
+  say(`bare Express at a steady ${rate} requests/s…`);
+  let reuse = 0;
+  const bareSteady = await runPacedLoad({
+    url: bareUrl,
+    rate,
+    durationS: duration,
+    next: () => callbacks[reuse++ % callbacks.length] as { path: string; body: string },
+  });
+  say(`intake at a steady ${rate} requests/s…`);
+  const fixed = await runPacedLoad({
+    url: webUrl,
+    rate,
+    durationS: duration,
+    next: () => {
+      const cb = callbacks[next++];
+      if (!cb) throw new Error('no callbacks left in the pool');
+      return cb;
+    },
+    onOk: () => {
+      acked++;
+    },
+  });
+  non2xx += fixed.non2xx + fixed.errors;
+
+  // Every callback that got a 200 is in the inbox (stored before the 200); all must end up processed.
+  if (!workerDuring) await start('worker');
+  const count = async (status?: string) =>
+    (
+      await queryRows<{ n: number }>(
+        database.db,
+        status
+          ? sql`SELECT count(*)::int AS n FROM inbox WHERE status = ${status}`
+          : sql`SELECT count(*)::int AS n FROM inbox`,
+      )
+    )[0]?.n ?? 0;
+  const stored = await count();
+  const drainStart = Date.now();
+  let processed = 0;
+  while (Date.now() - drainStart < 300_000) {
+    processed = await count('processed');
+    if (processed >= stored) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  const drainS = (Date.now() - drainStart) / 1000;
+  await database.close();
+  const result = {
+    intakeRps: Math.round(median(intakeRps)),
+    bareRps: Math.round(median(bareRps)),
+    ratio: Number((median(intakeRps) / median(bareRps)).toFixed(3)),
+    p50Ms: fixed.p50Ms,
+    p99Ms: fixed.p99Ms,
+    lost: Math.max(0, acked - processed),
+    acked,
+    stored,
+    processed,
+    non2xx,
+    steadyRps: fixed.achievedRps,
+    bareP50Ms: bareSteady.p50Ms,
+    bareP99Ms: bareSteady.p99Ms,
+    steadyP99FromSendMs: fixed.p99FromSendMs,
+    clientMaxLagMs: fixed.maxLagMs,
+    workerDrainRps: workerDuring ? undefined : Math.round(stored / drainS),
+    rounds: { bareRps: bareRps.map(Math.round), intakeRps: intakeRps.map(Math.round) },
+    connections,
+    durationS: duration,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  for (const c of children) c.proc.kill('SIGTERM');
+  await Promise.all(children.map((c) => c.exited));
+  await localRedis?.stop();
+  await dropDb();
+}
