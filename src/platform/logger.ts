@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** The logger type every module receives. */
 export type Log = Logger;
@@ -37,12 +37,16 @@ const REDACT_PATHS = [
   '*.payload',
 ];
 
-/** Creates the process logger: JSON lines, PII redacted, request/job ids mixed in from async context. */
-export function createLogger(opts: { level: string; name?: string }): Log {
-  return pino({
+/**
+ * Creates the process logger: JSON lines to stdout (or `destination`), PII redacted, request/job ids mixed
+ * in from async context.
+ */
+export function createLogger(opts: { level: string; name?: string; destination?: DestinationStream }): Log {
+  const options = {
     name: opts.name ?? 'helix',
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     mixin: () => ({ ...context.getStore() }),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

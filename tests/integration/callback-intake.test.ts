@@ -4,6 +4,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
 import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { buildUrlVerification } from '../../src/wecom/protocol/callback-builder.ts';
+import { deriveKey, openCiphertext, sign } from '../../src/wecom/protocol/crypto.ts';
 import {
   appCallback,
   botCallback,
@@ -173,7 +174,6 @@ describe('POST bad input: each rejected, nothing stored', () => {
     const bytes = Buffer.from(cb.encrypt, 'base64');
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0x5a;
     const corrupt = bytes.toString('base64');
-    const { sign } = await import('../../src/wecom/protocol/crypto.ts');
     const sig = sign(TEST_WECOM.token, cb.timestamp, cb.nonce, corrupt);
     const res = await request(web.app)
       .post(`/wecom/callback?msg_signature=${sig}&timestamp=${cb.timestamp}&nonce=${cb.nonce}`)
@@ -261,5 +261,46 @@ describe('POST AI bot callback', () => {
     const payload = await post('/wecom/bot/callback', botCallback('{"msgid": "m", '));
     expect(payload.status).toBe(400);
     expect(await inboxCount(ctx)).toBe(before);
+  });
+});
+
+describe('passive replies', () => {
+  it('returns an encrypted, signed reply that WeCom can open, after storing the callback', async () => {
+    const replying = buildWebApp(ctx, {
+      passiveReply: (source, result) =>
+        source === 'bot' && result.outcome === 'stored'
+          ? JSON.stringify({ msgtype: 'text', text: { content: '您好，已收到您的问题。' } })
+          : undefined,
+    });
+    try {
+      const msg = {
+        msgid: `bot-${nextMsgId()}`,
+        aibotid: 'aib_helix',
+        chattype: 'single',
+        from: { userid: 'client_wu' },
+        msgtype: 'text',
+        text: { content: '信用卡年费怎么免?' },
+      };
+      const cb = botCallback(msg);
+      const res = await request(replying.app).post(`/wecom/bot/callback?${cb.query}`).send(cb.body);
+      expect(res.status).toBe(200);
+      const reply = JSON.parse(res.text) as {
+        encrypt: string;
+        msgsignature: string;
+        timestamp: number;
+        nonce: string;
+      };
+      expect(sign(TEST_WECOM.botToken, String(reply.timestamp), reply.nonce, reply.encrypt)).toBe(
+        reply.msgsignature,
+      );
+      const opened = openCiphertext(deriveKey(TEST_WECOM.botEncodingAesKey), reply.encrypt, '', 1 << 20);
+      expect(JSON.parse(opened)).toEqual({ msgtype: 'text', text: { content: '您好，已收到您的问题。' } });
+      const row = await ctx.database.db.query.inbox.findFirst({
+        where: (t, { eq }) => eq(t.msgId, msg.msgid),
+      });
+      expect(row?.source).toBe('bot');
+    } finally {
+      await replying.close();
+    }
   });
 });
