@@ -56,6 +56,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     DATABASE_POOL_MAX: int(1, 200).default(10),
+    DATABASE_POOL_MIN: int(0, 200).default(4),
     REDIS_URL: optionalUrl(['redis:', 'rediss:']),
     REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
     QUEUE_PREFIX: z
@@ -132,7 +133,12 @@ function toConfig(env: z.infer<typeof envSchema>) {
     env: env.NODE_ENV,
     http: { port: env.PORT, host: env.HOST, callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES },
     log: { level: env.LOG_LEVEL },
-    db: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pglite') },
+    db: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      poolMin: Math.min(env.DATABASE_POOL_MIN, env.DATABASE_POOL_MAX),
+      pgliteDir: path.join(dataDir, 'pglite'),
+    },
     redis: { url: env.REDIS_URL, serverBin: env.REDIS_SERVER_BIN, dataDir: path.join(dataDir, 'redis') },
     queue: {
       prefix: env.QUEUE_PREFIX,

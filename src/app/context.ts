@@ -32,6 +32,7 @@ export async function openContext(
   let localRedis: LocalRedisServer | undefined;
   try {
     if (opts.migrate !== false) await database.migrate();
+    await database.warm();
     log.info(
       { db: database.kind, dir: database.kind === 'pglite' ? config.db.pgliteDir : undefined },
       'database ready',

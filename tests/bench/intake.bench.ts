@@ -98,7 +98,7 @@ const env = {
 
 // --- pre-encrypted callbacks, each with a distinct MsgId ---
 // Enough distinct callbacks for the max-throughput phase plus the fixed-rate phase.
-const poolSize = Math.ceil((4000 * rounds + rate * 1.2) * duration);
+const poolSize = Math.ceil((4000 * rounds + rate * 1.2) * duration + rate * 2);
 say(`encrypting ${poolSize} callbacks…`);
 const base = 7_300_000_000_000_000_000n;
 const callbacks = Array.from({ length: poolSize }, (_, i) => {
@@ -186,11 +186,18 @@ try {
 
   say(`bare Express at a steady ${rate} requests/s…`);
   let reuse = 0;
-  const bareSteady = await runPacedLoad({
-    url: bareUrl,
+  const bareNext = () => callbacks[reuse++ % callbacks.length] as { path: string; body: string };
+  // One second at the same rate first, unmeasured, to open the client's connections on each side.
+  await runPacedLoad({ url: bareUrl, rate, durationS: 1, next: bareNext });
+  const bareSteady = await runPacedLoad({ url: bareUrl, rate, durationS: duration, next: bareNext });
+  await runPacedLoad({
+    url: webUrl,
     rate,
-    durationS: duration,
-    next: () => callbacks[reuse++ % callbacks.length] as { path: string; body: string },
+    durationS: 1,
+    next: () => callbacks[next++] as { path: string; body: string },
+    onOk: () => {
+      acked++;
+    },
   });
   say(`intake at a steady ${rate} requests/s…`);
   const fixed = await runPacedLoad({

@@ -23,6 +23,8 @@ export type Database = {
   migrate: () => Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping: () => Promise<void>;
+  /** Opens the pool's minimum connections now, so the first requests do not pay for connecting. */
+  warm: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -34,15 +36,26 @@ const MIGRATION_LOCK_KEY = 746_019_001;
 export async function openDatabase(opts: {
   url?: string | undefined;
   poolMax?: number;
+  poolMin?: number;
   pgliteDir: string;
   connectTimeoutMs?: number;
 }): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url, opts.poolMax ?? 10, opts.connectTimeoutMs ?? 3000);
+  if (opts.url) {
+    const max = opts.poolMax ?? 10;
+    return openPostgres(opts.url, max, Math.min(opts.poolMin ?? 0, max), opts.connectTimeoutMs ?? 3000);
+  }
   return openPglite(opts.pgliteDir);
 }
 
-function openPostgres(url: string, max: number, connectTimeoutMs: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectTimeoutMs });
+function openPostgres(url: string, max: number, min: number, connectTimeoutMs: number): Database {
+  // `min` connections are kept open: after a quiet spell the next burst does not start by reconnecting.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    min,
+    idleTimeoutMillis: 60_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
@@ -61,6 +74,10 @@ function openPostgres(url: string, max: number, connectTimeoutMs: number): Datab
     },
     async ping() {
       await db.execute(sql`SELECT 1`);
+    },
+    async warm() {
+      const clients = await Promise.all(Array.from({ length: min }, () => pool.connect()));
+      for (const c of clients) c.release();
     },
     close: () => pool.end(),
   };
@@ -81,6 +98,7 @@ async function openPglite(dir: string): Promise<Database> {
     async ping() {
       await db.execute(sql`SELECT 1`);
     },
+    warm: async () => {},
     close: () => client.close(),
   };
 }
