@@ -40,6 +40,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['job'] as const,
       registers: [registry],
     }),
+    wecomCalls: new Counter({
+      name: 'helix_wecom_calls_total',
+      help: 'WeCom API calls (each HTTP attempt), by API path and errcode',
+      labelNames: ['api', 'errcode'] as const,
+      registers: [registry],
+    }),
+    wecomCallDuration: new Histogram({
+      name: 'helix_wecom_call_duration_seconds',
+      help: 'Latency of WeCom API HTTP attempts',
+      labelNames: ['api'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of WeCom's answers that Helix reads (developer.work.weixin.qq.com; summarised in WECOM.md). Fields
+ * Helix does not use pass through untouched; a missing field Helix needs makes the call an error.
+ */
+
+const ok = z.object({ errcode: z.literal(0).optional(), errmsg: z.string().optional() }).passthrough();
+const ids = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split('|').filter(Boolean) : []));
+
+/** message/send: partial failures come back as '|'-joined lists with errcode 0. */
+export const messageSendResponse = ok.extend({
+  invaliduser: ids,
+  invalidparty: ids,
+  invalidtag: ids,
+  unlicenseduser: ids,
+  msgid: z.string().optional(),
+});
+
+/** externalcontact/get. */
+export const externalContactResponse = ok.extend({
+  external_contact: z
+    .object({ external_userid: z.string(), name: z.string().optional(), type: z.number().optional() })
+    .passthrough(),
+  follow_user: z
+    .array(
+      z
+        .object({
+          userid: z.string(),
+          state: z.string().optional(),
+          createtime: z.number().optional(),
+          tags: z.array(z.object({ tag_id: z.string().optional() }).passthrough()).optional(),
+        })
+        .passthrough(),
+    )
+    .default([]),
+});
+
+/** externalcontact/list. */
+export const externalContactListResponse = ok.extend({ external_userid: z.array(z.string()).default([]) });
+
+/** externalcontact/add_contact_way. */
+export const addContactWayResponse = ok.extend({ config_id: z.string(), qr_code: z.string().optional() });
+
+/** externalcontact/add_msg_template: `fail_list` holds recipients WeCom refused. */
+export const addMsgTemplateResponse = ok.extend({
+  msgid: z.string(),
+  fail_list: z.array(z.string()).default([]),
+});
+
+/** externalcontact/get_groupmsg_list_v2. */
+export const groupMsgListResponse = ok.extend({
+  next_cursor: z.string().optional(),
+  group_msg_list: z
+    .array(
+      z
+        .object({ msgid: z.string(), creator: z.string().optional(), create_type: z.number().optional() })
+        .passthrough(),
+    )
+    .default([]),
+});
+
+/** externalcontact/get_groupmsg_task. */
+export const groupMsgTaskResponse = ok.extend({
+  next_cursor: z.string().optional(),
+  task_list: z
+    .array(
+      z.object({ userid: z.string(), status: z.number(), send_time: z.number().optional() }).passthrough(),
+    )
+    .default([]),
+});
+
+/** externalcontact/get_groupmsg_send_result. status: 0 not sent, 1 sent, 2 not a friend, 3 already got one. */
+export const groupMsgSendResultResponse = ok.extend({
+  next_cursor: z.string().optional(),
+  send_list: z
+    .array(
+      z
+        .object({
+          external_userid: z.string().optional(),
+          chat_id: z.string().optional(),
+          userid: z.string(),
+          status: z.number(),
+          send_time: z.number().optional(),
+        })
+        .passthrough(),
+    )
+    .default([]),
+});
+
+/** externalcontact/groupchat/list. */
+export const groupChatListResponse = ok.extend({
+  next_cursor: z.string().optional(),
+  group_chat_list: z
+    .array(z.object({ chat_id: z.string(), status: z.number().optional() }).passthrough())
+    .default([]),
+});
+
+/** externalcontact/groupchat/get. */
+export const groupChatGetResponse = ok.extend({
+  group_chat: z
+    .object({
+      chat_id: z.string(),
+      name: z.string().optional(),
+      owner: z.string().optional(),
+      member_list: z
+        .array(
+          z
+            .object({
+              userid: z.string(),
+              type: z.number(),
+              join_time: z.number().optional(),
+              join_scene: z.number().optional(),
+            })
+            .passthrough(),
+        )
+        .default([]),
+    })
+    .passthrough(),
+});
+
+/** externalcontact/groupchat/add_join_way. */
+export const addJoinWayResponse = ok.extend({ config_id: z.string() });
+
+/** externalcontact/get_corp_tag_list. */
+export const corpTagListResponse = ok.extend({
+  tag_group: z
+    .array(
+      z
+        .object({
+          group_id: z.string(),
+          group_name: z.string().optional(),
+          tag: z.array(z.object({ id: z.string(), name: z.string() }).passthrough()).default([]),
+        })
+        .passthrough(),
+    )
+    .default([]),
+});
+
+/** Any call whose answer carries nothing but errcode/errmsg. */
+export const emptyResponse = ok;
