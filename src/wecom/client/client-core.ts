@@ -33,8 +33,9 @@ export const DEFAULT_POLICY: ClientPolicy = {
   timeoutMs: 10_000,
 };
 
-// Below the published limit by 1%: our pacing may use one late slot, and WeCom's window alignment is unknown.
-const SAFETY = 0.99;
+// Our pacing can fit one call more than the limit into a window (see rate-limiter.ts), and WeCom's window
+// alignment is unknown: ask for 1% less, and at least one call a minute less for small limits.
+const underLimit = (limit: number) => (limit <= 1 ? limit * 0.99 : Math.min(limit * 0.99, limit - 1));
 
 const envelope = z
   .object({ errcode: z.number().int().optional(), errmsg: z.string().optional() })
@@ -130,7 +131,7 @@ export function createClientCore(deps: {
       for (;;) {
         await deps.limiter.acquire(
           limitKey,
-          policy.apiPerMinute * SAFETY,
+          underLimit(policy.apiPerMinute),
           Math.max(0, deadline - Date.now()),
         );
         const { raw, errcode, errmsg } = await send(

@@ -1,17 +1,20 @@
 import type { Redis } from 'ioredis';
 
-// GCRA (generic cell rate algorithm): calls are spaced `interval` ms apart on Redis' clock, so every
-// process shares one schedule. A caller that wakes a little late may use at most one missed slot (so timer
-// jitter does not erode throughput); any 60-second window therefore holds at most `limit + 1` calls, which
-// the client covers by running slightly under WeCom's published limit. Returns 0 when the caller may go
-// now, else how many ms to wait before asking again.
+// GCRA (generic cell rate algorithm): calls take slots `interval` ms apart on Redis' clock, so every
+// process shares one schedule. A caller that wakes a little late still takes its own slot and the next slot
+// stays on schedule (timer jitter does not erode throughput); after an idle spell the schedule restarts at
+// "now", so there is no burst. Any 60-second window holds at most `limit + 1` calls, which callers cover by
+// asking for slightly less than WeCom's published limit. Returns 0 when the caller may go now, else how
+// many ms to wait before asking again.
 const GCRA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat > now then return math.ceil(tat - now) end
-local new_tat = math.max(tat, now - interval) + interval
+local base = tat
+if base < now - interval then base = now end
+local new_tat = base + interval
 redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now + interval))
 return 0
 `;
