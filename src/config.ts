@@ -23,6 +23,8 @@ const DEV_DEFAULTS = {
   WECOM_ENCODING_AES_KEY: 'aGVsaXhEZXZFbmNvZGluZ0FFU0tleTAxMjM0NTY3ODk',
   WECOM_BOT_TOKEN: 'helixDevBotToken',
   WECOM_BOT_ENCODING_AES_KEY: 'aGVsaXhEZXZCb3RFbmNvZGluZ0FFU0tleTAxMjM0NTY',
+  WECOM_SECRET: 'helixDevAppSecret',
+  WECOM_CONTACT_SECRET: 'helixDevContactSecret',
 } as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -83,6 +85,11 @@ const envSchema = z
       .optional(),
     WECOM_BOT_ENCODING_AES_KEY: aesKey.optional(),
     WECOM_REPLAY_WINDOW_S: int(0, 30 * 24 * 3600).default(0),
+    WECOM_SECRET: z.string().min(1).max(256).optional(),
+    WECOM_CONTACT_SECRET: z.string().min(1).max(256).optional(),
+    WECOM_API_BASE_URL: optionalUrl(['http:', 'https:']),
+    WECOM_EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+    WECOM_EMULATOR_PORT: int(0, 65535).default(3100),
     CALLBACK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     INBOX_DEDUP_RETENTION_S: int(3600, 3650 * 24 * 3600).default(7 * 24 * 3600),
     INBOX_SWEEP_INTERVAL_MS: int(100, 3600_000).default(15_000),
@@ -109,6 +116,9 @@ const envSchema = z
     }
     if (!env.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production' });
+    }
+    if (env.WECOM_EMULATOR === 'on') {
+      ctx.addIssue({ code: 'custom', path: ['WECOM_EMULATOR'], message: 'cannot be on in production' });
     }
   })
   .superRefine((env, ctx) => {
@@ -155,6 +165,22 @@ function toConfig(env: z.infer<typeof envSchema>) {
       app: { token: pick('WECOM_TOKEN'), encodingAesKey: pick('WECOM_ENCODING_AES_KEY') },
       bot: { token: pick('WECOM_BOT_TOKEN'), encodingAesKey: pick('WECOM_BOT_ENCODING_AES_KEY') },
       replayWindowS: env.WECOM_REPLAY_WINDOW_S,
+      api: {
+        appSecret: pick('WECOM_SECRET'),
+        contactSecret: pick('WECOM_CONTACT_SECRET'),
+        baseUrl: env.WECOM_API_BASE_URL ?? 'https://qyapi.weixin.qq.com',
+      },
+      /**
+       * The built-in emulator stands in for WeCom when asked to, or by default when no real credentials and
+       * no base URL are configured. Production never starts it.
+       */
+      emulator: {
+        enabled:
+          dev &&
+          (env.WECOM_EMULATOR === 'on' ||
+            (env.WECOM_EMULATOR === 'auto' && !env.WECOM_CORP_ID && !env.WECOM_API_BASE_URL)),
+        port: env.WECOM_EMULATOR_PORT,
+      },
     },
     inbox: {
       dedupRetentionS: env.INBOX_DEDUP_RETENTION_S,

@@ -7,6 +7,7 @@ import { openDatabase } from '../platform/db/client.ts';
 import { ROLES, type Role } from '../platform/db/schema.ts';
 import { createLogger, type Log } from '../platform/logger.ts';
 import { type ProcessRole, runHelix } from './run.ts';
+import { startConfiguredEmulator } from './wecom-runtime.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (message: string): never => {
@@ -74,6 +75,27 @@ for (const r of ['web', 'worker', 'scheduler', 'all'] as const) {
     .description(r === 'all' ? 'run web, worker and scheduler in one process' : `run the ${r} role`)
     .action(() => runRole(r));
 }
+
+program
+  .command('emulator')
+  .description(
+    'run the WeCom emulator alone on WECOM_EMULATOR_PORT, with the WECOM_* credentials Helix reads',
+  )
+  .option('--helix-url <url>', 'where the callback driver sends callbacks (default: this machine on PORT)')
+  .action(async (opts: { helixUrl?: string }) => {
+    const { config, log } = boot();
+    const helixUrl = opts.helixUrl ?? `http://${config.http.host}:${config.http.port}`;
+    const running = await startConfiguredEmulator(config, log, { helixUrl }).catch((err: unknown) =>
+      fail(`emulator failed to start: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    log.info(
+      { url: running.url, corpId: config.wecom.corpId, helixUrl },
+      `WeCom emulator listening at ${running.url} (API under /cgi-bin, control and inspector under /emulator)`,
+    );
+    const stop = () => void running.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 
 program
   .command('migrate')

@@ -13,6 +13,8 @@ export type AppContext = {
   log: Log;
   metrics: Metrics;
   clock: Clock;
+  /** Where the WeCom server API is: WeCom itself, or the built-in emulator standing in for it. */
+  wecomBaseUrl: string;
 };
 
 /**
@@ -22,7 +24,7 @@ export type AppContext = {
 export async function openContext(
   config: Config,
   log: Log,
-  opts: { clock?: Clock; metrics?: Metrics; migrate?: boolean } = {},
+  opts: { clock?: Clock; metrics?: Metrics; migrate?: boolean; wecomBaseUrl?: string } = {},
 ): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
   const database = await openDatabase({
     url: config.db.url,
@@ -50,6 +52,7 @@ export async function openContext(
       log,
       metrics: opts.metrics ?? createMetrics({ defaultMetrics: true }),
       clock: opts.clock ?? systemClock,
+      wecomBaseUrl: opts.wecomBaseUrl ?? config.wecom.api.baseUrl,
     };
     return {
       ctx,

@@ -1,22 +1,47 @@
 import type { Config } from '../config.ts';
 import type { Log } from '../platform/logger.ts';
-import { openContext } from './context.ts';
+import { type AppContext, openContext } from './context.ts';
 import { startSchedulerRole } from './scheduler.ts';
 import { buildWebApp, startWebServer } from './web.ts';
+import { connectEmulatorCallbacks, type RunningEmulator, startConfiguredEmulator } from './wecom-runtime.ts';
 import { startWorkerRole } from './worker.ts';
 
 /** A process role selectable from the CLI. */
 export type ProcessRole = 'web' | 'worker' | 'scheduler' | 'all';
 
 /** A running Helix process. `shutdown` runs the ordered stop sequence once. */
-export type RunningHelix = { url?: string; shutdown: () => Promise<void> };
+export type RunningHelix = {
+  url?: string;
+  /** The built-in WeCom emulator, when Helix started one in place of WeCom. */
+  emulator?: RunningEmulator;
+  /** The shared infrastructure, for embedding Helix (the demo, tools). */
+  ctx: AppContext;
+  shutdown: () => Promise<void>;
+};
 
 /**
  * Starts the roles `role` names and returns the ordered shutdown: stop HTTP, stop the scheduler, close
  * workers (active jobs finish), close queues, then close the database and Redis.
  */
 export async function runHelix(config: Config, log: Log, role: ProcessRole): Promise<RunningHelix> {
-  const { ctx, close } = await openContext(config, log);
+  const emulator = config.wecom.emulator.enabled ? await startConfiguredEmulator(config, log) : undefined;
+  if (emulator) {
+    log.info(
+      { emulatorUrl: emulator.url },
+      `WeCom emulator: no WeCom credentials are configured, so Helix started its built-in WeCom emulator at ${emulator.url} and talks to it instead of WeCom. Set WECOM_CORP_ID, WECOM_SECRET and the other WECOM_* variables to use real WeCom.`,
+    );
+  }
+  const opened = await openContext(config, log, emulator ? { wecomBaseUrl: emulator.url } : {}).catch(
+    async (err: unknown) => {
+      await emulator?.close();
+      throw err;
+    },
+  );
+  const { ctx } = opened;
+  const close = async () => {
+    await opened.close();
+    await emulator?.close();
+  };
   const has = (r: ProcessRole) => role === 'all' || role === r;
   // Filled as roles start, run in this order at shutdown.
   const slots: Record<'http' | 'scheduler' | 'workers' | 'queues', (() => Promise<void>)[]> = {
@@ -38,6 +63,8 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
       });
       url = server.url;
       slots.http.push(server.stopHttp);
+      // The emulator calls this Helix back, as WeCom would call the configured callback URL.
+      if (emulator) connectEmulatorCallbacks(emulator, config, server.url);
       log.info({ url }, 'web role listening');
     }
     if (has('worker')) {
@@ -68,5 +95,5 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
     })();
     return done;
   };
-  return { ...(url ? { url } : {}), shutdown };
+  return { ...(url ? { url } : {}), ...(emulator ? { emulator } : {}), ctx, shutdown };
 }

@@ -24,7 +24,14 @@ describe('npm start on embedded defaults', () => {
   it('migrates, starts every role, takes a callback, processes it, and shuts down cleanly', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-smoke-'));
     const port = await freePort();
-    const env = { HELIX_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', PATH: process.env.PATH };
+    const emulatorPort = await freePort();
+    const env = {
+      HELIX_DATA_DIR: dataDir,
+      PORT: String(port),
+      WECOM_EMULATOR_PORT: String(emulatorPort),
+      LOG_LEVEL: 'info',
+      PATH: process.env.PATH,
+    };
 
     // The CLI works against the same embedded database before the server starts.
     const { stdout } = await run(
@@ -38,11 +45,18 @@ describe('npm start on embedded defaults', () => {
     );
 
     child = spawnTs(BIN, env, ['all']);
+    // With no WeCom credentials, Helix says plainly that it runs its own emulator, which takes the dev secret.
+    const notice = await child.waitForLine('WeCom emulator: no WeCom credentials are configured');
+    expect(notice).toContain(`http://127.0.0.1:${emulatorPort}`);
     await child.waitForLine('"scheduler role started');
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
     const dev = loadConfig({});
+    const tokenRes = await fetch(
+      `http://127.0.0.1:${emulatorPort}/cgi-bin/gettoken?corpid=${dev.wecom.corpId}&corpsecret=${dev.wecom.api.appSecret}`,
+    );
+    expect(((await tokenRes.json()) as { errcode: number }).errcode).toBe(0);
     const cb = buildSignedCallback({
       format: 'xml',
       token: dev.wecom.app.token,

@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WECOM_ENCODING_AES_KEY is required/);
   });
 
+  it('stands the emulator in for WeCom only when no real WeCom is configured, and never in production', () => {
+    expect(loadConfig({}).wecom.emulator.enabled).toBe(true);
+    expect(loadConfig({ WECOM_CORP_ID: 'wwreal' }).wecom.emulator.enabled).toBe(false);
+    expect(
+      loadConfig({ WECOM_API_BASE_URL: 'https://wecom-proxy.bank.example' }).wecom.emulator.enabled,
+    ).toBe(false);
+    expect(loadConfig({ WECOM_CORP_ID: 'wwreal', WECOM_EMULATOR: 'on' }).wecom.emulator.enabled).toBe(true);
+    expect(loadConfig({ WECOM_EMULATOR: 'off' }).wecom.emulator.enabled).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', WECOM_EMULATOR: 'on' })).toThrow(
+      /WECOM_EMULATOR cannot be on in production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WECOM_SECRET is required in production/);
+  });
+
   it('keeps dedup keys longer than the replay window', () => {
     expect(() => loadConfig({ WECOM_REPLAY_WINDOW_S: '86400', INBOX_DEDUP_RETENTION_S: '3600' })).toThrow(
       /INBOX_DEDUP_RETENTION_S/,
