@@ -10,7 +10,9 @@ const lockPath = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
 const packages = lock.packages;
 
-const PLATFORM = /-(android|darwin|linux|win32|freebsd)-(arm64|x64|arm|ia32)(-(musl|gnu|msvc))?$/;
+// The suffix names the C library or ABI: gnu/gnueabihf are glibc, musl/musleabihf musl; msvc and eabi none.
+const PLATFORM =
+  /-(android|darwin|linux|win32|freebsd)-(arm64|x64|arm|ia32)(-(musl|gnu|msvc|eabi|gnueabihf|musleabihf))?$/;
 let added = 0;
 for (const entry of Object.values(packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
@@ -21,7 +23,9 @@ for (const entry of Object.values(packages)) {
     packages[key] = {
       version: version.replace(/^[\^~]/, ''),
       cpu: [cpu],
-      ...(libc === 'musl' || libc === 'gnu' ? { libc: [libc === 'musl' ? 'musl' : 'glibc'] } : {}),
+      ...(libc?.startsWith('musl') || libc?.startsWith('gnu')
+        ? { libc: [libc.startsWith('musl') ? 'musl' : 'glibc'] }
+        : {}),
       license: entry.license ?? 'MIT',
       optional: true,
       os: [os],
