@@ -97,8 +97,8 @@ const env = {
 };
 
 // --- pre-encrypted callbacks, each with a distinct MsgId ---
-// Enough distinct callbacks for the max-throughput phase plus the fixed-rate phase.
-const poolSize = Math.ceil((4000 * rounds + rate * 1.2) * duration + rate * 2);
+// Enough distinct callbacks for the max-throughput phase (up to 8,000/s) plus the fixed-rate phase.
+const poolSize = Math.ceil((8000 * rounds + rate * 1.2) * duration + rate * 2);
 say(`encrypting ${poolSize} callbacks…`);
 const base = 7_300_000_000_000_000_000n;
 const callbacks = Array.from({ length: poolSize }, (_, i) => {
