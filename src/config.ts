@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -66,6 +67,7 @@ const envSchema = z
       .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - { } only')
       .default('{helix}'),
     HELIX_DATA_DIR: z.string().min(1).default('./.helix'),
+    CONTENT_LIBRARY_DIR: z.string().min(1).optional(),
     WECOM_CORP_ID: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeCom CorpID such as ww0123456789abcdef')
@@ -157,6 +159,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
       concurrency: env.WORKER_CONCURRENCY,
     },
     dataDir,
+    /** Head-office content and policies; by default the `content-library/` shipped with Helix. */
+    contentLibraryDir: env.CONTENT_LIBRARY_DIR
+      ? path.resolve(env.CONTENT_LIBRARY_DIR)
+      : fileURLToPath(new URL('../content-library', import.meta.url)),
     wecom: {
       corpId: pick('WECOM_CORP_ID'),
       agentId: pick('WECOM_AGENT_ID'),

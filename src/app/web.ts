@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
+import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -17,6 +19,7 @@ import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import type { AppContext } from './context.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { createWecomClients } from './wecom-runtime.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
 export type WebApp = { app: Express; queues: Queues; close: () => Promise<void> };
@@ -36,6 +39,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   const inboxRepo = createInboxRepository();
   const audit = createAuditRepository();
+  // WeCom API calls (tokens, limits) go through their own connection, never the intake producer's.
+  const general = createRedis(ctx.redisUrl, 'general');
+  const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: general, log, metrics });
   const tokens = createTokenService({ db, audit });
 
   const codecFor = (source: InboxSource) =>
@@ -111,6 +117,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
+  api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
   app.use('/api/v1', api);
 
   app.use((_req: Request) => {
@@ -124,6 +131,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     async close() {
       await queues.close();
       producer.disconnect();
+      general.disconnect();
     },
   };
 }

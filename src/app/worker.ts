@@ -7,6 +7,7 @@ import { createJobRegistry } from '../platform/queue/registry.ts';
 import { startWorkers } from '../platform/queue/workers.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
+import { createModuleInboundHandlers } from './inbound-handlers.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
 
 /** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
@@ -20,7 +21,12 @@ export async function startWorkerRole(
   const { config, database, log, metrics } = ctx;
   const db = database.db;
   const inboxRepo = createInboxRepository();
-  const dispatcher = createInboundDispatcher(opts.inboundHandlers ?? []);
+  // WeCom API calls share tokens and limits through Redis; this connection serves them.
+  const general = createRedis(ctx.redisUrl, 'general');
+  const dispatcher = createInboundDispatcher([
+    ...createModuleInboundHandlers(ctx, { redis: general }),
+    ...(opts.inboundHandlers ?? []),
+  ]);
   const registry = createJobRegistry(ALL_JOB_DEFINITIONS, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
   ]);
@@ -66,6 +72,7 @@ export async function startWorkerRole(
     async closeQueues() {
       await queues.close();
       producer.disconnect();
+      general.disconnect();
     },
   };
 }

@@ -66,3 +66,11 @@ export function isConnectionError(err: unknown): boolean {
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause !== undefined && cause !== err ? isConnectionError(cause) : false;
 }
+
+/** True for a PostgreSQL unique violation (23505), also when wrapped by the query builder. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

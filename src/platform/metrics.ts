@@ -53,6 +53,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    clientsAdded: new Counter({
+      name: 'helix_clients_added_total',
+      help: 'Clients adding an RM, by channel (unknown when the State named no channel) and whether new',
+      labelNames: ['channel', 'new'] as const,
+      registers: [registry],
+    }),
+    welcomes: new Counter({
+      name: 'helix_welcomes_total',
+      help: 'Welcome decisions by outcome (sent, skipped, failed) and reason',
+      labelNames: ['outcome', 'reason'] as const,
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

@@ -58,6 +58,8 @@ export function testEnv(
     WECOM_ENCODING_AES_KEY: TEST_WECOM.encodingAesKey,
     WECOM_BOT_TOKEN: TEST_WECOM.botToken,
     WECOM_BOT_ENCODING_AES_KEY: TEST_WECOM.botEncodingAesKey,
+    // Tests never reach the internet: WeCom calls fail fast unless a test points them at an emulator.
+    WECOM_API_BASE_URL: 'http://127.0.0.1:9',
     JOB_LOCK_DURATION_MS: '2000',
     JOB_STALLED_INTERVAL_MS: '500',
     ...overrides,

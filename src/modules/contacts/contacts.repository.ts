@@ -1,0 +1,209 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { communityGroups } from '../communities/communities.tables.ts';
+import {
+  type ChannelRow,
+  channels,
+  clientRms,
+  rms,
+  UNKNOWN_CHANNEL_ID,
+  welcomes,
+} from './contacts.tables.ts';
+
+/** What an add event tells Helix about a client and the RM they added. */
+export type ClientAdd = {
+  externalUserid: string;
+  rmUserid: string;
+  state: string | null;
+  at: Date;
+};
+
+/** The outcome of recording an add: whether the client is new and where they were attributed. */
+export type RecordedAdd = {
+  created: boolean;
+  channelId: string;
+  /** True when the State named no channel (the client went to "unknown"). */
+  unknownState: boolean;
+  ownerRm: string;
+  tier: string | null;
+  persona: string | null;
+  rmName: string;
+  clientName: string | null;
+};
+
+/** A welcome decision to store before anything is sent. */
+export type NewWelcome = {
+  inboxId: number;
+  externalUserid: string;
+  rmUserid: string;
+  status: 'pending' | 'skipped';
+  reason: string | null;
+  tier: string | null;
+  templateId: string | null;
+  text: string | null;
+  joinLink: string | null;
+  eventAt: Date;
+};
+
+/** SQL for RMs, clients, channels and welcomes. Methods take the handle they run on. */
+export type ContactsRepository = ReturnType<typeof createContactsRepository>;
+
+/** Creates the contacts repository. */
+export function createContactsRepository() {
+  return {
+    /** Makes sure the RM exists; WeCom may name members Helix has not been told about. */
+    async ensureRm(db: Db | Tx, userid: string): Promise<void> {
+      await db.insert(rms).values({ userid, name: userid }).onConflictDoNothing();
+    },
+
+    /**
+     * Records that a client added an RM, creating the client if needed. First touch wins: a client keeps
+     * the first known channel and owner. Safe under concurrency: one statement per table, ON CONFLICT.
+     */
+    async recordAdd(tx: Tx, add: ClientAdd): Promise<RecordedAdd> {
+      const [row] = await queryRows<{
+        created: boolean;
+        channel_id: string;
+        unknown_state: boolean;
+        owner_rm: string;
+        tier: string | null;
+        client_name: string | null;
+      }>(
+        tx,
+        sql`WITH ch AS (
+              SELECT COALESCE((SELECT id FROM channels WHERE state = ${add.state ?? ''} AND state <> ''),
+                              ${UNKNOWN_CHANNEL_ID}) AS id
+            )
+            INSERT INTO clients (external_userid, owner_rm, channel_id, channel_state, aware_at, acquired_at)
+            SELECT ${add.externalUserid}, ${add.rmUserid}, ch.id, ${add.state}, ${add.at}, ${add.at} FROM ch
+            ON CONFLICT (external_userid) DO UPDATE SET
+              owner_rm = COALESCE(clients.owner_rm, EXCLUDED.owner_rm),
+              channel_id = CASE WHEN clients.channel_id IS NULL OR clients.channel_id = ${UNKNOWN_CHANNEL_ID}
+                                THEN EXCLUDED.channel_id ELSE clients.channel_id END,
+              channel_state = COALESCE(clients.channel_state, EXCLUDED.channel_state),
+              aware_at = COALESCE(clients.aware_at, EXCLUDED.aware_at),
+              acquired_at = COALESCE(clients.acquired_at, EXCLUDED.acquired_at),
+              status = 'active',
+              updated_at = now()
+            RETURNING (xmax = 0) AS created, channel_id, owner_rm, tier, name AS client_name,
+                      (channel_id = ${UNKNOWN_CHANNEL_ID}) AS unknown_state`,
+      );
+      if (!row) throw new Error('client upsert returned no row');
+      await tx
+        .insert(clientRms)
+        .values({
+          externalUserid: add.externalUserid,
+          rmUserid: add.rmUserid,
+          state: add.state,
+          addedAt: add.at,
+        })
+        .onConflictDoUpdate({
+          target: [clientRms.externalUserid, clientRms.rmUserid],
+          set: { removedAt: null, state: sql`COALESCE(EXCLUDED.state, ${clientRms.state})` },
+        });
+      const [rm] = await tx
+        .select({ name: rms.name, persona: rms.persona })
+        .from(rms)
+        .where(eq(rms.userid, add.rmUserid));
+      return {
+        created: row.created,
+        channelId: row.channel_id,
+        unknownState: row.unknown_state,
+        ownerRm: row.owner_rm,
+        tier: row.tier,
+        persona: rm?.persona ?? null,
+        rmName: rm?.name ?? add.rmUserid,
+        clientName: row.client_name,
+      };
+    },
+
+    /** Marks a relationship ended; the client's status says who ended it. Unknown clients are created. */
+    async recordRemoval(
+      tx: Tx,
+      r: { externalUserid: string; rmUserid: string; at: Date; by: 'client' | 'rm' },
+    ): Promise<void> {
+      await queryRows(
+        tx,
+        sql`INSERT INTO clients (external_userid, owner_rm, channel_id, status)
+            VALUES (${r.externalUserid}, ${r.rmUserid}, ${UNKNOWN_CHANNEL_ID},
+                    ${r.by === 'client' ? 'removed_by_client' : 'removed_by_rm'})
+            ON CONFLICT (external_userid) DO UPDATE SET status = EXCLUDED.status, updated_at = now()`,
+      );
+      await queryRows(
+        tx,
+        sql`INSERT INTO client_rms (external_userid, rm_userid, added_at, removed_at)
+            VALUES (${r.externalUserid}, ${r.rmUserid}, ${r.at}, ${r.at})
+            ON CONFLICT (external_userid, rm_userid) DO UPDATE SET removed_at = EXCLUDED.removed_at`,
+      );
+    },
+
+    /** The join link of the first active group serving `groupKey` that has room, if any. */
+    async joinLinkFor(db: Db | Tx, groupKey: string): Promise<string | null> {
+      const [g] = await db
+        .select({ qr: communityGroups.joinWayQr })
+        .from(communityGroups)
+        .where(
+          sql`${communityGroups.groupKey} = ${groupKey} AND ${communityGroups.status} = 'active'
+              AND ${communityGroups.joinWayQr} IS NOT NULL`,
+        )
+        .orderBy(communityGroups.createdAt)
+        .limit(1);
+      return g?.qr ?? null;
+    },
+
+    /** Stores a welcome decision; returns its id. */
+    async insertWelcome(tx: Tx, w: NewWelcome): Promise<number> {
+      const [row] = await tx.insert(welcomes).values(w).returning({ id: welcomes.id });
+      if (!row) throw new Error('welcome insert returned no row');
+      return row.id;
+    },
+
+    /** Records how sending a welcome ended. */
+    async finishWelcome(
+      db: Db,
+      id: number,
+      outcome: { status: 'sent' | 'failed'; reason: string | null; at: Date },
+    ): Promise<void> {
+      await db
+        .update(welcomes)
+        .set({
+          status: outcome.status,
+          reason: outcome.reason,
+          sentAt: outcome.status === 'sent' ? outcome.at : null,
+        })
+        .where(eq(welcomes.id, id));
+    },
+
+    /** Creates a channel row. */
+    async insertChannel(
+      tx: Tx,
+      c: Omit<ChannelRow, 'createdAt' | 'cost'> & { cost: string },
+    ): Promise<ChannelRow> {
+      const [row] = await tx.insert(channels).values(c).returning();
+      if (!row) throw new Error('channel insert returned no row');
+      return row;
+    },
+
+    /** Channels with how many clients each brought in. */
+    async listChannels(db: Db) {
+      return queryRows<ChannelRow & { clients: number }>(
+        db,
+        sql`SELECT c.id, c.name, c.state, c.cost, c.config_id AS "configId", c.qr_code AS "qrCode",
+                   c.rm_userids AS "rmUserids", c.created_by AS "createdBy", c.created_at AS "createdAt",
+                   (SELECT count(*)::int FROM clients WHERE channel_id = c.id) AS clients
+            FROM channels c ORDER BY c.created_at`,
+      );
+    },
+
+    /** One channel by state. */
+    async channelByState(db: Db | Tx, state: string): Promise<ChannelRow | undefined> {
+      const [row] = await db.select().from(channels).where(eq(channels.state, state));
+      return row;
+    },
+
+    /** Welcomes, newest first (for ops and tests). */
+    async listWelcomes(db: Db, limit: number) {
+      return db.select().from(welcomes).orderBy(desc(welcomes.id)).limit(limit);
+    },
+  };
+}

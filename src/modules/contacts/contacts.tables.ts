@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** Relationship managers (客户经理): WeCom members. Unknown ones are created as WeCom mentions them. */
+export const rms = pgTable('rms', {
+  userid: text('userid').primaryKey(),
+  name: text('name').notNull(),
+  branch: text('branch'),
+  persona: text('persona'),
+  /** How many clients this RM should hold; routing and reports read it. */
+  capacity: integer('capacity').notNull().default(2000),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Acquisition channels: each owns one contact-me code whose `state` (≤ 30 chars) names it. */
+export const channels = pgTable(
+  'channels',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    state: text('state').notNull().unique(),
+    /** Marketing cost in CNY, for AAC and LROI. */
+    cost: numeric('cost', { precision: 14, scale: 2 }).notNull().default('0'),
+    configId: text('config_id'),
+    qrCode: text('qr_code'),
+    rmUserids: text('rm_userids').array().notNull().default(sql`'{}'::text[]`),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('channels_state_len', sql`char_length(${t.state}) <= 30`)],
+);
+
+/** The channel every client whose add event named no known channel is attributed to. */
+export const UNKNOWN_CHANNEL_ID = 'unknown';
+
+/** Clients (external contacts) with their bank profile, owner RM, channel and funnel timestamps. */
+export const clients = pgTable(
+  'clients',
+  {
+    externalUserid: text('external_userid').primaryKey(),
+    name: text('name'),
+    birthday: date('birthday'),
+    aumBand: text('aum_band'),
+    riskLevel: text('risk_level'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    engagementScore: integer('engagement_score'),
+    ownerRm: text('owner_rm').references(() => rms.userid),
+    channelId: text('channel_id').references(() => channels.id),
+    /** The raw State of the add event, kept even when it names no channel. */
+    channelState: text('channel_state'),
+    status: text('status').notNull().default('active'),
+    awareAt: ts('aware_at'),
+    acquiredAt: ts('acquired_at'),
+    activatedAt: ts('activated_at'),
+    tier: text('tier'),
+    tierSince: ts('tier_since'),
+    pendingDowngradeTo: text('pending_downgrade_to'),
+    pendingDowngradeSince: ts('pending_downgrade_since'),
+    profileUpdatedAt: ts('profile_updated_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('clients_risk_level', sql`${t.riskLevel} IS NULL OR ${t.riskLevel} IN ('C1','C2','C3','C4','C5')`),
+    check('clients_status', sql`${t.status} IN ('active','removed_by_client','removed_by_rm')`),
+    index('clients_owner_rm_idx').on(t.ownerRm),
+    index('clients_channel_idx').on(t.channelId),
+  ],
+);
+
+/** Which RMs a client has added (a client may follow several), with the State each add carried. */
+export const clientRms = pgTable(
+  'client_rms',
+  {
+    externalUserid: text('external_userid')
+      .notNull()
+      .references(() => clients.externalUserid),
+    rmUserid: text('rm_userid')
+      .notNull()
+      .references(() => rms.userid),
+    state: text('state'),
+    addedAt: ts('added_at').notNull(),
+    removedAt: ts('removed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.externalUserid, t.rmUserid] })],
+);
+
+/** Corp client tags, mirrored from WeCom's tag library (get_corp_tag_list). */
+export const corpTags = pgTable('corp_tags', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  groupId: text('group_id').notNull(),
+  groupName: text('group_name').notNull(),
+  deletedAt: ts('deleted_at'),
+  syncedAt: ts('synced_at').notNull().defaultNow(),
+});
+
+/** Every welcome decision: sent, skipped (and why) or failed (and why). One per add event. */
+export const welcomes = pgTable(
+  'welcomes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    inboxId: bigint('inbox_id', { mode: 'number' }).notNull(),
+    externalUserid: text('external_userid').notNull(),
+    rmUserid: text('rm_userid').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    tier: text('tier'),
+    templateId: text('template_id'),
+    text: text('text'),
+    joinLink: text('join_link'),
+    eventAt: ts('event_at').notNull(),
+    sentAt: ts('sent_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('welcomes_inbox_uq').on(t.inboxId),
+    check('welcomes_status', sql`${t.status} IN ('pending','sent','skipped','failed')`),
+  ],
+);
+
+/** A client row. */
+export type ClientRow = typeof clients.$inferSelect;
+/** A channel row. */
+export type ChannelRow = typeof channels.$inferSelect;

@@ -1,0 +1,238 @@
+import type { Server } from 'node:http';
+import { sql } from 'drizzle-orm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.ts';
+import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
+import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
+import { createTestContext, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+
+type Emu = Awaited<ReturnType<typeof startWecomEmulator>>;
+let emu: Emu;
+let ctx: AppContext;
+let close: () => Promise<void>;
+let web: WebApp;
+let worker: WorkerRole;
+let server: Server;
+let opsToken: string;
+
+beforeAll(async () => {
+  emu = await startWecomEmulator({
+    corpId: TEST_WECOM.corpId,
+    secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
+  });
+  ({ ctx, close } = await createTestContext({ WECOM_API_BASE_URL: emu.url }));
+  web = buildWebApp(ctx);
+  worker = await startWorkerRole(ctx);
+  server = await new Promise<Server>((resolve) => {
+    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as { port: number }).port;
+  emu.emulator.connectCallbacks({
+    helixUrl: `http://127.0.0.1:${port}`,
+    corpId: TEST_WECOM.corpId,
+    agentId: '1000002',
+    app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
+    bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
+  });
+  emu.emulator.seed({
+    members: [
+      { userid: 'rm_zhang', name: '张经理' },
+      { userid: 'rm_li', name: '李经理' },
+    ],
+  });
+  // RMs as the bank sets them up (name, branch, persona); WeCom events only carry their userid.
+  await queryRows(
+    ctx.database.db,
+    sql`INSERT INTO rms (userid, name, branch, persona) VALUES
+          ('rm_zhang', '张经理', '南山支行', 'zhixing-jiejie'), ('rm_li', '李经理', '福田支行', NULL)`,
+  );
+  const tokens = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
+  opsToken = (await tokens.create({ name: '运营小王', role: 'ops', branchScope: null, actor: 'test' }))
+    .secret;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await worker?.stopWorkers();
+  await worker?.closeQueues();
+  await web?.close();
+  await close?.();
+  await emu?.close();
+});
+
+const driver = () => {
+  const d = emu.emulator.driver;
+  if (!d) throw new Error('no driver');
+  return d;
+};
+const db = () => ctx.database.db;
+const clientRow = async (id: string) =>
+  (
+    await queryRows<{ channel_id: string; owner_rm: string; status: string; channel_state: string | null }>(
+      db(),
+      sql`SELECT channel_id, owner_rm, status, channel_state FROM clients WHERE external_userid = ${id}`,
+    )
+  )[0];
+const welcomeOf = async (id: string) =>
+  (await waitUntil(
+    async () =>
+      (
+        await queryRows<{ status: string; reason: string | null; text: string | null }>(
+          db(),
+          sql`SELECT status, reason, text FROM welcomes WHERE external_userid = ${id} AND status <> 'pending'
+              ORDER BY id DESC LIMIT 1`,
+        )
+      )[0],
+    10_000,
+    `welcome decided for ${id}`,
+  ))!;
+const allProcessed = () =>
+  waitUntil(
+    async () => {
+      const [r] = await queryRows<{ open: number }>(
+        db(),
+        sql`SELECT count(*)::int AS open FROM inbox WHERE status <> 'processed'`,
+      );
+      return r?.open === 0;
+    },
+    10_000,
+    'inbox drained',
+  );
+
+describe('channels, attribution and welcome', () => {
+  it('creates a channel whose contact way carries its state, with an audit entry', async () => {
+    const res = await request(web.app)
+      .post('/api/v1/channels')
+      .set('authorization', `Bearer ${opsToken}`)
+      .send({
+        id: 'metro-ad',
+        name: '地铁灯箱广告',
+        state: 'ch-metro',
+        cost: 12000,
+        rmUserids: ['rm_zhang'],
+      });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: 'metro-ad', state: 'ch-metro', cost: 12000 });
+    expect(res.body.configId).toEqual(expect.any(String));
+    const way = emu.emulator.inspect().contactWays.find((w) => w.configId === res.body.configId);
+    expect(way).toMatchObject({ state: 'ch-metro', users: ['rm_zhang'] });
+    const dup = await request(web.app)
+      .post('/api/v1/channels')
+      .set('authorization', `Bearer ${opsToken}`)
+      .send({ id: 'metro-ad-2', name: '重复', state: 'ch-metro', rmUserids: ['rm_zhang'] });
+    expect(dup.status).toBe(409);
+    const tooLong = await request(web.app)
+      .post('/api/v1/channels')
+      .set('authorization', `Bearer ${opsToken}`)
+      .send({ id: 'x', name: 'x', state: 'a'.repeat(31), rmUserids: ['rm_zhang'] });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('state');
+    const audit = await queryRows<{ actor: string }>(
+      db(),
+      sql`SELECT actor FROM audit_log WHERE action = 'channel.create' AND target_id = 'metro-ad'`,
+    );
+    expect(audit).toEqual([{ actor: '运营小王' }]);
+  });
+
+  it('attributes a client to the channel its state names and welcomes them within the window', async () => {
+    const outcome = await driver().clientAddsRm({
+      externalUserId: 'wm_wang',
+      rmUserId: 'rm_zhang',
+      state: 'ch-metro',
+    });
+    expect(outcome.status).toBe(200);
+    const welcome = await welcomeOf('wm_wang');
+    expect(welcome).toMatchObject({ status: 'sent', reason: null });
+    // 张经理's persona (知性姐姐) has its own basic-tier welcome.
+    expect(welcome.text).toContain('我是张经理，以后就是你的客户经理啦');
+    expect(await clientRow('wm_wang')).toMatchObject({ channel_id: 'metro-ad', owner_rm: 'rm_zhang' });
+    // The client really received it, through WeCom's send_welcome_msg with the event's code.
+    const received = emu.emulator.inspect().clients.find((c) => c.externalUserId === 'wm_wang')?.welcomes;
+    expect(received?.map((w) => w.text)).toEqual([welcome.text]);
+  });
+
+  it("carries the join link of the client's likely tier group", async () => {
+    await queryRows(
+      db(),
+      sql`INSERT INTO community_groups (chat_id, name, group_key, join_way_config_id, join_way_qr)
+          VALUES ('wr_basic_1', '理财入门1群', 'basic', 'cfg1', 'https://wework.qpic.cn/join/basic1.png')`,
+    );
+    await driver().clientAddsRm({ externalUserId: 'wm_joiner', rmUserId: 'rm_li', state: 'ch-metro' });
+    const welcome = await welcomeOf('wm_joiner');
+    expect(welcome.status).toBe('sent');
+    expect(welcome.text).toContain('欢迎扫码加入：https://wework.qpic.cn/join/basic1.png');
+    await queryRows(db(), sql`UPDATE community_groups SET status = 'archived' WHERE chat_id = 'wr_basic_1'`);
+  });
+
+  it('attributes a state that names no channel to "unknown", and counts it', async () => {
+    await driver().clientAddsRm({ externalUserId: 'wm_stray', rmUserId: 'rm_zhang', state: 'ch-gone' });
+    await welcomeOf('wm_stray');
+    expect(await clientRow('wm_stray')).toMatchObject({ channel_id: 'unknown', channel_state: 'ch-gone' });
+    const metric = (await ctx.metrics.clientsAdded.get()).values.find(
+      (v) => v.labels.channel === 'unknown' && v.labels.new === 'true',
+    );
+    expect(metric?.value).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records why nothing was sent when the event has no welcome code, or arrives too late', async () => {
+    await driver().clientAddsRm({ externalUserId: 'wm_nocode', rmUserId: 'rm_li', welcomeCode: '' });
+    expect(await welcomeOf('wm_nocode')).toMatchObject({ status: 'skipped', reason: 'no_welcome_code' });
+
+    // An event WeCom created 25 s ago (Helix was down, say): its welcome code is already dead.
+    const late = emu.emulator.connectCallbacks({
+      helixUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      corpId: TEST_WECOM.corpId,
+      agentId: '1000002',
+      app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
+      bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
+      clock: { now: () => new Date(Date.now() - 25_000) },
+    });
+    await late.clientAddsRm({ externalUserId: 'wm_late', rmUserId: 'rm_li' });
+    expect(await welcomeOf('wm_late')).toMatchObject({ status: 'skipped', reason: 'welcome_code_expired' });
+  });
+
+  it('creates unknown RMs and clients, and keeps one client record for duplicate and concurrent adds', async () => {
+    await Promise.all(
+      ['rm_new_1', 'rm_new_2', 'rm_new_3', 'rm_zhang'].map((rm) =>
+        driver().clientAddsRm({ externalUserId: 'wm_popular', rmUserId: rm, state: 'ch-metro' }),
+      ),
+    );
+    await driver().clientAddsRm({ externalUserId: 'wm_popular', rmUserId: 'rm_zhang', state: 'ch-metro' });
+    await allProcessed();
+    const [counts] = await queryRows<{ clients: number; links: number; rms: number; failed: number }>(
+      db(),
+      sql`SELECT (SELECT count(*)::int FROM clients WHERE external_userid = 'wm_popular') AS clients,
+                 (SELECT count(*)::int FROM client_rms WHERE external_userid = 'wm_popular') AS links,
+                 (SELECT count(*)::int FROM rms WHERE userid LIKE 'rm_new_%') AS rms,
+                 (SELECT count(*)::int FROM inbox WHERE status = 'failed') AS failed`,
+    );
+    expect(counts).toEqual({ clients: 1, links: 4, rms: 3, failed: 0 });
+    expect((await clientRow('wm_popular'))?.channel_id).toBe('metro-ad');
+  });
+
+  it('records who ended a relationship', async () => {
+    await driver().clientAddsRm({ externalUserId: 'wm_leaving', rmUserId: 'rm_li' });
+    await allProcessed();
+    const plaintext = `<xml><ToUserName><![CDATA[${TEST_WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType><UserID><![CDATA[rm_li]]></UserID><ExternalUserID><![CDATA[wm_leaving]]></ExternalUserID></xml>`;
+    const { buildSignedCallback } = await import('../../src/wecom/protocol/callback-builder.ts');
+    const cb = buildSignedCallback({
+      format: 'xml',
+      token: TEST_WECOM.token,
+      encodingAesKey: TEST_WECOM.encodingAesKey,
+      receiveId: TEST_WECOM.corpId,
+      plaintext,
+    });
+    const res = await request(web.app)
+      .post(`/wecom/callback?${cb.query}`)
+      .set('content-type', 'text/xml')
+      .send(cb.body);
+    expect(res.status).toBe(200);
+    await allProcessed();
+    expect((await clientRow('wm_leaving'))?.status).toBe('removed_by_client');
+  });
+});
