@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { createCommunitiesInboundHandlers } from '../modules/communities/communities.inbound.ts';
+import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createContactsInboundHandlers } from '../modules/contacts/contacts.inbound.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
@@ -24,5 +26,6 @@ export function createModuleInboundHandlers(ctx: AppContext, deps: { redis: Redi
   });
   return [
     ...createContactsInboundHandlers({ db: database.db, repo: contactsRepo, welcome, metrics, clock, log }),
+    ...createCommunitiesInboundHandlers({ repo: createCommunitiesRepository() }),
   ];
 }

@@ -9,6 +9,7 @@ import { createAuditRepository } from '../../src/modules/audit/audit.repository.
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
+import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
 import { createTestContext, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
 type Emu = Awaited<ReturnType<typeof startWecomEmulator>>;
@@ -91,6 +92,16 @@ const welcomeOf = async (id: string) =>
     10_000,
     `welcome decided for ${id}`,
   ))!;
+const postAppCallback = (plaintext: string) => {
+  const cb = buildSignedCallback({
+    format: 'xml',
+    token: TEST_WECOM.token,
+    encodingAesKey: TEST_WECOM.encodingAesKey,
+    receiveId: TEST_WECOM.corpId,
+    plaintext,
+  });
+  return request(web.app).post(`/wecom/callback?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
+};
 const allProcessed = () =>
   waitUntil(
     async () => {
@@ -219,20 +230,65 @@ describe('channels, attribution and welcome', () => {
     await driver().clientAddsRm({ externalUserId: 'wm_leaving', rmUserId: 'rm_li' });
     await allProcessed();
     const plaintext = `<xml><ToUserName><![CDATA[${TEST_WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType><UserID><![CDATA[rm_li]]></UserID><ExternalUserID><![CDATA[wm_leaving]]></ExternalUserID></xml>`;
-    const { buildSignedCallback } = await import('../../src/wecom/protocol/callback-builder.ts');
-    const cb = buildSignedCallback({
-      format: 'xml',
-      token: TEST_WECOM.token,
-      encodingAesKey: TEST_WECOM.encodingAesKey,
-      receiveId: TEST_WECOM.corpId,
-      plaintext,
-    });
-    const res = await request(web.app)
-      .post(`/wecom/callback?${cb.query}`)
-      .set('content-type', 'text/xml')
-      .send(cb.body);
+    const res = await postAppCallback(plaintext);
     expect(res.status).toBe(200);
     await allProcessed();
     expect((await clientRow('wm_leaving'))?.status).toBe('removed_by_client');
+  });
+});
+
+describe('group membership from change_external_chat', () => {
+  it('opens and closes stays, confirms the routing invitation, and ignores a repeated join', async () => {
+    emu.emulator.seed({ groups: [{ chatId: 'wr_mid_1', owner: 'rm_zhang', name: '进阶理财1群' }] });
+    await queryRows(
+      db(),
+      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_mid_1', '进阶理财1群', 'intermediate');
+          INSERT INTO group_invitations (external_userid, group_key, kind) VALUES ('wm_chen', 'intermediate', 'join')`,
+    );
+    await driver().clientJoinsGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_chen', joinScene: 3 });
+    await driver().clientJoinsGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_chen', joinScene: 3 });
+    await driver().clientJoinsGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_zhou' });
+    await allProcessed();
+    const group = async () =>
+      (
+        await queryRows<{ member_count: number; status: string }>(
+          db(),
+          sql`SELECT member_count, status FROM community_groups WHERE chat_id = 'wr_mid_1'`,
+        )
+      )[0];
+    expect((await group())?.member_count).toBe(2);
+    const [invite] = await queryRows<{ status: string; chat_id: string }>(
+      db(),
+      sql`SELECT status, chat_id FROM group_invitations WHERE external_userid = 'wm_chen'`,
+    );
+    expect(invite).toEqual({ status: 'confirmed', chat_id: 'wr_mid_1' });
+
+    await driver().clientLeavesGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_zhou' });
+    await allProcessed();
+    expect((await group())?.member_count).toBe(1);
+    const stays = await queryRows<{ member_id: string; left: boolean; join_scene: number | null }>(
+      db(),
+      sql`SELECT member_id, left_at IS NOT NULL AS left, join_scene FROM group_memberships
+          WHERE chat_id = 'wr_mid_1' ORDER BY member_id`,
+    );
+    expect(stays).toEqual([
+      { member_id: 'wm_chen', left: false, join_scene: 3 },
+      { member_id: 'wm_zhou', left: true, join_scene: 3 },
+    ]);
+  });
+
+  it('learns about a group it has never seen, and closes every stay when it is dismissed', async () => {
+    await driver().clientJoinsGroup({ chatId: 'wr_surprise', externalUserId: 'wm_x' });
+    await allProcessed();
+    const plaintext = `<xml><ToUserName><![CDATA[${TEST_WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_chat]]></Event><ChatId><![CDATA[wr_surprise]]></ChatId><ChangeType><![CDATA[dismiss]]></ChangeType></xml>`;
+    expect((await postAppCallback(plaintext)).status).toBe(200);
+    await allProcessed();
+    const [g] = await queryRows<{ status: string; open: number }>(
+      db(),
+      sql`SELECT status, (SELECT count(*)::int FROM group_memberships WHERE chat_id = 'wr_surprise'
+                          AND left_at IS NULL) AS open
+          FROM community_groups WHERE chat_id = 'wr_surprise'`,
+    );
+    expect(g).toEqual({ status: 'dismissed', open: 0 });
   });
 });

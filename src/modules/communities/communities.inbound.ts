@@ -1,0 +1,44 @@
+import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import type { CommunitiesRepository } from './communities.repository.ts';
+
+// WeCom's external user ids start with "wm" (or "wo" for some account types); member ids are the corp's own.
+const memberTypeOf = (id: string): 1 | 2 => (/^w[mo]/.test(id) ? 2 : 1);
+
+/**
+ * Keeps group membership current from `change_external_chat`: create, member joins and leaves, dismiss.
+ * A join confirms the pending invitation that routing created for that group's key.
+ */
+export function createCommunitiesInboundHandlers(deps: { repo: CommunitiesRepository }): InboundHandler[] {
+  const { repo } = deps;
+  return [
+    {
+      name: 'communities.group-changed',
+      kinds: ['event:change_external_chat'],
+      async handle(event, ctx) {
+        if (event.kind !== 'event:change_external_chat') return;
+        const b = event.body;
+        const at = new Date(Number(b.CreateTime) * 1000);
+        await repo.ensureGroup(ctx.tx, b.ChatId);
+        if (b.ChangeType === 'dismiss') return repo.dismissGroup(ctx.tx, b.ChatId, at);
+        if (b.ChangeType !== 'update') return;
+        const join = b.UpdateDetail === 'add_member';
+        if (!join && b.UpdateDetail !== 'del_member') return;
+        const scene = Number((join ? b.JoinScene : b.QuitScene) ?? Number.NaN);
+        for (const item of b.MemChangeList ?? []) {
+          const memberId = typeof item === 'string' ? item : item.UserID;
+          if (!memberId) continue;
+          const change = {
+            chatId: b.ChatId,
+            memberId,
+            memberType: memberTypeOf(memberId),
+            at,
+            scene: Number.isFinite(scene) ? scene : null,
+            source: 'event' as const,
+          };
+          if (join) await repo.recordJoin(ctx.tx, change);
+          else await repo.recordLeave(ctx.tx, change);
+        }
+      },
+    },
+  ];
+}

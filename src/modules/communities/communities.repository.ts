@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+
+/** A membership change as an event or the reconciliation reports it. */
+export type MembershipChange = {
+  chatId: string;
+  memberId: string;
+  memberType: 1 | 2;
+  at: Date;
+  scene: number | null;
+  source: 'event' | 'reconcile';
+};
+
+/** SQL for groups, memberships and routing moves. Methods take the handle they run on. */
+export type CommunitiesRepository = ReturnType<typeof createCommunitiesRepository>;
+
+/** Creates the communities repository. */
+export function createCommunitiesRepository() {
+  const refreshCount = (tx: Db | Tx, chatId: string) =>
+    queryRows(
+      tx,
+      sql`UPDATE community_groups SET member_count =
+            (SELECT count(*) FROM group_memberships WHERE chat_id = ${chatId} AND left_at IS NULL)
+          WHERE chat_id = ${chatId}`,
+    );
+
+  return {
+    /** Makes sure a group row exists; groups WeCom tells us about before ops do get a placeholder name. */
+    async ensureGroup(tx: Db | Tx, chatId: string, name?: string): Promise<void> {
+      await queryRows(
+        tx,
+        sql`INSERT INTO community_groups (chat_id, name) VALUES (${chatId}, ${name ?? chatId})
+            ON CONFLICT (chat_id) DO NOTHING`,
+      );
+    },
+
+    /**
+     * Opens a stay (idempotent: an open stay is kept) and confirms a pending invitation to this group's key.
+     * Returns true when the member was not already in the group.
+     */
+    async recordJoin(tx: Tx, c: MembershipChange): Promise<boolean> {
+      const opened = await queryRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at, join_scene, source)
+            VALUES (${c.chatId}, ${c.memberId}, ${c.memberType}, ${c.at}, ${c.scene}, ${c.source})
+            ON CONFLICT (chat_id, member_id) WHERE left_at IS NULL DO NOTHING
+            RETURNING id`,
+      );
+      await queryRows(
+        tx,
+        sql`UPDATE group_invitations SET status = 'confirmed', confirmed_at = ${c.at}, chat_id = ${c.chatId}
+            WHERE external_userid = ${c.memberId} AND kind = 'join' AND status = 'pending'
+              AND group_key = (SELECT group_key FROM community_groups WHERE chat_id = ${c.chatId})`,
+      );
+      await refreshCount(tx, c.chatId);
+      return opened.length > 0;
+    },
+
+    /** Closes the open stay, if any, and confirms a pending request to leave. */
+    async recordLeave(tx: Tx, c: MembershipChange): Promise<boolean> {
+      const closed = await queryRows<{ id: string }>(
+        tx,
+        sql`UPDATE group_memberships SET left_at = ${c.at}, quit_scene = ${c.scene}
+            WHERE chat_id = ${c.chatId} AND member_id = ${c.memberId} AND left_at IS NULL
+            RETURNING id`,
+      );
+      await queryRows(
+        tx,
+        sql`UPDATE group_invitations SET status = 'confirmed', confirmed_at = ${c.at}
+            WHERE external_userid = ${c.memberId} AND kind = 'leave' AND status = 'pending'
+              AND chat_id = ${c.chatId}`,
+      );
+      await refreshCount(tx, c.chatId);
+      return closed.length > 0;
+    },
+
+    /** Marks a dismissed group and closes every open stay in it. */
+    async dismissGroup(tx: Tx, chatId: string, at: Date): Promise<void> {
+      await queryRows(
+        tx,
+        sql`UPDATE group_memberships SET left_at = ${at} WHERE chat_id = ${chatId} AND left_at IS NULL`,
+      );
+      await queryRows(
+        tx,
+        sql`UPDATE community_groups SET status = 'dismissed', member_count = 0 WHERE chat_id = ${chatId}`,
+      );
+    },
+
+    /** Open members of a group. */
+    async openMembers(db: Db | Tx, chatId: string): Promise<{ memberId: string; memberType: number }[]> {
+      return queryRows(
+        db,
+        sql`SELECT member_id AS "memberId", member_type AS "memberType" FROM group_memberships
+            WHERE chat_id = ${chatId} AND left_at IS NULL ORDER BY member_id`,
+      );
+    },
+  };
+}
