@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -103,6 +104,21 @@ const envSchema = z
     JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    SCHEDULER_TIMEZONE: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Shanghai'),
+    GROUP_RECONCILE_CRON: z
+      .string()
+      .default('30 2 * * *')
+      .refine((v) => cron.validate(v), 'must be a cron expression such as "30 2 * * *"'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -197,6 +213,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       enqueueTimeoutMs: env.INTAKE_ENQUEUE_TIMEOUT_MS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    scheduler: { timezone: env.SCHEDULER_TIMEZONE, groupReconcileCron: env.GROUP_RECONCILE_CRON },
   };
 }
 

@@ -1,10 +1,61 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
+import { createQueues } from '../platform/queue/queues.ts';
+import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
+import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+
+/** The calendar date of `at` in `timeZone`, as YYYY-MM-DD: the business date a nightly job is for. */
+export function businessDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
 
 /**
- * The scheduler role: node-cron ticks that only enqueue jobs with deterministic ids. No schedules exist yet;
- * the content-calendar work adds them here.
+ * The scheduler role: node-cron ticks that only enqueue jobs with deterministic ids, so any number of
+ * scheduler replicas fire each occurrence once (BullMQ drops the duplicate ids).
  */
 export async function startSchedulerRole(ctx: AppContext) {
-  ctx.log.info('scheduler role started (no schedules configured yet)');
-  return { async stop() {} };
+  const { config, log, clock } = ctx;
+  const producer = createRedis(ctx.redisUrl, 'producer');
+  const queues = createQueues({
+    connection: producer,
+    prefix: config.queue.prefix,
+    definitions: ALL_JOB_DEFINITIONS,
+  });
+  const tasks: ScheduledTask[] = [];
+  const every = (name: string, expression: string, fire: () => Promise<void>) => {
+    tasks.push(
+      cron.schedule(
+        expression,
+        async () => {
+          try {
+            await fire();
+            log.info({ schedule: name }, 'scheduled job enqueued');
+          } catch (err) {
+            log.error({ err, schedule: name }, 'could not enqueue a scheduled job');
+          }
+        },
+        { timezone: config.scheduler.timezone, name, noOverlap: true },
+      ),
+    );
+  };
+  every('groups-reconcile', config.scheduler.groupReconcileCron, () =>
+    queues.enqueue(ReconcileGroups, { runDate: businessDate(clock.now(), config.scheduler.timezone) }),
+  );
+  log.info(
+    { timezone: config.scheduler.timezone, schedules: tasks.map((t) => t.name) },
+    'scheduler role started',
+  );
+  return {
+    async stop() {
+      for (const t of tasks) await t.stop();
+      await queues.close();
+      producer.disconnect();
+    },
+  };
 }

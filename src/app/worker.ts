@@ -7,8 +7,8 @@ import { createJobRegistry } from '../platform/queue/registry.ts';
 import { startWorkers } from '../platform/queue/workers.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
-import { createModuleInboundHandlers } from './inbound-handlers.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { wireWorkerModules } from './module-wiring.ts';
 
 /** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
 export type WorkerRole = Awaited<ReturnType<typeof startWorkerRole>>;
@@ -23,12 +23,11 @@ export async function startWorkerRole(
   const inboxRepo = createInboxRepository();
   // WeCom API calls share tokens and limits through Redis; this connection serves them.
   const general = createRedis(ctx.redisUrl, 'general');
-  const dispatcher = createInboundDispatcher([
-    ...createModuleInboundHandlers(ctx, { redis: general }),
-    ...(opts.inboundHandlers ?? []),
-  ]);
+  const modules = wireWorkerModules(ctx, { redis: general });
+  const dispatcher = createInboundDispatcher([...modules.inboundHandlers, ...(opts.inboundHandlers ?? [])]);
   const registry = createJobRegistry(ALL_JOB_DEFINITIONS, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
+    ...modules.jobs,
   ]);
 
   const producer = createRedis(ctx.redisUrl, 'producer');

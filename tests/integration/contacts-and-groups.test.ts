@@ -1,11 +1,15 @@
 import type { Server } from 'node:http';
 import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import { createWecomClients } from '../../src/app/wecom-runtime.ts';
 import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createCommunitiesRepository } from '../../src/modules/communities/communities.repository.ts';
+import { createGroupReconciler } from '../../src/modules/communities/group-reconcile.service.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
@@ -290,5 +294,63 @@ describe('group membership from change_external_chat', () => {
           FROM community_groups WHERE chat_id = 'wr_surprise'`,
     );
     expect(g).toEqual({ status: 'dismissed', open: 0 });
+  });
+});
+
+describe('nightly group reconciliation', () => {
+  it('repairs drift against WeCom and reports what it changed', async () => {
+    emu.emulator.seed({
+      members: [{ userid: 'rm_wu', name: '吴经理' }],
+      groups: [
+        { chatId: 'wr_rec_1', owner: 'rm_wu', name: '基民交流1群', members: ['wm_r1', 'wm_r2'] },
+        { chatId: 'wr_rec_2', owner: 'rm_wu', name: '卡圈1群', members: ['wm_r3'] },
+      ],
+    });
+    // Helix missed wm_r2 joining wr_rec_1 and wm_gone leaving it; it has never heard of wr_rec_2.
+    await queryRows(
+      db(),
+      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_rec_1', '旧名字', 'jimin');
+          INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at) VALUES
+            ('wr_rec_1', 'rm_wu', 1, now()), ('wr_rec_1', 'wm_r1', 2, now()), ('wr_rec_1', 'wm_gone', 2, now())`,
+    );
+    const redis = new Redis(ctx.redisUrl);
+    try {
+      const wecom = createWecomClients({
+        config: ctx.config,
+        baseUrl: ctx.wecomBaseUrl,
+        redis,
+        log: ctx.log,
+        metrics: ctx.metrics,
+      });
+      const reconciler = createGroupReconciler({
+        db: db(),
+        repo: createCommunitiesRepository(),
+        audit: createAuditRepository(),
+        contact: wecom.contact,
+        clock: ctx.clock,
+        log: ctx.log,
+      });
+      const report = await reconciler.reconcile();
+      expect(report).toMatchObject({ newGroups: 1, renamed: 1, left: 1 });
+      expect(report.joined).toBeGreaterThanOrEqual(3); // wm_r2, plus wr_rec_2's owner and wm_r3
+      const members = async (chat: string) =>
+        (
+          await queryRows<{ member_id: string }>(
+            db(),
+            sql`SELECT member_id FROM group_memberships WHERE chat_id = ${chat} AND left_at IS NULL ORDER BY member_id`,
+          )
+        ).map((r) => r.member_id);
+      expect(await members('wr_rec_1')).toEqual(['rm_wu', 'wm_r1', 'wm_r2']);
+      expect(await members('wr_rec_2')).toEqual(['rm_wu', 'wm_r3']);
+      const [audit] = await queryRows<{ details: { left: number } }>(
+        db(),
+        sql`SELECT details FROM audit_log WHERE action = 'groups.reconcile' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(audit?.details.left).toBe(1);
+      // A second run finds nothing to repair.
+      expect(await reconciler.reconcile()).toMatchObject({ newGroups: 0, renamed: 0, joined: 0, left: 0 });
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -94,3 +94,15 @@ describe('createJobRegistry', () => {
     expect(r.queueNames()).toEqual(['q']);
   });
 });
+
+describe('scheduler settings', () => {
+  it('rejects a bad time zone and a bad cron expression, and dates jobs in the business time zone', async () => {
+    expect(() =>
+      loadConfig({ SCHEDULER_TIMEZONE: 'Mars/Olympus', GROUP_RECONCILE_CRON: 'every night' }),
+    ).toThrow(/SCHEDULER_TIMEZONE[\s\S]*GROUP_RECONCILE_CRON/);
+    const { businessDate } = await import('../../src/app/scheduler.ts');
+    // 2026-11-22 17:30 UTC is already 2026-11-23 in Shanghai.
+    expect(businessDate(new Date('2026-11-22T17:30:00Z'), 'Asia/Shanghai')).toBe('2026-11-23');
+    expect(businessDate(new Date('2026-11-22T17:30:00Z'), 'UTC')).toBe('2026-11-22');
+  });
+});

@@ -36,6 +36,10 @@ export function errorMiddleware(log: Log) {
     if (res.headersSent) return;
     // Internal details stay in the log; the caller sees the user message or the code's generic message.
     const message = e.code === 'internal' ? 'internal error' : (e.userMessage ?? e.message);
-    res.status(e.status).json({ error: { code: e.code, message, requestId } });
+    // A rejected input lists its problems (invalid fields, bad import rows) so the caller can fix them all.
+    const problems = e.code === 'internal' ? undefined : e.details?.problems;
+    res
+      .status(e.status)
+      .json({ error: { code: e.code, message, requestId, ...(problems ? { problems } : {}) } });
   };
 }

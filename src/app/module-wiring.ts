@@ -1,0 +1,55 @@
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { createCommunitiesInboundHandlers } from '../modules/communities/communities.inbound.ts';
+import { registerCommunitiesJobs } from '../modules/communities/communities.jobs.ts';
+import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
+import { createGroupReconciler } from '../modules/communities/group-reconcile.service.ts';
+import { createContactsInboundHandlers } from '../modules/contacts/contacts.inbound.ts';
+import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
+import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
+import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { JobRegistration } from '../platform/queue/registry.ts';
+import type { AppContext } from './context.ts';
+import { createWecomClients } from './wecom-runtime.ts';
+
+/** What the feature modules give the worker: reactions to inbound callbacks, and job handlers. */
+export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistration[] };
+
+/**
+ * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
+ * read and validated here, so a bad file stops the worker at start.
+ */
+export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): ModuleWiring {
+  const { config, database, log, metrics, clock } = ctx;
+  const db = database.db;
+  const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: deps.redis, log, metrics });
+  const audit = createAuditRepository();
+  const contactsRepo = createContactsRepository();
+  const communitiesRepo = createCommunitiesRepository();
+  const welcome = createWelcomeSender({
+    db,
+    repo: contactsRepo,
+    templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml')),
+    contact: wecom.contact,
+    clock,
+    log,
+    metrics,
+  });
+  const reconciler = createGroupReconciler({
+    db,
+    repo: communitiesRepo,
+    audit,
+    contact: wecom.contact,
+    clock,
+    log,
+  });
+  return {
+    inboundHandlers: [
+      ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
+      ...createCommunitiesInboundHandlers({ repo: communitiesRepo }),
+    ],
+    jobs: [...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() })],
+  };
+}
