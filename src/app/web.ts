@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
@@ -118,6 +119,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
   api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
+  api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
   app.use('/api/v1', api);
 
   app.use((_req: Request) => {

@@ -297,6 +297,34 @@ describe('group membership from change_external_chat', () => {
   });
 });
 
+describe('registering groups for routing', () => {
+  it('creates one auto-extending join way over the open groups of a key and stores its QR code', async () => {
+    emu.emulator.seed({
+      groups: [{ chatId: 'wr_card_1', owner: 'rm_zhang', name: '卡圈1群', members: ['wm_c1'] }],
+    });
+    const res = await request(web.app)
+      .post('/api/v1/groups')
+      .set('authorization', `Bearer ${opsToken}`)
+      .send({ chatId: 'wr_card_1', name: '卡圈1群', groupKey: 'kaquan', capacity: 3 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ chatId: 'wr_card_1', groupKey: 'kaquan', capacity: 3 });
+    expect(res.body.joinWayQr).toMatch(/^https:\/\//);
+    const way = emu.emulator.inspect().joinWays.find((w) => w.chatIds.includes('wr_card_1'));
+    expect(way).toMatchObject({ state: 'grp-kaquan', autoCreateRoom: true, roomBaseName: '卡圈' });
+
+    const list = await request(web.app)
+      .get('/api/v1/groups?groupKey=kaquan')
+      .set('authorization', `Bearer ${opsToken}`);
+    expect(list.body.items.map((g: { chatId: string }) => g.chatId)).toEqual(['wr_card_1']);
+    const bad = await request(web.app)
+      .post('/api/v1/groups')
+      .set('authorization', `Bearer ${opsToken}`)
+      .send({ chatId: 'wr_x', name: 'x', groupKey: 'Bad Key' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.problems.join(' ')).toContain('groupKey');
+  });
+});
+
 describe('nightly group reconciliation', () => {
   it('repairs drift against WeCom and reports what it changed', async () => {
     emu.emulator.seed({

@@ -125,6 +125,18 @@ export const groupChatGetResponse = ok.extend({
 /** externalcontact/groupchat/add_join_way. */
 export const addJoinWayResponse = ok.extend({ config_id: z.string() });
 
+/** externalcontact/groupchat/get_join_way. */
+export const getJoinWayResponse = ok.extend({
+  join_way: z
+    .object({
+      config_id: z.string(),
+      qr_code: z.string().optional(),
+      chat_id_list: z.array(z.string()).default([]),
+      state: z.string().optional(),
+    })
+    .passthrough(),
+});
+
 /** externalcontact/get_corp_tag_list. */
 export const corpTagListResponse = ok.extend({
   tag_group: z

@@ -266,6 +266,17 @@ export function createWecomClient(deps: {
       return { configId: r.config_id };
     },
 
+    /** externalcontact/groupchat/get_join_way: the QR code and groups of a join way. */
+    async getGroupJoinWay(configId: string) {
+      const r = await core.call({
+        api: 'externalcontact/groupchat/get_join_way',
+        method: 'POST',
+        body: { config_id: configId },
+        response: S.getJoinWayResponse,
+      });
+      return { qrCode: r.join_way.qr_code ?? null, chatIds: r.join_way.chat_id_list };
+    },
+
     /** externalcontact/mark_tag. */
     markTag: (m: { userId: string; externalUserId: string; addTag?: string[]; removeTag?: string[] }) =>
       core.call({
