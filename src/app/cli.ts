@@ -1,13 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
+import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
 import { ROLES, type Role } from '../platform/db/schema.ts';
 import { createLogger, type Log } from '../platform/logger.ts';
+import { createMetrics } from '../platform/metrics.ts';
+import { createRedis } from '../platform/redis/connection.ts';
+import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, runHelix } from './run.ts';
-import { startConfiguredEmulator } from './wecom-runtime.ts';
+import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (message: string): never => {
@@ -15,10 +22,18 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-function boot(): { config: Config; log: Log } {
+/**
+ * Loads the config and a logger. Long-running roles log to stdout; one-shot commands log to stderr, so
+ * their stdout carries only their result and can be piped.
+ */
+function boot(logTo: 'stdout' | 'stderr' = 'stderr'): { config: Config; log: Log } {
   try {
     const config = loadConfig();
-    return { config, log: createLogger({ level: config.log.level }) };
+    const destination = logTo === 'stderr' ? pino.destination(2) : undefined;
+    return {
+      config,
+      log: createLogger({ level: config.log.level, ...(destination ? { destination } : {}) }),
+    };
   } catch (err) {
     if (err instanceof ConfigError) return fail(`refusing to start, ${err.message}`);
     throw err;
@@ -39,7 +54,7 @@ async function withDatabase<T>(
 }
 
 async function runRole(role: ProcessRole) {
-  const { config, log } = boot();
+  const { config, log } = boot('stdout');
   if (config.wecom.usingDevCredentials) {
     log.warn('no WeCom credentials configured: using development defaults (never use these in production)');
   }
@@ -83,7 +98,7 @@ program
   )
   .option('--helix-url <url>', 'where the callback driver sends callbacks (default: this machine on PORT)')
   .action(async (opts: { helixUrl?: string }) => {
-    const { config, log } = boot();
+    const { config, log } = boot('stdout');
     const helixUrl = opts.helixUrl ?? `http://${config.http.host}:${config.http.port}`;
     const running = await startConfiguredEmulator(config, log, { helixUrl }).catch((err: unknown) =>
       fail(`emulator failed to start: ${err instanceof Error ? err.message : String(err)}`),
@@ -95,6 +110,63 @@ program
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+  });
+
+program
+  .command('import')
+  .description('import data files')
+  .command('clients <file>')
+  .description('import the bank profile feed (CSV with a header, or JSONL); all rows or none')
+  .option('--format <format>', 'csv or jsonl (default: from the file extension)')
+  .option('--actor <name>', 'who is importing, for the audit log', `cli:${userInfo().username}`)
+  .action(async (file: string, opts: { format?: string; actor: string }) => {
+    const { config, log } = boot();
+    const format = opts.format ?? (/\.jsonl?$|\.ndjson$/i.test(file) ? 'jsonl' : 'csv');
+    if (format !== 'csv' && format !== 'jsonl') fail(`--format must be csv or jsonl, not ${format}`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      return fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await withDatabase(config, async ({ db }) => {
+      const redis = createRedis(config.redis.url ?? 'redis://127.0.0.1:6379', 'general');
+      try {
+        const wecom = createWecomClients({
+          config,
+          baseUrl: config.wecom.api.baseUrl,
+          redis,
+          log,
+          metrics: createMetrics(),
+        });
+        const { imports } = createProfileImportWiring({
+          config,
+          db,
+          clock: systemClock,
+          log,
+          app: wecom.app,
+        });
+        const outcome = await imports.importProfiles({
+          text,
+          format: format as 'csv' | 'jsonl',
+          fileName: path.basename(file),
+          actor: opts.actor,
+          via: 'cli',
+        });
+        if (!outcome.ok) {
+          process.stderr.write(
+            `helix: ${file}: rejected, nothing was changed (${outcome.problems.length} problem(s)):\n`,
+          );
+          for (const p of outcome.problems)
+            process.stderr.write(`  line ${p.line}: ${p.field}: ${p.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        out(JSON.stringify(outcome));
+      } finally {
+        redis.disconnect();
+      }
+    });
   });
 
 program

@@ -3,7 +3,9 @@ import express, { type Express, type Request, type Response } from 'express';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
+import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
+import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
@@ -20,6 +22,7 @@ import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import type { AppContext } from './context.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
@@ -120,6 +123,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createAuditRouter({ db, repo: audit }));
   api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
+  const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
+  api.use(createClientsRouter({ db, imports: profiles.imports }));
+  api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);
 
   app.use((_req: Request) => {

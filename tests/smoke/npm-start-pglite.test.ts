@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,19 @@ describe('npm start on embedded defaults', () => {
     await expect(run(process.execPath, [BIN, 'token', 'create', '--role', 'boss'], { env })).rejects.toThrow(
       /must be one of/,
     );
+
+    // The profile feed: a bad file is refused whole, with every bad line named; a good one is applied.
+    writeFileSync(path.join(dataDir, 'bad.csv'), 'external_userid,aum_band\nwm_1,huge\nwm_1,lt50k\n');
+    writeFileSync(path.join(dataDir, 'good.csv'), 'external_userid,aum_band,tags\nwm_1,500k-6m,基金\n');
+    const bad = await run(process.execPath, [BIN, 'import', 'clients', path.join(dataDir, 'bad.csv')], {
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 1 });
+    expect((bad as { stderr: string }).stderr).toContain('line 3: external_userid: duplicate of line 2');
+    const good = await run(process.execPath, [BIN, 'import', 'clients', path.join(dataDir, 'good.csv')], {
+      env,
+    });
+    expect(JSON.parse(good.stdout.trim())).toMatchObject({ ok: true, created: 1, routing: { placed: 1 } });
 
     child = spawnTs(BIN, env, ['all']);
     // With no WeCom credentials, Helix says plainly that it runs its own emulator, which takes the dev secret.

@@ -16,6 +16,10 @@ export type CommunitiesRepository = ReturnType<typeof createCommunitiesRepositor
 
 /** Creates the communities repository. */
 export function createCommunitiesRepository() {
+  // Membership changes of one group are serialised on its row, so the member count each one writes
+  // includes every change committed before it (two concurrent joins would otherwise each count one).
+  const lockGroup = (tx: Tx, chatId: string) =>
+    queryRows(tx, sql`SELECT 1 FROM community_groups WHERE chat_id = ${chatId} FOR UPDATE`);
   const refreshCount = (tx: Db | Tx, chatId: string) =>
     queryRows(
       tx,
@@ -39,6 +43,7 @@ export function createCommunitiesRepository() {
      * Returns true when the member was not already in the group.
      */
     async recordJoin(tx: Tx, c: MembershipChange): Promise<boolean> {
+      await lockGroup(tx, c.chatId);
       const opened = await queryRows<{ id: string }>(
         tx,
         sql`INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at, join_scene, source)
@@ -58,6 +63,7 @@ export function createCommunitiesRepository() {
 
     /** Closes the open stay, if any, and confirms a pending request to leave. */
     async recordLeave(tx: Tx, c: MembershipChange): Promise<boolean> {
+      await lockGroup(tx, c.chatId);
       const closed = await queryRows<{ id: string }>(
         tx,
         sql`UPDATE group_memberships SET left_at = ${c.at}, quit_scene = ${c.scene}

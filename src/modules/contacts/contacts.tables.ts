@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -134,6 +135,20 @@ export const welcomes = pgTable(
     check('welcomes_status', sql`${t.status} IN ('pending','sent','skipped','failed')`),
   ],
 );
+
+/** Every profile import that was applied: who, what file (by hash), how many rows, what changed. */
+export const clientImports = pgTable('client_imports', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  actor: text('actor').notNull(),
+  via: text('via').notNull(),
+  fileName: text('file_name'),
+  sha256: text('sha256').notNull(),
+  rows: integer('rows').notNull(),
+  created: integer('created').notNull(),
+  updated: integer('updated').notNull(),
+  summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
 
 /** A client row. */
 export type ClientRow = typeof clients.$inferSelect;
