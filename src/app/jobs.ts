@@ -1,4 +1,5 @@
 import { communitiesJobDefinitions } from '../modules/communities/communities.jobs.ts';
+import { contactsJobDefinitions } from '../modules/contacts/contacts.jobs.ts';
 import { inboxJobDefinitions } from '../modules/inbox/inbox.jobs.ts';
 import type { JobDefinition } from '../platform/queue/registry.ts';
 
@@ -6,4 +7,5 @@ import type { JobDefinition } from '../platform/queue/registry.ts';
 export const ALL_JOB_DEFINITIONS: readonly JobDefinition[] = [
   ...inboxJobDefinitions,
   ...communitiesJobDefinitions,
+  ...contactsJobDefinitions,
 ];

@@ -5,7 +5,9 @@ import { createCommunitiesInboundHandlers } from '../modules/communities/communi
 import { registerCommunitiesJobs } from '../modules/communities/communities.jobs.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupReconciler } from '../modules/communities/group-reconcile.service.ts';
+import { createAttributionBackfill } from '../modules/contacts/attribution-backfill.service.ts';
 import { createContactsInboundHandlers } from '../modules/contacts/contacts.inbound.ts';
+import { registerContactsJobs } from '../modules/contacts/contacts.jobs.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
@@ -45,11 +47,22 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     clock,
     log,
   });
+  const backfill = createAttributionBackfill({
+    db,
+    repo: contactsRepo,
+    audit,
+    contact: wecom.contact,
+    clock,
+    log,
+  });
   return {
     inboundHandlers: [
       ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
       ...createCommunitiesInboundHandlers({ repo: communitiesRepo }),
     ],
-    jobs: [...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() })],
+    jobs: [
+      ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
+      ...registerContactsJobs({ backfill: () => backfill.backfill() }),
+    ],
   };
 }

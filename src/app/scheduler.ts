@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
+import { BackfillAttribution } from '../modules/contacts/contacts.jobs.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
@@ -44,9 +45,12 @@ export async function startSchedulerRole(ctx: AppContext) {
       ),
     );
   };
-  every('groups-reconcile', config.scheduler.groupReconcileCron, () =>
-    queues.enqueue(ReconcileGroups, { runDate: businessDate(clock.now(), config.scheduler.timezone) }),
-  );
+  // Nightly repairs: group membership drift, then attribution for add events Helix never received.
+  every('groups-reconcile', config.scheduler.groupReconcileCron, async () => {
+    const runDate = businessDate(clock.now(), config.scheduler.timezone);
+    await queues.enqueue(ReconcileGroups, { runDate });
+    await queues.enqueue(BackfillAttribution, { runDate });
+  });
   log.info(
     { timezone: config.scheduler.timezone, schedules: tasks.map((t) => t.name) },
     'scheduler role started',

@@ -10,6 +10,8 @@ import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createCommunitiesRepository } from '../../src/modules/communities/communities.repository.ts';
 import { createGroupReconciler } from '../../src/modules/communities/group-reconcile.service.ts';
+import { createAttributionBackfill } from '../../src/modules/contacts/attribution-backfill.service.ts';
+import { createContactsRepository } from '../../src/modules/contacts/contacts.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
@@ -398,6 +400,49 @@ describe('profile import, tier routing and scoped lookup', () => {
     expect(branch.body.items.length).toBeGreaterThan(0);
     expect(branch.body.items.every((c: { branch: string }) => c.branch === '福田支行')).toBe(true);
     expect((await get(rm, '/api/v1/channels')).status).toBe(403);
+  });
+});
+
+describe('attribution backfill', () => {
+  it('attributes clients whose add event never reached Helix, from externalcontact/list + get', async () => {
+    // WeCom knows these relationships; Helix never received their add events.
+    emu.emulator.seed({
+      contacts: [
+        { externalUserId: 'wm_missed_1', followUsers: [{ userid: 'rm_li', state: 'ch-metro' }] },
+        { externalUserId: 'wm_missed_2', followUsers: [{ userid: 'rm_li', state: '' }] },
+      ],
+    });
+    const redis = new Redis(ctx.redisUrl);
+    try {
+      const wecom = createWecomClients({
+        config: ctx.config,
+        baseUrl: ctx.wecomBaseUrl,
+        redis,
+        log: ctx.log,
+        metrics: ctx.metrics,
+      });
+      const backfill = createAttributionBackfill({
+        db: db(),
+        repo: createContactsRepository(),
+        audit: createAuditRepository(),
+        contact: wecom.contact,
+        clock: ctx.clock,
+        log: ctx.log,
+      });
+      const report = await backfill.backfill();
+      expect(report).toMatchObject({ added: 2, attributed: 1 });
+      expect(await clientRow('wm_missed_1')).toMatchObject({ channel_id: 'metro-ad', owner_rm: 'rm_li' });
+      expect(await clientRow('wm_missed_2')).toMatchObject({ channel_id: 'unknown' });
+      const [welcomes] = await queryRows<{ n: number }>(
+        db(),
+        sql`SELECT count(*)::int AS n FROM welcomes WHERE external_userid LIKE 'wm_missed_%'`,
+      );
+      expect(welcomes?.n).toBe(0);
+      // A second night finds nothing new (the unattributable one is looked at again, and stays unknown).
+      expect(await backfill.backfill()).toMatchObject({ added: 0, attributed: 0 });
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
