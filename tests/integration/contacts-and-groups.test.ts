@@ -98,6 +98,23 @@ const welcomeOf = async (id: string) =>
     10_000,
     `welcome decided for ${id}`,
   ))!;
+/** Runs `fn` with Helix's WeCom clients (pointed at the emulator) on a Redis connection of its own. */
+async function withWecom(fn: (wecom: ReturnType<typeof createWecomClients>) => Promise<void>) {
+  const redis = new Redis(ctx.redisUrl);
+  try {
+    await fn(
+      createWecomClients({
+        config: ctx.config,
+        baseUrl: ctx.wecomBaseUrl,
+        redis,
+        log: ctx.log,
+        metrics: ctx.metrics,
+      }),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
 const postAppCallback = (plaintext: string) => {
   const cb = buildSignedCallback({
     format: 'xml',
@@ -412,15 +429,7 @@ describe('attribution backfill', () => {
         { externalUserId: 'wm_missed_2', followUsers: [{ userid: 'rm_li', state: '' }] },
       ],
     });
-    const redis = new Redis(ctx.redisUrl);
-    try {
-      const wecom = createWecomClients({
-        config: ctx.config,
-        baseUrl: ctx.wecomBaseUrl,
-        redis,
-        log: ctx.log,
-        metrics: ctx.metrics,
-      });
+    await withWecom(async (wecom) => {
       const backfill = createAttributionBackfill({
         db: db(),
         repo: createContactsRepository(),
@@ -440,9 +449,7 @@ describe('attribution backfill', () => {
       expect(welcomes?.n).toBe(0);
       // A second night finds nothing new (the unattributable one is looked at again, and stays unknown).
       expect(await backfill.backfill()).toMatchObject({ added: 0, attributed: 0 });
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 });
 
@@ -462,15 +469,7 @@ describe('nightly group reconciliation', () => {
           INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at) VALUES
             ('wr_rec_1', 'rm_wu', 1, now()), ('wr_rec_1', 'wm_r1', 2, now()), ('wr_rec_1', 'wm_gone', 2, now())`,
     );
-    const redis = new Redis(ctx.redisUrl);
-    try {
-      const wecom = createWecomClients({
-        config: ctx.config,
-        baseUrl: ctx.wecomBaseUrl,
-        redis,
-        log: ctx.log,
-        metrics: ctx.metrics,
-      });
+    await withWecom(async (wecom) => {
       const reconciler = createGroupReconciler({
         db: db(),
         repo: createCommunitiesRepository(),
@@ -498,8 +497,6 @@ describe('nightly group reconciliation', () => {
       expect(audit?.details.left).toBe(1);
       // A second run finds nothing to repair.
       expect(await reconciler.reconcile()).toMatchObject({ newGroups: 0, renamed: 0, joined: 0, left: 0 });
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 });

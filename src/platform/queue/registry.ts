@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Log } from '../logger.ts';
 
 /** Retry and retention policy, explicit for every job. */
@@ -86,4 +86,24 @@ export function createJobRegistry(
     handlerFor: (name) => byName.get(name),
     queueNames: () => [...new Set(definitions.map((d) => d.queue))],
   };
+}
+
+/**
+ * A once-a-day maintenance job for one business date (`runDate`, YYYY-MM-DD). Its id is
+ * `<idPrefix>-<runDate>`, so every scheduler replica's enqueue of the same night lands on one job.
+ */
+export function defineNightlyJob<N extends string>(name: N, idPrefix: string) {
+  return defineJob({
+    name,
+    queue: 'maintenance',
+    version: 1,
+    payload: z.object({ runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    policy: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000 },
+      keepCompleted: { count: 100, ageS: 30 * 24 * 3600 },
+      keepFailed: { count: 100, ageS: 30 * 24 * 3600 },
+    },
+    jobId: (p) => `${idPrefix}-${p.runDate}`,
+  });
 }
