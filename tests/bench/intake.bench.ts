@@ -24,6 +24,7 @@ import { type LocalRedisServer, startLocalRedisServer } from '../../src/platform
 import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
 import { spawnTs } from '../helpers/child-process.ts';
 import { runPacedLoad } from './paced-load.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,33 +53,14 @@ const CREDS = {
 
 // --- infrastructure: a fresh database and a queue prefix of its own ---
 const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-bench-'));
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const name = `helix_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${name}`;
-const databaseUrl = dbUrl.toString();
-const dropDb = async () => {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.end();
-};
+const scratch = await createScratchDatabase('helix_bench');
+const databaseUrl = scratch.url;
+const dropDb = scratch.drop;
 let localRedis: LocalRedisServer | undefined;
 let redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
   localRedis = await startLocalRedisServer({ bin: 'redis-server', dir: path.join(dataDir, 'redis') });
   redisUrl = localRedis.url;
-}
-if (!databaseUrl) {
-  // PGlite is one process: run web and worker together in `all` mode is not possible from two children,
-  // so the benchmark requires PostgreSQL for the split roles.
-  throw new Error(
-    'bench:intake needs DATABASE_URL (PostgreSQL): the web and worker roles run as separate processes',
-  );
 }
 const env = {
   NODE_ENV: 'test',

@@ -370,6 +370,17 @@ describe('profile import, tier routing and scoped lookup', () => {
     expect(JSON.stringify(notices.at(-1)?.payload)).toContain('入群邀请或调整任务');
   });
 
+  it('changes nothing when the same profile is imported again', async () => {
+    const again = await importCsv('external_userid,aum_band,risk_level,tags\nwm_wang,500k-6m,C3,基金\n');
+    expect(again.status).toBe(201);
+    expect(again.body.routing).toMatchObject({ routed: 1, placed: 0, upgraded: 0, invitations: 0 });
+    const [c] = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM group_invitations WHERE external_userid = 'wm_wang' AND status = 'pending'`,
+    );
+    expect(c?.n).toBe(2);
+  });
+
   it('upgrades a client at once after a new import, and rejects a bad file whole', async () => {
     await importCsv('external_userid,aum_band\nwm_joiner,lt50k\n');
     const res = await importCsv('external_userid,aum_band\nwm_joiner,ge6m\n');

@@ -28,7 +28,9 @@ const param = (xs: unknown[]) => sql.param(xs);
  */
 export function createRoutingService(deps: { policy: () => CompiledPolicy }) {
   async function load(tx: Tx, ids: string[]): Promise<Loaded[]> {
-    return queryRows<Loaded>(
+    // Raw rows carry timestamps as text; the router works with Dates.
+    const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+    const rows = await queryRows<Loaded>(
       tx,
       sql`SELECT c.external_userid AS "externalUserid", c.aum_band AS "aumBand",
                  c.engagement_score AS "engagementScore", c.tags, c.owner_rm AS "ownerRm", c.tier,
@@ -42,6 +44,11 @@ export function createRoutingService(deps: { policy: () => CompiledPolicy }) {
                    AS "groupKeys"
           FROM clients c WHERE c.external_userid = ANY(${param(ids)}::text[])`,
     );
+    return rows.map((r) => ({
+      ...r,
+      tierSince: toDate(r.tierSince),
+      pendingDowngradeSince: toDate(r.pendingDowngradeSince),
+    }));
   }
 
   async function write(tx: Tx, decided: { d: RoutingDecision; rm: string | null }[]): Promise<void> {
