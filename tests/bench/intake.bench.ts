@@ -18,7 +18,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { type LocalRedisServer, startLocalRedisServer } from '../../src/platform/redis/local-redis-server.ts';
 import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
