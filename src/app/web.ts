@@ -7,6 +7,7 @@ import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -123,6 +124,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createAuditRouter({ db, repo: audit }));
   api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
+  api.use(createRmsRouter({ db, audit }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));

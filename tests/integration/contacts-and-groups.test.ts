@@ -52,15 +52,20 @@ beforeAll(async () => {
       { userid: 'rm_li', name: '李经理' },
     ],
   });
-  // RMs as the bank sets them up (name, branch, persona); WeCom events only carry their userid.
-  await queryRows(
-    ctx.database.db,
-    sql`INSERT INTO rms (userid, name, branch, persona) VALUES
-          ('rm_zhang', '张经理', '南山支行', 'zhixing-jiejie'), ('rm_li', '李经理', '福田支行', NULL)`,
-  );
   const tokens = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
   opsToken = (await tokens.create({ name: '运营小王', role: 'ops', branchScope: null, actor: 'test' }))
     .secret;
+  // RMs as ops set them up (name, branch, persona); WeCom events only carry their userid.
+  for (const [userid, body] of [
+    ['rm_zhang', { name: '张经理', branch: '南山支行', persona: 'zhixing-jiejie' }],
+    ['rm_li', { name: '李经理', branch: '福田支行' }],
+  ] as const) {
+    const put = await request(web.app)
+      .put(`/api/v1/rms/${userid}`)
+      .set('authorization', `Bearer ${opsToken}`)
+      .send(body);
+    if (put.status !== 200) throw new Error(`PUT /rms/${userid}: ${put.status} ${JSON.stringify(put.body)}`);
+  }
 });
 
 afterAll(async () => {
