@@ -6,14 +6,19 @@ const run = promisify(execFile);
 
 // The README sends new users to `npm run demo`; it must keep working on a machine with nothing configured.
 describe('npm run demo', () => {
-  it('plays the scripted scenario on embedded defaults and exits 0 with a readable summary', async () => {
+  it('plays the scripted story on embedded defaults and exits 0 with a readable summary', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       env: { PATH: process.env.PATH },
       timeout: 90_000,
     });
-    expect(stdout).toContain('地铁灯箱广告: 3 clients: 王先生、陈女士、赵同学');
-    expect(stdout).toContain('周末理财沙龙: 2 clients: 刘阿姨、孙总');
-    expect(stdout).toMatch(/5 × event:change_external_contact:add_external_contact {2}processed/);
+    // Welcomed through the RM's persona, routed by the profile feed, joined, and upgraded.
+    expect(stdout).toContain('王先生 ← “你好呀～我是张敏，以后就是你的客户经理啦');
+    expect(stdout).toContain('王先生: premium because AUM band ≥ 500k-6m (500k-6m) since');
+    expect(stdout).toContain('王先生  metro-2611  premium  in: 基民交流1群、金葵花贵宾1群  tasks: -');
+    expect(stdout).toContain(
+      '陈女士  metro-2611  premium  in: 进阶理财1群、金葵花贵宾1群  tasks: leave intermediate',
+    );
+    expect(stdout).toContain('孙总  salon-1122  premium  in: -  tasks: premium');
     expect(stdout).toContain('Demo finished: every step did what it should.');
   }, 120_000);
 });

@@ -60,7 +60,7 @@ function qualifiedTier(p: RoutingProfile, c: CompiledPolicy): { tier: string; wh
     }
   }
   const lowest = tiers[0]!.id;
-  return { tier: lowest, why: { code: 'tier.default', text: `${lowest}: no higher tier's rule is met` } };
+  return { tier: lowest, why: { code: 'tier.default', text: `${lowest}: meets no higher tier's rule` } };
 }
 
 /**
