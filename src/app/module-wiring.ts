@@ -9,6 +9,7 @@ import { createAttributionBackfill } from '../modules/contacts/attribution-backf
 import { createContactsInboundHandlers } from '../modules/contacts/contacts.inbound.ts';
 import { registerContactsJobs } from '../modules/contacts/contacts.jobs.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
@@ -47,6 +48,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     clock,
     log,
   });
+  const corpTags = createCorpTagSync({ db, contact: wecom.contact, clock, log });
   const backfill = createAttributionBackfill({
     db,
     repo: contactsRepo,
@@ -59,10 +61,12 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     inboundHandlers: [
       ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
       ...createCommunitiesInboundHandlers({ repo: communitiesRepo }),
+      createCorpTagInboundHandler({ tags: corpTags, log }),
     ],
     jobs: [
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
-      ...registerContactsJobs({ backfill: () => backfill.backfill() }),
+      // The contacts nightly: the tag library first, then attribution of missed add events.
+      ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
     ],
   };
 }
