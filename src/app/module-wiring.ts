@@ -60,7 +60,11 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   return {
     inboundHandlers: [
       ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
-      ...createCommunitiesInboundHandlers({ repo: communitiesRepo }),
+      ...createCommunitiesInboundHandlers({
+        repo: communitiesRepo,
+        adoptJoinWayGroups: () => reconciler.adoptJoinWayGroups(),
+        log,
+      }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
     ],
     jobs: [

@@ -31,6 +31,8 @@ beforeAll(async () => {
   emu = await startWecomEmulator({
     corpId: TEST_WECOM.corpId,
     secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
+    // Small groups, so a join way overflows after a few joins.
+    groupCapacity: 4,
   });
   ({ ctx, close } = await createTestContext({ WECOM_API_BASE_URL: emu.url }));
   web = buildWebApp(ctx);
@@ -340,6 +342,31 @@ describe('registering groups for routing', () => {
       .get('/api/v1/groups?groupKey=kaquan')
       .set('authorization', `Bearer ${opsToken}`);
     expect(list.body.items.map((g: { chatId: string }) => g.chatId)).toEqual(['wr_card_1']);
+    // wr_card_1 holds 4 (owner, wm_c1 and two joiners); the next joiner lands in a group WeCom creates,
+    // which Helix adopts under the same key, confirming that client's invitation.
+    await queryRows(
+      db(),
+      sql`INSERT INTO group_invitations (external_userid, group_key, kind) VALUES ('wm_k3', 'kaquan', 'join')`,
+    );
+    for (const id of ['wm_k1', 'wm_k2'])
+      expect(await emu.emulator.joinViaJoinWay(way!.configId, id)).toMatchObject({ chatId: 'wr_card_1' });
+    const overflow = await emu.emulator.joinViaJoinWay(way!.configId, 'wm_k3');
+    expect(overflow).toMatchObject({ createdGroup: true });
+    const newChat = 'chatId' in overflow ? overflow.chatId : '';
+    const adopted = await waitUntil(
+      async () =>
+        (
+          await queryRows<{ group_key: string | null; status: string }>(
+            db(),
+            sql`SELECT g.group_key, i.status FROM community_groups g, group_invitations i
+                WHERE g.chat_id = ${newChat} AND i.external_userid = 'wm_k3'`,
+          )
+        ).find((r) => r.group_key === 'kaquan' && r.status === 'confirmed'),
+      10_000,
+      'overflow group adopted',
+    );
+    expect(adopted).toBeTruthy();
+
     const bad = await request(web.app)
       .post('/api/v1/groups')
       .set('authorization', `Bearer ${opsToken}`)
@@ -533,7 +560,9 @@ describe('nightly group reconciliation', () => {
         log: ctx.log,
       });
       const report = await reconciler.reconcile();
-      expect(report).toMatchObject({ newGroups: 1, renamed: 1, left: 1 });
+      expect(report).toMatchObject({ newGroups: 1, left: 1 });
+      // 旧名字 → 基民交流1群, and the overflow group adopted earlier gets WeCom's name for it.
+      expect(report.renamed).toBe(2);
       expect(report.joined).toBeGreaterThanOrEqual(3); // wm_r2, plus wr_rec_2's owner and wm_r3
       const members = async (chat: string) =>
         (

@@ -1,3 +1,4 @@
+import type { Log } from '../../platform/logger.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
 import type { CommunitiesRepository } from './communities.repository.ts';
 
@@ -8,7 +9,12 @@ const memberTypeOf = (id: string): 1 | 2 => (/^w[mo]/.test(id) ? 2 : 1);
  * Keeps group membership current from `change_external_chat`: create, member joins and leaves, dismiss.
  * A join confirms the pending invitation that routing created for that group's key.
  */
-export function createCommunitiesInboundHandlers(deps: { repo: CommunitiesRepository }): InboundHandler[] {
+export function createCommunitiesInboundHandlers(deps: {
+  repo: CommunitiesRepository;
+  /** Gives groups WeCom created for a full join way their key (a network call: run after commit). */
+  adoptJoinWayGroups: () => Promise<unknown>;
+  log: Log;
+}): InboundHandler[] {
   const { repo } = deps;
   return [
     {
@@ -18,7 +24,14 @@ export function createCommunitiesInboundHandlers(deps: { repo: CommunitiesReposi
         if (event.kind !== 'event:change_external_chat') return;
         const b = event.body;
         const at = new Date(Number(b.CreateTime) * 1000);
-        await repo.ensureGroup(ctx.tx, b.ChatId);
+        if (await repo.ensureGroup(ctx.tx, b.ChatId)) {
+          // A group Helix has not seen: perhaps one a full join way just created.
+          ctx.afterCommit(async () => {
+            await deps
+              .adoptJoinWayGroups()
+              .catch((err: unknown) => deps.log.warn({ err }, 'group adoption failed'));
+          });
+        }
         if (b.ChangeType === 'dismiss') return repo.dismissGroup(ctx.tx, b.ChatId, at);
         if (b.ChangeType !== 'update') return;
         const join = b.UpdateDetail === 'add_member';

@@ -29,13 +29,17 @@ export function createCommunitiesRepository() {
     );
 
   return {
-    /** Makes sure a group row exists; groups WeCom tells us about before ops do get a placeholder name. */
-    async ensureGroup(tx: Db | Tx, chatId: string, name?: string): Promise<void> {
-      await queryRows(
+    /**
+     * Makes sure a group row exists; groups WeCom tells us about before ops do get a placeholder name.
+     * Returns true when Helix had not heard of the group before.
+     */
+    async ensureGroup(tx: Db | Tx, chatId: string, name?: string): Promise<boolean> {
+      const created = await queryRows(
         tx,
         sql`INSERT INTO community_groups (chat_id, name) VALUES (${chatId}, ${name ?? chatId})
-            ON CONFLICT (chat_id) DO NOTHING`,
+            ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id`,
       );
+      return created.length > 0;
     },
 
     /**
@@ -90,6 +94,19 @@ export function createCommunitiesRepository() {
         tx,
         sql`UPDATE community_groups SET status = 'dismissed', member_count = 0 WHERE chat_id = ${chatId}`,
       );
+    },
+
+    /** Confirms pending join invitations whose client is already in a group of that key; returns how many. */
+    async settleInvitations(db: Db | Tx): Promise<number> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`UPDATE group_invitations i SET status = 'confirmed', chat_id = m.chat_id, confirmed_at = m.joined_at
+            FROM group_memberships m JOIN community_groups g ON g.chat_id = m.chat_id
+            WHERE i.status = 'pending' AND i.kind = 'join' AND i.external_userid = m.member_id
+              AND m.left_at IS NULL AND g.group_key = i.group_key
+            RETURNING i.id`,
+      );
+      return rows.length;
     },
 
     /** Open members of a group. */

@@ -8,6 +8,8 @@ import type { CommunitiesRepository } from './communities.repository.ts';
 
 /** What one reconciliation changed. */
 export type ReconcileReport = {
+  /** Groups WeCom created for a full join way, now serving that way's key. */
+  adopted: number;
   groups: number;
   newGroups: number;
   renamed: number;
@@ -26,13 +28,59 @@ export function createGroupReconciler(deps: {
   db: Db;
   repo: CommunitiesRepository;
   audit: AuditRepository;
-  contact: Pick<WecomClient, 'listGroupChats' | 'getGroupChat'>;
+  contact: Pick<WecomClient, 'listGroupChats' | 'getGroupChat' | 'getGroupJoinWay'>;
   clock: Clock;
   log: Log;
 }) {
+  /**
+   * Groups WeCom created through a join way when its groups were full belong to the join way's key: finds
+   * them in each join way's current group list and gives them the key, capacity and join way of their
+   * siblings. Returns how many were adopted.
+   */
+  async function adoptJoinWayGroups(): Promise<number> {
+    const ways = await queryRows<{ config: string; key: string; capacity: number; qr: string | null }>(
+      deps.db,
+      sql`SELECT DISTINCT ON (join_way_config_id) join_way_config_id AS config, group_key AS key, capacity,
+                 join_way_qr AS qr
+          FROM community_groups WHERE join_way_config_id IS NOT NULL AND group_key IS NOT NULL
+          ORDER BY join_way_config_id, created_at`,
+    );
+    let adopted = 0;
+    for (const w of ways) {
+      // One join way WeCom no longer knows must not keep the others from being read.
+      const chatIds = await deps.contact.getGroupJoinWay(w.config).then(
+        (r) => r.chatIds,
+        (err: unknown) => {
+          deps.log.warn({ err, configId: w.config }, 'could not read a join way');
+          return [] as string[];
+        },
+      );
+      if (chatIds.length === 0) continue;
+      const rows = await queryRows<{ chat_id: string }>(
+        deps.db,
+        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, join_way_config_id, join_way_qr)
+            SELECT id, id, ${w.key}, ${w.capacity}, ${w.config}, ${w.qr} FROM unnest(${sql.param(chatIds)}::text[]) AS id
+            ON CONFLICT (chat_id) DO UPDATE SET group_key = EXCLUDED.group_key, capacity = EXCLUDED.capacity,
+              join_way_config_id = EXCLUDED.join_way_config_id, join_way_qr = EXCLUDED.join_way_qr
+            WHERE community_groups.group_key IS NULL
+            RETURNING chat_id`,
+      );
+      adopted += rows.length;
+    }
+    if (adopted > 0) {
+      // Clients who joined an adopted group before it had its key now count as having accepted.
+      const settled = await deps.repo.settleInvitations(deps.db);
+      deps.log.info({ adopted, settled }, 'adopted groups created by join ways');
+    }
+    return adopted;
+  }
+
   return {
+    adoptJoinWayGroups,
     async reconcile(): Promise<ReconcileReport> {
+      const adopted = await adoptJoinWayGroups();
       const report: ReconcileReport = {
+        adopted,
         groups: 0,
         newGroups: 0,
         renamed: 0,
