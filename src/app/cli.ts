@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { RISK_LEVELS, type RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
@@ -12,11 +13,14 @@ import { ROLES, type Role } from '../platform/db/schema.ts';
 import { createLogger, type Log } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
+import { createConfiguredChecker } from './compliance-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, runHelix } from './run.ts';
 import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+/** The most a command reads from stdin. */
+const STDIN_LIMIT_BYTES = 1024 * 1024;
 const fail = (message: string): never => {
   process.stderr.write(`helix: ${message}\n`);
   process.exit(1);
@@ -167,6 +171,46 @@ program
         redis.disconnect();
       }
     });
+  });
+
+const compliance = program.command('compliance').description('check text against the compliance rules');
+compliance
+  .command('check')
+  .description('check one text read from stdin: banned claims, missing disclosures, personal data')
+  .option('--json', 'print one JSON line: {"ok", "findings", "masked"}')
+  .option('--risk <level>', `the product risk level the text concerns (${RISK_LEVELS.join(', ')})`)
+  .action(async (opts: { json?: boolean; risk?: string }) => {
+    const { config } = boot();
+    if (opts.risk !== undefined && !(RISK_LEVELS as readonly string[]).includes(opts.risk)) {
+      fail(`--risk must be one of ${RISK_LEVELS.join(', ')}`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > STDIN_LIMIT_BYTES) fail(`input is over ${STDIN_LIMIT_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+    let text = '';
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    } catch {
+      fail('input is not UTF-8 text');
+    }
+    const result = createConfiguredChecker(config).check(
+      text,
+      opts.risk ? { productRiskLevel: opts.risk as RiskLevel } : {},
+    );
+    if (opts.json) {
+      // The check itself succeeded: scripts read `ok` from the JSON, so the exit code stays 0.
+      out(JSON.stringify(result));
+      return;
+    }
+    out(result.ok ? 'ok' : 'blocked');
+    for (const f of result.findings) {
+      out(`  [${f.severity}] ${f.kind} ${f.rule} at ${f.span[0]}–${f.span[1]}: ${f.suggestion}`);
+    }
+    if (!result.ok) process.exitCode = 1;
   });
 
 program

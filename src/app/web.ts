@@ -4,6 +4,7 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
 import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
+import { createComplianceRouter } from '../modules/compliance/compliance.routes.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
@@ -21,6 +22,7 @@ import { locals, logContext, requestId } from '../platform/http/request-context.
 import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
+import { createConfiguredChecker } from './compliance-wiring.ts';
 import type { AppContext } from './context.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
@@ -125,6 +127,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
   api.use(createRmsRouter({ db, audit }));
+  api.use(createComplianceRouter({ checker: createConfiguredChecker(config) }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));

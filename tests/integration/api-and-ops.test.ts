@@ -136,6 +136,36 @@ describe('health, readiness and metrics', () => {
   });
 });
 
+describe('compliance check API', () => {
+  it('answers any role with findings and the masked text, and refuses bad or oversized input with 400/413', async () => {
+    const { secret } = await tokens.create({ name: 'rm_api', role: 'rm', branchScope: null, actor: 'test' });
+    const post = () => request(web.app).post('/api/v1/compliance/check').set(bearer(secret));
+    const ok = await post().send({ text: '这款产品保本，卡号6222021234567890128', productRiskLevel: 'R3' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.ok).toBe(false);
+    expect(ok.body.findings.map((f: { kind: string }) => f.kind)).toEqual([
+      'banned-claim',
+      'pii',
+      'missing-disclosure',
+    ]);
+    expect(ok.body.masked).toBe('这款产品保本，卡号6222***********0128');
+
+    const missing = await post().send({ productRiskLevel: 'R9' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.problems.join(' ')).toMatch(/text[\s\S]*productRiskLevel/);
+    expect((await post().send({ text: '长'.repeat(20_001) })).status).toBe(400);
+
+    const huge = await post()
+      .set('content-type', 'application/json')
+      .send(`{"text":"${'保本'.repeat(5_000_000)}"}`);
+    expect(huge.status).toBe(413);
+    const junk = await post()
+      .set('content-type', 'application/json')
+      .send(Buffer.from([0xff, 0x00, 0x9c, 0x7b, 0x22]));
+    expect(junk.status).toBe(400);
+  });
+});
+
 describe('PostgreSQL down', () => {
   it('answers 503 so WeCom retries, and readiness reports the database', async () => {
     const dead = await openDatabase({

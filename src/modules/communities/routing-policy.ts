@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadYamlFile } from '../../platform/yaml-file.ts';
 
 const key = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be lower-case letters, digits and dashes');
 const name = z.string().min(1).max(32);
@@ -112,21 +111,7 @@ export class TierPolicyError extends Error {}
 
 /** Reads and validates a policy file. */
 export function loadTierPolicy(file: string): CompiledPolicy {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new TierPolicyError(
-      `${file}: not readable YAML: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-  const parsed = policySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new TierPolicyError(
-      parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n'),
-    );
-  }
-  return compilePolicy(parsed.data);
+  return compilePolicy(loadYamlFile(file, policySchema, (m) => new TierPolicyError(m)));
 }
 
 /** Precomputes band ranks, the tier ladder and the tag → interest group map. */

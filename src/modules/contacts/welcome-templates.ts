@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadYamlFile } from '../../platform/yaml-file.ts';
 
 const placeholder = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
 const TEXT_PLACEHOLDERS = new Set(['client.name', 'rm.name']);
@@ -39,18 +38,7 @@ export type WelcomeTemplates = ReturnType<typeof loadWelcomeTemplates>;
 
 /** Loads and validates the templates file; a bad file throws naming the file, the field and the reason. */
 export function loadWelcomeTemplates(file: string) {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: not readable YAML: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new Error(problems.join('\n'));
-  }
-  const { fallbackPersona, templates } = parsed.data;
+  const { fallbackPersona, templates } = loadYamlFile(file, fileSchema, (m) => new Error(m));
   const byKey = new Map(templates.map((t) => [`${t.persona}\u0000${t.tier}`, t]));
   if (![...byKey.values()].some((t) => t.persona === fallbackPersona && t.tier === 'basic')) {
     throw new Error(`${file}: fallbackPersona: "${fallbackPersona}" has no basic-tier template`);
