@@ -6,6 +6,7 @@ import pino from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { RISK_LEVELS, type RiskLevel } from '../modules/compliance/compliance.rules.ts';
+import { formatProblem } from '../modules/content/content-library.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
@@ -14,6 +15,7 @@ import { createLogger, type Log } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
+import { lintConfiguredLibrary } from './content-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, runHelix } from './run.ts';
 import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
@@ -171,6 +173,21 @@ program
         redis.disconnect();
       }
     });
+  });
+
+program
+  .command('content')
+  .description('the head-office content library')
+  .command('lint')
+  .description('validate every content file: schema, variables, channel limits, compliance')
+  .action(() => {
+    const { config } = boot();
+    const library = lintConfiguredLibrary(config);
+    for (const p of library.problems) out(formatProblem(p));
+    out(
+      `${library.components.size} components, ${library.personas.size} personas: ${library.ok ? 'ok' : 'errors found'}`,
+    );
+    if (!library.ok) process.exitCode = 1;
   });
 
 const compliance = program.command('compliance').description('check text against the compliance rules');

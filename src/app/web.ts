@@ -23,6 +23,7 @@ import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
+import { loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
@@ -128,6 +129,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
   api.use(createRmsRouter({ db, audit }));
   api.use(createComplianceRouter({ checker: createConfiguredChecker(config) }));
+  // Refuses to start on a broken content file; the content API (issue 6) serves from this library.
+  loadConfiguredLibrary(config);
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
