@@ -4,7 +4,14 @@ import {
   loadContentLibrary,
   loadContentLibraryOrThrow,
 } from '../modules/content/content-library.ts';
+import { fixedMarketData } from '../modules/content/render.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
+
+/**
+ * Market data for `market.*` variables until a bank plugs in its feed: fixed, plainly labelled sample
+ * figures, so previews and the demo render. A deployment replaces this provider.
+ */
+export const demoMarketData = fixedMarketData({ csi300: 3921.45, csi300Change: -0.37, usdCny: 7.1052 });
 
 /** Lints the configured content library (with the compliance rules) and returns every problem. */
 export const lintConfiguredLibrary = (config: Config): ContentLibrary =>

@@ -56,6 +56,7 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
     if (has('web')) {
       const web = buildWebApp(ctx);
       slots.queues.push(web.close);
+      await web.syncContentLibrary();
       const server = await startWebServer(web, {
         port: config.http.port,
         host: config.http.host,

@@ -9,6 +9,8 @@ import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
+import { createContentRouter } from '../modules/content/content.routes.ts';
+import { createContentService } from '../modules/content/content.service.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -23,14 +25,19 @@ import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
-import { loadConfiguredLibrary } from './content-wiring.ts';
+import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
-export type WebApp = { app: Express; queues: Queues; close: () => Promise<void> };
+export type WebApp = {
+  app: Express;
+  queues: Queues;
+  syncContentLibrary: () => Promise<{ added: number }>;
+  close: () => Promise<void>;
+};
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
@@ -128,9 +135,19 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
   api.use(createRmsRouter({ db, audit }));
-  api.use(createComplianceRouter({ checker: createConfiguredChecker(config) }));
-  // Refuses to start on a broken content file; the content API (issue 6) serves from this library.
-  loadConfiguredLibrary(config);
+  const checker = createConfiguredChecker(config);
+  api.use(createComplianceRouter({ checker }));
+  // Refuses to start on a broken content file.
+  const content = createContentService({
+    db,
+    audit,
+    check: checker,
+    library: loadConfiguredLibrary(config),
+    market: demoMarketData,
+    clock,
+    log,
+  });
+  api.use(createContentRouter({ content }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
@@ -144,6 +161,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   return {
     app,
     queues,
+    /** Records library files as approved versions; `runHelix` calls it once the web role is built. */
+    syncContentLibrary: () => content.syncLibrary(),
     async close() {
       await queues.close();
       producer.disconnect();

@@ -1,17 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
+import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { timestamptz } from '../../platform/db/columns.ts';
 
 /** Customer groups (客户群) Helix routes into: a tier or interest group key, capacity, owner and join way. */
 export const communityGroups = pgTable(
@@ -28,8 +17,8 @@ export const communityGroups = pgTable(
     joinWayConfigId: text('join_way_config_id'),
     joinWayQr: text('join_way_qr'),
     status: text('status').notNull().default('active'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    syncedAt: ts('synced_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    syncedAt: timestamptz('synced_at'),
   },
   (t) => [
     check('community_groups_status', sql`${t.status} IN ('active','full','archived','dismissed')`),
@@ -46,9 +35,9 @@ export const groupMemberships = pgTable(
     memberId: text('member_id').notNull(),
     /** 1 an internal member (RM), 2 an external contact (client), as groupchat/get reports. */
     memberType: integer('member_type').notNull(),
-    joinedAt: ts('joined_at').notNull(),
+    joinedAt: timestamptz('joined_at').notNull(),
     joinScene: integer('join_scene'),
-    leftAt: ts('left_at'),
+    leftAt: timestamptz('left_at'),
     quitScene: integer('quit_scene'),
     /** How Helix learnt it: an event, or the nightly reconciliation. */
     source: text('source').notNull().default('event'),
@@ -71,8 +60,8 @@ export const groupInvitations = pgTable(
     rmUserid: text('rm_userid'),
     status: text('status').notNull().default('pending'),
     explanation: jsonb('explanation').$type<unknown[]>().notNull().default([]),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    confirmedAt: ts('confirmed_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    confirmedAt: timestamptz('confirmed_at'),
   },
   (t) => [
     check('group_invitations_kind', sql`${t.kind} IN ('join','leave')`),

@@ -11,11 +11,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
+import { timestamptz } from '../../platform/db/columns.ts';
 
 /** Relationship managers (客户经理): WeCom members. Unknown ones are created as WeCom mentions them. */
 export const rms = pgTable('rms', {
@@ -25,8 +23,8 @@ export const rms = pgTable('rms', {
   persona: text('persona'),
   /** How many clients this RM should hold; routing and reports read it. */
   capacity: integer('capacity').notNull().default(2000),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
 /** Acquisition channels: each owns one contact-me code whose `state` (≤ 30 chars) names it. */
@@ -42,7 +40,7 @@ export const channels = pgTable(
     qrCode: text('qr_code'),
     rmUserids: text('rm_userids').array().notNull().default(sql`'{}'::text[]`),
     createdBy: text('created_by').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [check('channels_state_len', sql`char_length(${t.state}) <= 30`)],
 );
@@ -66,16 +64,16 @@ export const clients = pgTable(
     /** The raw State of the add event, kept even when it names no channel. */
     channelState: text('channel_state'),
     status: text('status').notNull().default('active'),
-    awareAt: ts('aware_at'),
-    acquiredAt: ts('acquired_at'),
-    activatedAt: ts('activated_at'),
+    awareAt: timestamptz('aware_at'),
+    acquiredAt: timestamptz('acquired_at'),
+    activatedAt: timestamptz('activated_at'),
     tier: text('tier'),
-    tierSince: ts('tier_since'),
+    tierSince: timestamptz('tier_since'),
     pendingDowngradeTo: text('pending_downgrade_to'),
-    pendingDowngradeSince: ts('pending_downgrade_since'),
-    profileUpdatedAt: ts('profile_updated_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    pendingDowngradeSince: timestamptz('pending_downgrade_since'),
+    profileUpdatedAt: timestamptz('profile_updated_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     check('clients_risk_level', sql`${t.riskLevel} IS NULL OR ${t.riskLevel} IN ('C1','C2','C3','C4','C5')`),
@@ -96,8 +94,8 @@ export const clientRms = pgTable(
       .notNull()
       .references(() => rms.userid),
     state: text('state'),
-    addedAt: ts('added_at').notNull(),
-    removedAt: ts('removed_at'),
+    addedAt: timestamptz('added_at').notNull(),
+    removedAt: timestamptz('removed_at'),
   },
   (t) => [primaryKey({ columns: [t.externalUserid, t.rmUserid] })],
 );
@@ -108,8 +106,8 @@ export const corpTags = pgTable('corp_tags', {
   name: text('name').notNull(),
   groupId: text('group_id').notNull(),
   groupName: text('group_name').notNull(),
-  deletedAt: ts('deleted_at'),
-  syncedAt: ts('synced_at').notNull().defaultNow(),
+  deletedAt: timestamptz('deleted_at'),
+  syncedAt: timestamptz('synced_at').notNull().defaultNow(),
 });
 
 /** Every welcome decision: sent, skipped (and why) or failed (and why). One per add event. */
@@ -126,9 +124,9 @@ export const welcomes = pgTable(
     templateId: text('template_id'),
     text: text('text'),
     joinLink: text('join_link'),
-    eventAt: ts('event_at').notNull(),
-    sentAt: ts('sent_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    eventAt: timestamptz('event_at').notNull(),
+    sentAt: timestamptz('sent_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('welcomes_inbox_uq').on(t.inboxId),
@@ -147,7 +145,7 @@ export const clientImports = pgTable('client_imports', {
   created: integer('created').notNull(),
   updated: integer('updated').notNull(),
   summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 
 /** A client row. */

@@ -54,10 +54,19 @@ function readYaml(file: string, problems: ContentProblem[]): unknown {
   }
 }
 
-function lintComponent(c: Component, file: string, check: ComplianceChecker | undefined): ContentProblem[] {
+/**
+ * Lints one component: variables (undeclared, unused), channel limits with the longest declared values, and
+ * the compliance rules on every rendering. `file` labels the problems (a path, or `api:<id>`).
+ */
+export function lintComponent(
+  c: Component,
+  file: string,
+  check: ComplianceChecker | undefined,
+): ContentProblem[] {
   const out: ContentProblem[] = [];
   const error = (field: string, message: string) => out.push({ file, field, message, severity: 'error' });
-  if (path.basename(file, '.yaml') !== c.id) error('id', `must match the file name (${path.basename(file)})`);
+  if (file.endsWith('.yaml') && path.basename(file, '.yaml') !== c.id)
+    error('id', `must match the file name (${path.basename(file)})`);
   const declared = new Set(Object.keys(c.variables));
   const used = new Set<string>();
   c.variants.forEach((v, i) => {

@@ -1,0 +1,99 @@
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { locals } from '../../platform/http/request-context.ts';
+import { parseOrThrow } from '../../platform/http/validate.ts';
+import type { ContentService } from './content.service.ts';
+
+const versionPath = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  v: z.coerce.number().int().min(1),
+});
+const previewBody = z
+  .object({
+    version: z.number().int().min(1).optional(),
+    channel: z.enum(['text', 'markdown', 'news', 'template_card']).default('text'),
+    client: z
+      .object({
+        externalUserid: z.string().min(1).max(64),
+        name: z.string().max(64).optional(),
+        tier: z.string().max(32).optional(),
+        tags: z.array(z.string().max(32)).max(50).optional(),
+        riskLevel: z.enum(['C1', 'C2', 'C3', 'C4', 'C5']).optional(),
+      })
+      .strict(),
+    rm: z.record(z.string(), z.union([z.string().max(200), z.number()])).optional(),
+    personaId: z.string().max(64).optional(),
+    context: z.record(z.string(), z.union([z.string().max(500), z.number()])).optional(),
+  })
+  .strict();
+
+/**
+ * `/api/v1/content`: list and preview components (every role), author drafts and submit them (ops,
+ * admin), approve or reject them (compliance, never the author).
+ */
+export function createContentRouter(deps: { content: ContentService }): Router {
+  const router = Router();
+  const actor = (res: Response) => ({
+    name: locals(res).principal?.name ?? 'unknown',
+    requestId: locals(res).requestId ?? null,
+  });
+  router.get(
+    '/content/components',
+    requireRole('admin', 'ops', 'compliance', 'rm'),
+    async (_req: Request, res: Response) => {
+      res.json({ items: await deps.content.list() });
+    },
+  );
+  router.get(
+    '/content/components/:id/versions',
+    requireRole('admin', 'ops', 'compliance'),
+    async (req: Request, res: Response) => {
+      const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
+      res.json({ items: await deps.content.versions(id) });
+    },
+  );
+  router.post('/content/components', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+    res.status(201).json(await deps.content.createDraft(req.body, actor(res)));
+  });
+  router.post(
+    '/content/components/:id/versions/:v/submit',
+    requireRole('admin', 'ops'),
+    async (req: Request, res: Response) => {
+      const p = parseOrThrow(versionPath, req.params, 'path');
+      res.json(await deps.content.submit(p.id, p.v, actor(res)));
+    },
+  );
+  router.post(
+    '/content/components/:id/versions/:v/approve',
+    requireRole('compliance'),
+    async (req: Request, res: Response) => {
+      const p = parseOrThrow(versionPath, req.params, 'path');
+      const body = parseOrThrow(
+        z.object({ note: z.string().max(500).optional() }).strict(),
+        req.body ?? {},
+        'body',
+      );
+      res.json(await deps.content.approve(p.id, p.v, actor(res), body.note));
+    },
+  );
+  router.post(
+    '/content/components/:id/versions/:v/reject',
+    requireRole('compliance'),
+    async (req: Request, res: Response) => {
+      const p = parseOrThrow(versionPath, req.params, 'path');
+      const body = parseOrThrow(z.object({ note: z.string().min(1).max(500) }).strict(), req.body, 'body');
+      res.json(await deps.content.reject(p.id, p.v, actor(res), body.note));
+    },
+  );
+  router.post(
+    '/content/components/:id/preview',
+    requireRole('admin', 'ops', 'compliance', 'rm'),
+    async (req: Request, res: Response) => {
+      const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
+      const body = parseOrThrow(previewBody, req.body, 'body');
+      res.json(await deps.content.preview(id, body));
+    },
+  );
+  return router;
+}

@@ -1,0 +1,160 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.ts';
+import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
+import type { Role } from '../../src/platform/db/schema.ts';
+import { createTestContext } from '../helpers/infra.ts';
+
+let ctx: AppContext;
+let close: () => Promise<void>;
+let web: WebApp;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ ctx, close } = await createTestContext());
+  web = buildWebApp(ctx);
+  await web.syncContentLibrary();
+  const service = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
+  const people: [string, Role][] = [
+    ['运营小李', 'ops'],
+    ['运营小周', 'ops'],
+    ['合规老王', 'compliance'],
+    ['运营小李', 'compliance'], // the same person holding a compliance token too
+  ];
+  for (const [name, role] of people) {
+    tokens[`${name}/${role}`] = (
+      await service.create({ name, role, branchScope: null, actor: 'test' })
+    ).secret;
+  }
+});
+afterAll(async () => {
+  await web?.close();
+  await close?.();
+});
+
+const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
+const call = (who: string, method: 'get' | 'post', path: string, body?: object) => {
+  const r = request(web.app)[method](`/api/v1/content${path}`).set(as(who));
+  return body ? r.send(body) : r;
+};
+/** A workflow step on a version of the test component. */
+const act = (who: string, v: number, step: 'submit' | 'approve' | 'reject', body: object = {}) =>
+  call(who, 'post', `/components/deposit-day-promo/versions/${v}/${step}`, body);
+const draft = (text: string) => ({
+  id: 'deposit-day-promo',
+  kind: 'event-invite',
+  title: '存款日活动',
+  variables: {
+    'rm.name': { type: 'string', maxLength: 16 },
+    'persona.signoff': { type: 'string', maxLength: 40 },
+  },
+  variants: [{ id: 'default', renderings: { text } }],
+});
+
+describe('library versions', () => {
+  it('records every library file as an approved version once, however often Helix starts', async () => {
+    const list = await call('运营小李/ops', 'get', '/components');
+    expect(list.status).toBe(200);
+    expect(list.body.items.filter((c: { source: string }) => c.source === 'library')).toHaveLength(13);
+    expect(list.body.items.find((c: { id: string }) => c.id === 'morning-brief-daily')).toMatchObject({
+      latest: 1,
+      approved: 1,
+    });
+    expect(await web.syncContentLibrary()).toEqual({ added: 0 });
+    const edit = await call('运营小李/ops', 'post', '/components', {
+      ...draft('x{{rm.name}}{{persona.signoff}}'),
+      id: 'morning-brief-daily',
+    });
+    expect(edit.status).toBe(409);
+  });
+});
+
+describe('maker–checker workflow', () => {
+  it('rejects a draft with a banned claim with its findings, and approves the corrected one', async () => {
+    const bad = await call(
+      '运营小李/ops',
+      'post',
+      '/components',
+      draft('周三存款日，保本稳赚，快来找{{rm.name}}！{{persona.signoff}}'),
+    );
+    expect(bad.status).toBe(201);
+    expect(bad.body).toMatchObject({ version: 1, status: 'draft', author: '运营小李' });
+    expect(bad.body.findings.map((f: { message: string }) => f.message).join('\n')).toMatch(
+      /guaranteed-principal[\s\S]*sure-profit/,
+    );
+
+    expect((await act('运营小周/ops', 1, 'submit')).status).toBe(403);
+    expect((await act('运营小李/ops', 1, 'submit')).body.status).toBe('submitted');
+    const blocked = await act('合规老王/compliance', 1, 'approve');
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.message).toContain('blocking finding');
+    const rejected = await act('合规老王/compliance', 1, 'reject', {
+      note: '含保本、稳赚表述',
+    });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      reviewer: '合规老王',
+      reviewNote: '含保本、稳赚表述',
+    });
+
+    const good = await call(
+      '运营小李/ops',
+      'post',
+      '/components',
+      draft('周三存款日，到网点办理可领取精美礼品一份，详情找{{rm.name}}。{{persona.signoff}}'),
+    );
+    expect(good.body).toMatchObject({ version: 2, status: 'draft', findings: [] });
+    await act('运营小李/ops', 2, 'submit');
+    // The maker cannot approve their own content, whatever role they hold; an ops token cannot approve at all.
+    const own = await act('运营小李/compliance', 2, 'approve');
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toContain('maker cannot approve');
+    expect((await act('运营小周/ops', 2, 'approve')).status).toBe(403);
+    const approved = await act('合规老王/compliance', 2, 'approve');
+    expect(approved.body).toMatchObject({ status: 'approved', reviewer: '合规老王' });
+    expect((await act('合规老王/compliance', 2, 'approve')).status).toBe(409);
+
+    const versions = await call('合规老王/compliance', 'get', '/components/deposit-day-promo/versions');
+    expect(
+      versions.body.items.map((v: { version: number; status: string }) => `${v.version}:${v.status}`),
+    ).toEqual(['2:approved', '1:rejected']);
+  });
+
+  it('previews the approved version for two personas, and marks an unapproved one as not sendable', async () => {
+    const preview = (personaId: string, extra: object = {}) =>
+      call('合规老王/compliance', 'post', '/components/deposit-day-promo/preview', {
+        client: { externalUserid: 'wm_preview', tier: 'basic' },
+        rm: { name: '张敏' },
+        personaId,
+        ...extra,
+      });
+    const sister = await preview('zhixing-jiejie');
+    const data = await preview('yinghe-shuju');
+    expect(sister.body).toMatchObject({ version: 2, sendable: true, compliance: { ok: true } });
+    expect(sister.body.payload.text).toContain('详情找张敏。有事随时找我呀');
+    expect(data.body.payload.text).toContain('详情找张敏。数据来源见行内公告');
+    const old = await preview('zhixing-jiejie', { version: 1 });
+    expect(old.body).toMatchObject({
+      version: 1,
+      status: 'rejected',
+      sendable: false,
+      compliance: { ok: false },
+    });
+    const missing = await preview('zhixing-jiejie', { rm: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('variable rm.name has no value');
+  });
+
+  it('refuses a draft with an unknown variable, naming the field', async () => {
+    const res = await call('运营小李/ops', 'post', '/components', {
+      ...draft('{{client.nickname}}你好{{rm.name}}{{persona.signoff}}'),
+      id: 'bad-draft',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.problems).toEqual([
+      'variants.0.renderings.text: uses undeclared variable "client.nickname"',
+    ]);
+  });
+});
