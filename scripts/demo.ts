@@ -10,6 +10,7 @@ import { runHelix } from '../src/app/run.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { playCommunities } from './demo/communities-scenario.ts';
+import { playContent } from './demo/content-scenario.ts';
 import { createDemoKit } from './demo/demo-kit.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -20,7 +21,7 @@ const config = loadConfig({
   HELIX_DATA_DIR: dataDir,
   PORT: '0',
   WECOM_EMULATOR_PORT: '0',
-  LOG_LEVEL: process.env.DEMO_LOG_LEVEL ?? 'warn',
+  LOG_LEVEL: process.env.DEMO_LOG_LEVEL ?? 'error',
   PATH: process.env.PATH,
 });
 const log = createLogger({ level: config.log.level, name: 'helix-demo' });
@@ -35,6 +36,8 @@ try {
   say();
   const kit = await createDemoKit({ ...helix, url, emulator });
   await playCommunities(kit);
+  say();
+  await playContent(kit);
   failures = kit.failures;
   say();
   say(`WeCom API calls Helix made: ${JSON.stringify(emulator.emulator.inspect().callCounts)}`);

@@ -4,6 +4,7 @@ import type { RunningEmulator } from '../../src/app/wecom-runtime.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import type { Role } from '../../src/platform/db/schema.ts';
 import type { CallbackDriver } from '../../src/wecom/emulator/callback-driver.ts';
 
 /** What every demo scenario uses: Helix, the emulator, the ops API, and a way to check and report. */
@@ -43,15 +44,28 @@ export async function createDemoKit(helix: RunningHelix & { url: string; emulato
     expect(ok: boolean, what: string) {
       if (!ok) failures.push(what);
     },
-    /** Calls Helix's admin API as ops; a non-2xx answer is an error naming the call. */
-    async api<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    /** A token for another person (a compliance reviewer, an RM), to call the API as them. */
+    token: async (name: string, role: Role) =>
+      (await tokens.create({ name, role, branchScope: null, actor: 'demo' })).secret,
+    /**
+     * Calls Helix's admin API (as ops unless `as` names another token); a non-2xx answer is an error naming
+     * the call, unless `allow` lists its status.
+     */
+    async api<T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      contentType = 'application/json',
+      opts: { as?: string; allow?: number[] } = {},
+    ): Promise<T> {
       const res = await fetch(`${helix.url}/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${ops.secret}`, 'content-type': contentType },
+        headers: { authorization: `Bearer ${opts.as ?? ops.secret}`, 'content-type': contentType },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const json = (await res.json()) as T;
-      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+      if (!res.ok && !opts.allow?.includes(res.status))
+        throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
       return json;
     },
     /** Waits until every stored callback has been processed. */

@@ -19,6 +19,11 @@ describe('npm run demo', () => {
       '陈女士  metro-2611  premium  in: 进阶理财1群、金葵花贵宾1群  tasks: leave intermediate',
     );
     expect(stdout).toContain('孙总  salon-1122  premium  in: -  tasks: premium');
+    // Maker–checker: the banned claim is rejected with findings, the corrected draft approved and rendered.
+    expect(stdout).toContain('compliance banned-claim guaranteed-principal at "保本"');
+    expect(stdout).toContain('v1 rejected');
+    expect(stdout).toContain('v2: 0 findings → approved by 合规老王');
+    expect(stdout).toContain('yinghe-shuju: 先看三组数据。周三存款日');
     expect(stdout).toContain('Demo finished: every step did what it should.');
   }, 120_000);
 });
