@@ -147,6 +147,52 @@ describe('maker–checker workflow', () => {
     expect(missing.body.error.message).toContain('variable rm.name has no value');
   });
 
+  it('records A/B outcomes per variant', async () => {
+    const preview = await call('运营小李/ops', 'post', '/components/morning-brief-daily/preview', {
+      client: { externalUserid: 'wm_ab_9' },
+      rm: { name: '张敏' },
+      personaId: 'wenjian-laoshi',
+    });
+    expect(preview.body.sendable).toBe(true);
+    const outcome = (o: string) =>
+      call('运营小李/ops', 'post', '/outcomes', {
+        componentId: 'morning-brief-daily',
+        version: preview.body.version,
+        variantId: preview.body.variantId,
+        externalUserid: 'wm_ab_9',
+        channel: 'text',
+        outcome: o,
+      });
+    expect((await outcome('sent')).status).toBe(201);
+    expect((await outcome('clicked')).status).toBe(201);
+    expect((await outcome('teleported')).status).toBe(400);
+    const results = await call('合规老王/compliance', 'get', '/components/morning-brief-daily/outcomes');
+    expect(results.body.items).toEqual([
+      { version: 1, variantId: preview.body.variantId, outcome: 'clicked', count: 1 },
+      { version: 1, variantId: preview.body.variantId, outcome: 'sent', count: 1 },
+    ]);
+  });
+
+  it('never lets an expired component be sent, though it can still be previewed', async () => {
+    const expired = {
+      ...draft('春季活动已结束，感谢参与。{{rm.name}}{{persona.signoff}}'),
+      id: 'spring-campaign',
+      validity: { from: '2026-03-01', until: '2026-03-31' },
+    };
+    expect((await call('运营小李/ops', 'post', '/components', expired)).status).toBe(201);
+    await call('运营小李/ops', 'post', '/components/spring-campaign/versions/1/submit');
+    await call('合规老王/compliance', 'post', '/components/spring-campaign/versions/1/approve', {});
+    const body = { client: { externalUserid: 'wm_x' }, rm: { name: '张敏' }, personaId: 'zhixing-jiejie' };
+    const old = await call('合规老王/compliance', 'post', '/components/spring-campaign/preview', {
+      ...body,
+      version: 1,
+    });
+    expect(old.body).toMatchObject({ status: 'approved', sendable: false });
+    const latest = await call('合规老王/compliance', 'post', '/components/spring-campaign/preview', body);
+    expect(latest.status).toBe(409);
+    expect(latest.body.error.message).toBe('spring-campaign expired on 2026-03-31');
+  });
+
   it('refuses a draft with an unknown variable, naming the field', async () => {
     const res = await call('运营小李/ops', 'post', '/components', {
       ...draft('{{client.nickname}}你好{{rm.name}}{{persona.signoff}}'),

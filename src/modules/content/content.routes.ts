@@ -9,6 +9,17 @@ const versionPath = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
   v: z.coerce.number().int().min(1),
 });
+const outcomeBody = z
+  .object({
+    componentId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    version: z.number().int().min(1),
+    variantId: z.string().regex(/^[a-z0-9-]{1,32}$/),
+    externalUserid: z.string().min(1).max(64),
+    channel: z.enum(['text', 'markdown', 'news', 'template_card']),
+    outcome: z.enum(['sent', 'delivered', 'read', 'clicked', 'replied', 'converted']),
+  })
+  .strict();
+
 const previewBody = z
   .object({
     version: z.number().int().min(1).optional(),
@@ -93,6 +104,19 @@ export function createContentRouter(deps: { content: ContentService }): Router {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
       const body = parseOrThrow(previewBody, req.body, 'body');
       res.json(await deps.content.preview(id, body));
+    },
+  );
+  router.post('/content/outcomes', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+    const o = parseOrThrow(outcomeBody, req.body, 'body');
+    await deps.content.recordOutcome(o);
+    res.status(201).json({ recorded: true });
+  });
+  router.get(
+    '/content/components/:id/outcomes',
+    requireRole('admin', 'ops', 'compliance'),
+    async (req: Request, res: Response) => {
+      const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
+      res.json({ items: await deps.content.outcomes(id) });
     },
   );
   return router;

@@ -105,6 +105,14 @@ export function createContentService(deps: {
     });
   }
 
+  /** Why a component may not be sent today, or undefined when its validity window holds today. */
+  const outsideValidity = (c: Component): string | undefined => {
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    if (c.validity.from && today < c.validity.from) return `${c.id} is valid only from ${c.validity.from}`;
+    if (c.validity.until && today > c.validity.until) return `${c.id} expired on ${c.validity.until}`;
+    return undefined;
+  };
+
   return {
     /** Records every library file as an approved version of its component; a changed file is a new version. */
     async syncLibrary(): Promise<{ added: number }> {
@@ -299,6 +307,8 @@ export function createContentService(deps: {
             ORDER BY version DESC LIMIT 1`,
       );
       if (!row) throw new AppError('conflict', { message: `${componentId} has no approved version` });
+      const invalid = outsideValidity(row.body);
+      if (invalid) throw new AppError('conflict', { message: invalid });
       return { version: row.version, component: row.body };
     },
 
@@ -315,6 +325,7 @@ export function createContentService(deps: {
       },
     ) {
       const target = input.version ? await version(componentId, input.version) : null;
+      // A preview may show any version; only an approved one inside its validity window is sendable.
       const chosen = target
         ? { version: target.version, component: target.body, status: target.status }
         : { ...(await this.approved(componentId)), status: 'approved' as const };
@@ -341,11 +352,20 @@ export function createContentService(deps: {
       return {
         version: chosen.version,
         status: chosen.status,
-        sendable: chosen.status === 'approved',
+        sendable: chosen.status === 'approved' && !outsideValidity(chosen.component),
         ...rendered,
         compliance,
       };
     },
+
+    /** A/B results: how many of each outcome every variant of every version had. */
+    outcomes: (componentId: string) =>
+      queryRows<{ version: number; variantId: string; outcome: string; count: number }>(
+        db,
+        sql`SELECT version, variant_id AS "variantId", outcome, count(*)::int AS count FROM content_outcomes
+            WHERE component_id = ${componentId} GROUP BY version, variant_id, outcome
+            ORDER BY version, variant_id, outcome`,
+      ),
 
     /** Records what happened to a rendering (sent, clicked, converted …), for A/B results. */
     async recordOutcome(o: {
