@@ -14,6 +14,7 @@ import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
+import { createConfiguredChecker } from './compliance-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
@@ -30,11 +31,14 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: deps.redis, log, metrics });
   const audit = createAuditRepository();
   const contactsRepo = createContactsRepository();
+  const checker = createConfiguredChecker(config);
   const communitiesRepo = createCommunitiesRepository();
   const welcome = createWelcomeSender({
     db,
     repo: contactsRepo,
-    templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml')),
+    templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml'), {
+      check: (text) => checker.check(text),
+    }),
     contact: wecom.contact,
     clock,
     log,

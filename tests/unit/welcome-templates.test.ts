@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createConfiguredChecker } from '../../src/app/compliance-wiring.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadWelcomeTemplates, renderWelcome } from '../../src/modules/contacts/welcome-templates.ts';
 
@@ -42,6 +43,17 @@ describe('welcome templates', () => {
     expect(() => loadWelcomeTemplates(file)).toThrow(
       `${file}: templates.0.text: unknown placeholder {{client.nickname}}`,
     );
+  });
+
+  it('refuses a welcome text that fails the compliance rules', () => {
+    const file = writeTemp(
+      'fallbackPersona: default\ntemplates:\n  - id: w1\n    persona: default\n    tier: basic\n    text: "您好，我们的产品零风险"\n    joinLine: "加入：{{joinLink}}"\n',
+    );
+    const check = createConfiguredChecker(loadConfig({}));
+    expect(() => loadWelcomeTemplates(file, { check: (t) => check.check(t) })).toThrow(
+      `${file}: templates.0.text: compliance zero-risk`,
+    );
+    expect(() => loadWelcomeTemplates(shipped, { check: (t) => check.check(t) })).not.toThrow();
   });
 
   it('refuses a file without a basic welcome for the fallback persona', () => {

@@ -37,11 +37,26 @@ export type WelcomeTemplate = z.infer<typeof templateSchema>;
 export type WelcomeTemplates = ReturnType<typeof loadWelcomeTemplates>;
 
 /** Loads and validates the templates file; a bad file throws naming the file, the field and the reason. */
-export function loadWelcomeTemplates(file: string) {
+export function loadWelcomeTemplates(
+  file: string,
+  opts: { check?: (text: string) => { ok: boolean; findings: { rule: string }[] } } = {},
+) {
   const { fallbackPersona, templates } = loadYamlFile(file, fileSchema, (m) => new Error(m));
   const byKey = new Map(templates.map((t) => [`${t.persona}\u0000${t.tier}`, t]));
   if (![...byKey.values()].some((t) => t.persona === fallbackPersona && t.tier === 'basic')) {
     throw new Error(`${file}: fallbackPersona: "${fallbackPersona}" has no basic-tier template`);
+  }
+  // Welcome texts reach clients: a blocking compliance finding in any of them stops the start.
+  if (opts.check) {
+    const problems = templates.flatMap((t, i) =>
+      (['text', 'joinLine'] as const).flatMap((field) => {
+        const r = opts.check?.(t[field]);
+        return r && !r.ok
+          ? [`${file}: templates.${i}.${field}: compliance ${r.findings.map((f) => f.rule).join(', ')}`]
+          : [];
+      }),
+    );
+    if (problems.length > 0) throw new Error(problems.join('\n'));
   }
   return {
     /** The template for this persona and tier, falling back to the default persona, then to basic. */
