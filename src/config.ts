@@ -104,6 +104,10 @@ const envSchema = z
     JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    FAQ_ANSWER_SCORE: z.coerce.number().min(0).max(2).default(0.5),
+    FAQ_ANSWER_MARGIN: z.coerce.number().min(0).max(1).default(0.3),
+    FAQ_CLARIFY_SCORE: z.coerce.number().min(0).max(2).default(0.35),
+    FAQ_MIN_KNOWN_WORDS: z.coerce.number().min(0).max(1).default(0.5),
     SCHEDULER_TIMEZONE: z
       .string()
       .default('Asia/Shanghai')
@@ -213,6 +217,15 @@ function toConfig(env: z.infer<typeof envSchema>) {
       enqueueTimeoutMs: env.INTAKE_ENQUEUE_TIMEOUT_MS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    /** FAQ decision thresholds, chosen on development data (docs/faq-retrieval.md). */
+    faq: {
+      thresholds: {
+        answerScore: env.FAQ_ANSWER_SCORE,
+        answerMargin: env.FAQ_ANSWER_MARGIN,
+        clarifyScore: env.FAQ_CLARIFY_SCORE,
+        minKnownWords: env.FAQ_MIN_KNOWN_WORDS,
+      },
+    },
     scheduler: { timezone: env.SCHEDULER_TIMEZONE, groupReconcileCron: env.GROUP_RECONCILE_CRON },
   };
 }
