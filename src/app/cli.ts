@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { RISK_LEVELS, type RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import { formatProblem } from '../modules/content/content-library.ts';
+import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
@@ -16,6 +17,7 @@ import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import { lintConfiguredLibrary } from './content-wiring.ts';
+import { createConfiguredFaq } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, runHelix } from './run.ts';
 import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
@@ -172,6 +174,41 @@ program
       } finally {
         redis.disconnect();
       }
+    });
+  });
+
+program
+  .command('faq')
+  .description('the FAQ knowledge base')
+  .command('import <file>')
+  .description('import FAQ entries (TSV or CSV with a header) as drafts for compliance review; all or none')
+  .option('--actor <name>', 'who is importing (the maker)', `cli:${userInfo().username}`)
+  .action(async (file: string, opts: { actor: string }) => {
+    const { config, log } = boot();
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const parsed = parseFaqFile(text, /\.csv$/i.test(file) ? 'csv' : 'tsv');
+    if (!parsed.ok) {
+      process.stderr.write(
+        `helix: ${file}: rejected, nothing was changed (${parsed.problems.length} problem(s)):\n`,
+      );
+      for (const p of parsed.problems) process.stderr.write(`  line ${p.line}: ${p.field}: ${p.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    await withDatabase(config, async ({ db }) => {
+      const faq = createConfiguredFaq({
+        config,
+        db,
+        check: createConfiguredChecker(config),
+        clock: systemClock,
+        log,
+      });
+      out(JSON.stringify({ drafts: await faq.importDrafts(parsed.rows, opts.actor) }));
     });
   });
 

@@ -15,6 +15,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { authenticate } from '../platform/auth/auth.middleware.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import type { InboxSource } from '../platform/db/schema.ts';
@@ -27,6 +28,7 @@ import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
+import { createConfiguredFaq, loadStarterFaq } from './faq-wiring.ts';
 import { ALL_JOB_DEFINITIONS } from './jobs.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
@@ -148,6 +150,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     log,
   });
   api.use(createContentRouter({ content }));
+  const starterFaq = loadStarterFaq(config);
+  const faq = createConfiguredFaq({ config, db, check: checker, clock, log });
+  api.use(createFaqRouter({ faq }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
@@ -161,8 +166,14 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   return {
     app,
     queues,
-    /** Records library files as approved versions; `runHelix` calls it once the web role is built. */
-    syncContentLibrary: () => content.syncLibrary(),
+    /**
+     * Records the content library's files (components, the starter FAQ) as approved versions; `runHelix`
+     * calls it once the web role is built.
+     */
+    syncContentLibrary: async () => {
+      await faq.syncLibrary(starterFaq);
+      return content.syncLibrary();
+    },
     async close() {
       await queues.close();
       producer.disconnect();

@@ -1,42 +1,17 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.ts';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import type { Role } from '../../src/platform/db/schema.ts';
-import { createTestContext } from '../helpers/infra.ts';
+import { describe, expect, it } from 'vitest';
+import { useWebWithPeople } from '../helpers/web-with-people.ts';
 
-let ctx: AppContext;
-let close: () => Promise<void>;
-let web: WebApp;
-const tokens: Record<string, string> = {};
+const env = useWebWithPeople([
+  ['运营小李', 'ops'],
+  ['运营小周', 'ops'],
+  ['合规老王', 'compliance'],
+  ['运营小李', 'compliance'],
+]);
 
-beforeAll(async () => {
-  ({ ctx, close } = await createTestContext());
-  web = buildWebApp(ctx);
-  await web.syncContentLibrary();
-  const service = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
-  const people: [string, Role][] = [
-    ['运营小李', 'ops'],
-    ['运营小周', 'ops'],
-    ['合规老王', 'compliance'],
-    ['运营小李', 'compliance'], // the same person holding a compliance token too
-  ];
-  for (const [name, role] of people) {
-    tokens[`${name}/${role}`] = (
-      await service.create({ name, role, branchScope: null, actor: 'test' })
-    ).secret;
-  }
-});
-afterAll(async () => {
-  await web?.close();
-  await close?.();
-});
-
-const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
+const as = (who: string) => ({ authorization: `Bearer ${env.tokens[who]}` });
 const call = (who: string, method: 'get' | 'post', path: string, body?: object) => {
-  const r = request(web.app)[method](`/api/v1/content${path}`).set(as(who));
+  const r = request(env.web.app)[method](`/api/v1/content${path}`).set(as(who));
   return body ? r.send(body) : r;
 };
 /** A workflow step on a version of the test component. */
@@ -62,7 +37,7 @@ describe('library versions', () => {
       latest: 1,
       approved: 1,
     });
-    expect(await web.syncContentLibrary()).toEqual({ added: 0 });
+    expect(await env.web.syncContentLibrary()).toEqual({ added: 0 });
     const edit = await call('运营小李/ops', 'post', '/components', {
       ...draft('x{{rm.name}}{{persona.signoff}}'),
       id: 'morning-brief-daily',

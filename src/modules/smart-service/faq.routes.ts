@@ -1,0 +1,68 @@
+import express, { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { locals } from '../../platform/http/request-context.ts';
+import { parseOrThrow } from '../../platform/http/validate.ts';
+import type { FaqService } from './faq.service.ts';
+import { parseFaqFile } from './faq-import.parser.ts';
+
+const suggestBody = z
+  .object({
+    // Long or odd messages are answered with a hand-off, not refused: the limit only guards the server.
+    message: z.string().max(100_000),
+    client: z
+      .object({ tier: z.string().max(32).nullable().optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+const versionPath = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  v: z.coerce.number().int().min(1),
+});
+
+/**
+ * `/api/v1/assist/suggest` for the RM sidebar, and `/api/v1/faq` for the knowledge base: import drafts
+ * (ops), list pending drafts, approve or reject them (compliance, never the author).
+ */
+export function createFaqRouter(deps: { faq: FaqService }): Router {
+  const router = Router();
+  const who = (res: Response) => locals(res).principal?.name ?? 'unknown';
+  router.post('/assist/suggest', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+    const body = parseOrThrow(suggestBody, req.body, 'body');
+    res.json(await deps.faq.suggest(body.message, body.client));
+  });
+  router.post(
+    '/faq/import',
+    requireRole('admin', 'ops'),
+    express.text({ type: ['text/tab-separated-values', 'text/csv'], limit: '10mb' }),
+    async (req: Request, res: Response) => {
+      const format = String(req.headers['content-type']).startsWith('text/csv') ? 'csv' : 'tsv';
+      const parsed = parseFaqFile(typeof req.body === 'string' ? req.body : '', format);
+      const rows = await deps.faq.importDrafts(parsed.ok ? parsed.rows : parsed, who(res));
+      res.status(201).json({ drafts: rows });
+    },
+  );
+  router.get(
+    '/faq/pending',
+    requireRole('admin', 'ops', 'compliance'),
+    async (_req: Request, res: Response) => {
+      res.json({ items: await deps.faq.pending() });
+    },
+  );
+  for (const [step, decision] of [
+    ['approve', 'approved'],
+    ['reject', 'rejected'],
+  ] as const) {
+    router.post(
+      `/faq/:id/versions/:v/${step}`,
+      requireRole('compliance'),
+      async (req: Request, res: Response) => {
+        const p = parseOrThrow(versionPath, req.params, 'path');
+        await deps.faq.review(p.id, p.v, who(res), decision);
+        res.json({ entryId: p.id, version: p.v, status: decision });
+      },
+    );
+  }
+  return router;
+}

@@ -1,0 +1,236 @@
+import { sql } from 'drizzle-orm';
+import type { Clock } from '../../platform/clock.ts';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { RiskLevel } from '../compliance/compliance.rules.ts';
+import type { ComplianceChecker, Finding } from '../compliance/compliance.service.ts';
+import { type DecisionThresholds, decide } from './faq-decision.ts';
+import type { FaqRow, FaqRowProblem } from './faq-import.parser.ts';
+import { createFaqIndex, type FaqIndex } from './faq-index.ts';
+
+type Servable = {
+  entryId: string;
+  version: number;
+  question: string;
+  similar: string[];
+  answer: string;
+  tiers: string[];
+  productRiskLevel: string | null;
+};
+
+/** The FAQ knowledge base service. */
+export type FaqService = ReturnType<typeof createFaqService>;
+
+/** How often a process checks whether the approved KB changed (every process keeps its own index). */
+const REFRESH_CHECK_MS = 2000;
+
+/**
+ * Creates the FAQ service: versions in PostgreSQL (draft → approved | rejected by a compliance reviewer who is
+ * not the author), an in-memory index of what may be served (approved, inside its validity window), rebuilt
+ * in every process within seconds of a change, and suggestions filtered by the client's tier.
+ */
+export function createFaqService(deps: {
+  db: Db;
+  audit: AuditRepository;
+  check: ComplianceChecker;
+  synonyms: ReadonlyMap<string, string>;
+  thresholds: DecisionThresholds;
+  clock: Clock;
+  log: Log;
+}) {
+  const { db } = deps;
+  let index: FaqIndex = createFaqIndex({ synonyms: deps.synonyms });
+  let served = new Map<string, Servable>();
+  let fingerprint = '';
+  let checkedAt = 0;
+
+  const findingsOf = (row: Pick<FaqRow, 'answer' | 'productRiskLevel'>): Finding[] =>
+    deps.check.check(
+      row.answer,
+      row.productRiskLevel ? { productRiskLevel: row.productRiskLevel as RiskLevel } : {},
+    ).findings;
+
+  async function insertVersion(
+    tx: Tx,
+    row: FaqRow,
+    status: 'draft' | 'approved',
+    author: string,
+    reviewer: string | null,
+    source: string,
+  ) {
+    await queryRows(
+      tx,
+      sql`INSERT INTO faq_entries (id, source, created_by) VALUES (${row.id}, ${source}, ${author}) ON CONFLICT (id) DO NOTHING`,
+    );
+    await queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`faq:${row.id}`}))`);
+    await queryRows(
+      tx,
+      sql`INSERT INTO faq_versions (entry_id, version, question, "similar", answer, category, tiers, product_risk_level,
+                                    valid_from, valid_until, status, author, reviewer, findings, reviewed_at)
+          SELECT ${row.id}, COALESCE(max(version), 0) + 1, ${row.question}, ${sql.param(row.similar)}::text[], ${row.answer},
+                 ${row.category}, ${sql.param(row.tiers)}::text[], ${row.productRiskLevel}, ${row.validFrom}, ${row.validUntil},
+                 ${status}, ${author}, ${reviewer}, ${JSON.stringify(findingsOf(row))}::jsonb,
+                 ${status === 'approved' ? sql`now()` : sql`NULL`}
+          FROM faq_versions WHERE entry_id = ${row.id}`,
+    );
+  }
+
+  async function refresh(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - checkedAt < REFRESH_CHECK_MS) return;
+    checkedAt = now;
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    const rows = await queryRows<Servable & { id: string }>(
+      db,
+      sql`SELECT DISTINCT ON (entry_id) id, entry_id AS "entryId", version, question, "similar", answer, tiers,
+                 product_risk_level AS "productRiskLevel"
+          FROM faq_versions
+          WHERE status = 'approved' AND (valid_from IS NULL OR valid_from <= ${today})
+            AND (valid_until IS NULL OR valid_until >= ${today})
+          ORDER BY entry_id, version DESC`,
+    );
+    const next = `${today}:${rows.map((r) => r.id).join(',')}`;
+    if (next === fingerprint) return;
+    const fresh = createFaqIndex({ synonyms: deps.synonyms });
+    for (const r of rows)
+      fresh.upsert({ id: r.entryId, question: r.question, similar: r.similar, answer: r.answer });
+    index = fresh;
+    served = new Map(rows.map((r) => [r.entryId, r]));
+    fingerprint = next;
+    deps.log.info({ entries: rows.length }, 'FAQ index rebuilt');
+  }
+
+  return {
+    refresh,
+    /** Records the shipped starter FAQ as approved versions (head office's code review is the approval). */
+    async syncLibrary(rows: FaqRow[]): Promise<number> {
+      let added = 0;
+      for (const row of rows) {
+        await db.transaction(async (tx) => {
+          const [latest] = await queryRows<{ question: string; answer: string; similar: string[] }>(
+            tx,
+            sql`SELECT question, answer, "similar" FROM faq_versions WHERE entry_id = ${row.id} ORDER BY version DESC LIMIT 1`,
+          );
+          if (
+            latest &&
+            latest.question === row.question &&
+            latest.answer === row.answer &&
+            latest.similar.join('|') === row.similar.join('|')
+          )
+            return;
+          await insertVersion(tx, row, 'approved', 'head-office', 'code-review', 'library');
+          added++;
+        });
+      }
+      await refresh(true);
+      return added;
+    },
+
+    /** Imports rows as drafts for compliance to review, all or none; returns how many. */
+    async importDrafts(rows: FaqRow[] | { problems: FaqRowProblem[] }, actor: string): Promise<number> {
+      if (!Array.isArray(rows)) {
+        throw new AppError('bad_request', {
+          message: `FAQ import rejected: ${rows.problems.length} problem(s); nothing was changed`,
+          details: { problems: rows.problems },
+        });
+      }
+      await db.transaction(async (tx) => {
+        for (const row of rows) await insertVersion(tx, row, 'draft', actor, null, 'api');
+        await deps.audit.append(tx, {
+          actor,
+          action: 'faq.import',
+          targetType: 'faq',
+          details: { rows: rows.length },
+        });
+      });
+      return rows.length;
+    },
+
+    /** Drafts waiting for review, with their compliance findings. */
+    pending: () =>
+      queryRows<{
+        entryId: string;
+        version: number;
+        question: string;
+        answer: string;
+        author: string;
+        findings: Finding[];
+      }>(
+        db,
+        sql`SELECT entry_id AS "entryId", version, question, answer, author, findings FROM faq_versions
+            WHERE status = 'draft' ORDER BY entry_id, version`,
+      ),
+
+    /** A compliance reviewer (never the author) approves or rejects a draft; blocking findings cannot pass. */
+    async review(
+      entryId: string,
+      version: number,
+      reviewer: string,
+      decision: 'approved' | 'rejected',
+    ): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [row] = await queryRows<{ author: string; status: string; findings: Finding[] }>(
+          tx,
+          sql`SELECT author, status, findings FROM faq_versions WHERE entry_id = ${entryId} AND version = ${version} FOR UPDATE`,
+        );
+        if (!row) throw new AppError('not_found', { message: `no version ${version} of FAQ ${entryId}` });
+        if (row.author === reviewer)
+          throw new AppError('forbidden', { message: 'the maker cannot approve their own entry' });
+        if (row.status !== 'draft')
+          throw new AppError('conflict', { message: `FAQ ${entryId}@${version} is ${row.status}` });
+        if (decision === 'approved' && row.findings.some((f) => f.severity === 'block')) {
+          throw new AppError('conflict', {
+            message: `FAQ ${entryId}@${version} has blocking compliance findings; reject it`,
+          });
+        }
+        await queryRows(
+          tx,
+          sql`UPDATE faq_versions SET status = ${decision}, reviewer = ${reviewer}, reviewed_at = now()
+              WHERE entry_id = ${entryId} AND version = ${version}`,
+        );
+        await deps.audit.append(tx, {
+          actor: reviewer,
+          action: `faq.${decision === 'approved' ? 'approve' : 'reject'}`,
+          targetType: 'faq',
+          targetId: `${entryId}@${version}`,
+        });
+      });
+      await refresh(true);
+    },
+
+    /**
+     * Suggestions for a client's message: the decision, and the candidates the client's tier may see, each
+     * with its approved answer and the compliance verdict on it (product answers carry their disclosure).
+     */
+    async suggest(message: string, client: { tier?: string | null } = {}) {
+      await refresh();
+      const visible = (id: string) => {
+        const e = served.get(id);
+        return !!e && (e.tiers.length === 0 || (!!client.tier && e.tiers.includes(client.tier)));
+      };
+      const d = decide(index, message, deps.thresholds, (id) => served.get(id)?.answer);
+      const candidates = d.candidates.filter((c) => visible(c.id));
+      const outcome = d.outcome === 'answer' && !visible(d.entryId) ? 'handoff' : d.outcome;
+      return {
+        outcome,
+        confidence: d.confidence,
+        suggestions: candidates.map((c) => {
+          const e = served.get(c.id) as Servable;
+          return {
+            entryId: c.id,
+            version: e.version,
+            question: e.question,
+            answer: e.answer,
+            score: c.score,
+            compliance: deps.check.check(
+              e.answer,
+              e.productRiskLevel ? { productRiskLevel: e.productRiskLevel as RiskLevel } : {},
+            ),
+          };
+        }),
+      };
+    },
+  };
+}
