@@ -13,9 +13,12 @@ import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/conta
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
+import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import type { AppContext } from './context.ts';
+import { createConfiguredFaq } from './faq-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
 /** What the feature modules give the worker: reactions to inbound callbacks, and job handlers. */
@@ -70,6 +73,13 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         log,
       }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
+      ...createBotInboundHandlers({
+        faq: createConfiguredFaq({ config, db, check: checker, clock, log }),
+        reply: createBotReplier(),
+        app: wecom.app,
+        mask: (text) => checker.check(text).masked,
+        log,
+      }),
     ],
     jobs: [
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),

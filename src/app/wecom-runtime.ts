@@ -43,6 +43,7 @@ export function connectEmulatorCallbacks(running: RunningEmulator, config: Confi
     agentId: wecom.agentId,
     app: wecom.app,
     bot: wecom.bot,
+    responseBaseUrl: running.url,
   });
 }
 

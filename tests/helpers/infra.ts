@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
 import pg from 'pg';
+import request from 'supertest';
 import { inject } from 'vitest';
 import { type AppContext, openContext } from '../../src/app/context.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
+import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
 
 /** Test credentials: the ones Tencent's WXBizMsgCrypt samples use, so official vectors verify too. */
 export const TEST_WECOM = {
@@ -101,4 +104,16 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Posts a plaintext app callback to Helix, encrypted and signed with the test credentials, as WeCom would. */
+export function postAppCallback(app: Express, plaintext: string) {
+  const cb = buildSignedCallback({
+    format: 'xml',
+    token: TEST_WECOM.token,
+    encodingAesKey: TEST_WECOM.encodingAesKey,
+    receiveId: TEST_WECOM.corpId,
+    plaintext,
+  });
+  return request(app).post(`/wecom/callback?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
 }

@@ -1,12 +1,10 @@
-import type { Server } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import type { WebApp } from '../../src/app/web.ts';
 import { createWecomClients } from '../../src/app/wecom-runtime.ts';
-import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createCommunitiesRepository } from '../../src/modules/communities/communities.repository.ts';
 import { createGroupReconciler } from '../../src/modules/communities/group-reconcile.service.ts';
@@ -14,40 +12,19 @@ import { createAttributionBackfill } from '../../src/modules/contacts/attributio
 import { createContactsRepository } from '../../src/modules/contacts/contacts.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
-import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
-import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
-import { createTestContext, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
+import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
-type Emu = Awaited<ReturnType<typeof startWecomEmulator>>;
-let emu: Emu;
+let h: HelixWithEmulator;
+let emu: HelixWithEmulator['emu'];
 let ctx: AppContext;
-let close: () => Promise<void>;
 let web: WebApp;
-let worker: WorkerRole;
-let server: Server;
 let opsToken: string;
 
 beforeAll(async () => {
-  emu = await startWecomEmulator({
-    corpId: TEST_WECOM.corpId,
-    secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
-    // Small groups, so a join way overflows after a few joins.
-    groupCapacity: 4,
-  });
-  ({ ctx, close } = await createTestContext({ WECOM_API_BASE_URL: emu.url }));
-  web = buildWebApp(ctx);
-  worker = await startWorkerRole(ctx);
-  server = await new Promise<Server>((resolve) => {
-    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const port = (server.address() as { port: number }).port;
-  emu.emulator.connectCallbacks({
-    helixUrl: `http://127.0.0.1:${port}`,
-    corpId: TEST_WECOM.corpId,
-    agentId: '1000002',
-    app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
-    bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
-  });
+  // Small groups, so a join way overflows after a few joins.
+  h = await startHelixWithEmulator({ groupCapacity: 4 });
+  ({ emu, ctx, web } = h);
   emu.emulator.seed({
     members: [
       { userid: 'rm_zhang', name: '张经理' },
@@ -70,14 +47,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await worker?.stopWorkers();
-  await worker?.closeQueues();
-  await web?.close();
-  await close?.();
-  await emu?.close();
-});
+afterAll(async () => h?.stop());
 
 const driver = () => {
   const d = emu.emulator.driver;
@@ -122,16 +92,7 @@ async function withWecom(fn: (wecom: ReturnType<typeof createWecomClients>) => P
     redis.disconnect();
   }
 }
-const postAppCallback = (plaintext: string) => {
-  const cb = buildSignedCallback({
-    format: 'xml',
-    token: TEST_WECOM.token,
-    encodingAesKey: TEST_WECOM.encodingAesKey,
-    receiveId: TEST_WECOM.corpId,
-    plaintext,
-  });
-  return request(web.app).post(`/wecom/callback?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
-};
+const postCallback = (plaintext: string) => postAppCallback(web.app, plaintext);
 const allProcessed = () =>
   waitUntil(
     async () => {
@@ -225,16 +186,10 @@ describe('channels, attribution and welcome', () => {
     expect(await welcomeOf('wm_nocode')).toMatchObject({ status: 'skipped', reason: 'no_welcome_code' });
 
     // An event WeCom created 25 s ago (Helix was down, say): its welcome code is already dead.
-    const late = emu.emulator.connectCallbacks({
-      helixUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-      corpId: TEST_WECOM.corpId,
-      agentId: '1000002',
-      app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
-      bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
-      clock: { now: () => new Date(Date.now() - 25_000) },
-    });
+    const late = h.connectDriver({ now: () => new Date(Date.now() - 25_000) });
     await late.clientAddsRm({ externalUserId: 'wm_late', rmUserId: 'rm_li' });
     expect(await welcomeOf('wm_late')).toMatchObject({ status: 'skipped', reason: 'welcome_code_expired' });
+    h.connectDriver();
   });
 
   it('creates unknown RMs and clients, and keeps one client record for duplicate and concurrent adds', async () => {
@@ -260,7 +215,7 @@ describe('channels, attribution and welcome', () => {
     await driver().clientAddsRm({ externalUserId: 'wm_leaving', rmUserId: 'rm_li' });
     await allProcessed();
     const plaintext = `<xml><ToUserName><![CDATA[${TEST_WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[del_follow_user]]></ChangeType><UserID><![CDATA[rm_li]]></UserID><ExternalUserID><![CDATA[wm_leaving]]></ExternalUserID></xml>`;
-    const res = await postAppCallback(plaintext);
+    const res = await postCallback(plaintext);
     expect(res.status).toBe(200);
     await allProcessed();
     expect((await clientRow('wm_leaving'))?.status).toBe('removed_by_client');
@@ -311,7 +266,7 @@ describe('group membership from change_external_chat', () => {
     await driver().clientJoinsGroup({ chatId: 'wr_surprise', externalUserId: 'wm_x' });
     await allProcessed();
     const plaintext = `<xml><ToUserName><![CDATA[${TEST_WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_chat]]></Event><ChatId><![CDATA[wr_surprise]]></ChatId><ChangeType><![CDATA[dismiss]]></ChangeType></xml>`;
-    expect((await postAppCallback(plaintext)).status).toBe(200);
+    expect((await postCallback(plaintext)).status).toBe(200);
     await allProcessed();
     const [g] = await queryRows<{ status: string; open: number }>(
       db(),

@@ -28,6 +28,8 @@ export type CallbackDriverOptions = {
   /** How long WeCom waits for an answer before it counts the attempt as failed. */
   timeoutMs?: number;
   botId?: string;
+  /** Where the AI bot's `response_url` points (the emulator's own URL); WeCom's host when unset. */
+  responseBaseUrl?: string;
   clock?: Clock;
   emulator?: DriverEmulatorHooks;
 };
@@ -254,7 +256,7 @@ export function createCallbackDriver(opts: CallbackDriverOptions) {
         chatid: a.chatId,
         chattype: 'group',
         from: { userid: a.userId },
-        response_url: `https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`,
+        response_url: `${opts.responseBaseUrl ?? 'https://qyapi.weixin.qq.com'}/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`,
         msgtype: 'text',
         text: { content: a.content },
       });

@@ -104,6 +104,7 @@ export function inspectState(state: EmulatorState, faults: Faults) {
       .filter((t) => [...t.senders.values()].some((p) => p.status === 0))
       .map((t) => t.msgid),
     webhookMessages: Object.fromEntries(state.webhookMessages),
+    botReplies: Object.fromEntries(state.botReplies),
     faults: faults.list(),
     callCounts: Object.fromEntries(state.callCounts),
   };

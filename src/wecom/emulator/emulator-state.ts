@@ -103,6 +103,8 @@ export function createEmulatorState(clock: Clock) {
   const welcomeCodes = new Map<string, EmuWelcomeCode>();
   const tasks = new Map<string, EmuMassTask>();
   const webhookMessages = new Map<string, { msgtype: string; payload: unknown; at: number }[]>();
+  /** AI bot replies posted to a message's response_url, by response code. */
+  const botReplies = new Map<string, { msgtype: string; payload: unknown; at: number }[]>();
   const callCounts = new Map<string, number>();
   let seq = 0;
 
@@ -135,6 +137,7 @@ export function createEmulatorState(clock: Clock) {
     welcomeCodes,
     tasks,
     webhookMessages,
+    botReplies,
     callCounts,
     /** A process-unique suffix for generated ids. */
     nextSeq: () => ++seq,

@@ -96,6 +96,18 @@ export function registerMessageRoutes(
     .refine((b) => b[b.msgtype] !== undefined, { message: 'the object named by msgtype is required' });
 
   // Group robot (developer.work.weixin.qq.com/document/path/91770): keyed by `key`, 20 messages a minute.
+  // The AI bot answers a message through its response_url: keyed by the one-time response code.
+  router.post('/aibot/response', (req: Request, res: Response) => {
+    const code = queryOf(req).response_code;
+    if (!code || code.length > 256) return fail(res, 'invalidParameter', 'response_code');
+    const body = req.body as { msgtype?: unknown } | undefined;
+    if (!body || typeof body.msgtype !== 'string') return fail(res, 'invalidParameter', 'msgtype');
+    const sent = state.botReplies.get(code) ?? [];
+    sent.push({ msgtype: body.msgtype, payload: body, at: state.clock.now().getTime() });
+    state.botReplies.set(code, sent);
+    ok(res);
+  });
+
   router.post('/webhook/send', (req: Request, res: Response) => {
     const key = queryOf(req).key;
     if (!key || key.length > 256) return fail(res, 'invalidWebhookKey');

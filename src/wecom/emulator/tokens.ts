@@ -59,7 +59,8 @@ export function registerTokenRoutes(router: Router, store: TokenStore): void {
 /** Middleware: every /cgi-bin call except gettoken (and the robot webhook, keyed instead) needs a live token. */
 export function requireAccessToken(store: TokenStore) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path === '/gettoken' || req.path === '/webhook/send') {
+    // The robot webhook is keyed, and a bot's response_url carries its own one-time code.
+    if (req.path === '/gettoken' || req.path === '/webhook/send' || req.path === '/aibot/response') {
       next();
       return;
     }
