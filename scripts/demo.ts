@@ -12,6 +12,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { playCommunities } from './demo/communities-scenario.ts';
 import { playContent } from './demo/content-scenario.ts';
 import { createDemoKit } from './demo/demo-kit.ts';
+import { playFaq } from './demo/faq-scenario.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-demo-'));
@@ -38,6 +39,8 @@ try {
   await playCommunities(kit);
   say();
   await playContent(kit);
+  say();
+  await playFaq(kit);
   failures = kit.failures;
   say();
   say(`WeCom API calls Helix made: ${JSON.stringify(emulator.emulator.inspect().callCounts)}`);

@@ -24,6 +24,10 @@ describe('npm run demo', () => {
     expect(stdout).toContain('v1 rejected');
     expect(stdout).toContain('v2: 0 findings → approved by 合规老王');
     expect(stdout).toContain('yinghe-shuju: 先看三组数据。周三存款日');
+    // The FAQ bot answers, clarifies, hands off to the client's RM, and the RM takes over.
+    expect(stdout).toContain('→ 请立即拨打信用卡背面的客服电话');
+    expect(stdout).toContain('→ 您想问的是下面哪一个？');
+    expect(stdout).toContain('rm_zhangmin taps 接手: the conversation is now human-owned');
     expect(stdout).toContain('Demo finished: every step did what it should.');
   }, 120_000);
 });

@@ -66,7 +66,7 @@ export function createBotInboundHandlers(deps: {
           ctx.tx,
           sql`SELECT tier, owner_rm AS rm FROM clients WHERE external_userid = ${b.from.userid}`,
         );
-        const s = await deps.faq.suggest(question, { tier: client?.tier ?? null });
+        const s = await deps.faq.suggest(question, { tier: client?.tier ?? null }, ctx.tx);
         const best = s.suggestions[0];
         let outcome = s.outcome;
         let text: string;

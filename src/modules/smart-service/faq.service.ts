@@ -77,13 +77,17 @@ export function createFaqService(deps: {
     );
   }
 
-  async function refresh(force = false): Promise<void> {
+  /**
+   * Rebuilds the index when the servable KB changed. `handle` lets a caller inside a transaction read through
+   * it (embedded PGlite has one connection, so a second one would wait for that transaction forever).
+   */
+  async function refresh(force = false, handle: Db | Tx = db): Promise<void> {
     const now = Date.now();
     if (!force && now - checkedAt < REFRESH_CHECK_MS) return;
     checkedAt = now;
     const today = deps.clock.now().toISOString().slice(0, 10);
     const rows = await queryRows<Servable & { id: string }>(
-      db,
+      handle,
       sql`SELECT DISTINCT ON (entry_id) id, entry_id AS "entryId", version, question, "similar", answer, tiers,
                  product_risk_level AS "productRiskLevel"
           FROM faq_versions
@@ -204,8 +208,8 @@ export function createFaqService(deps: {
      * Suggestions for a client's message: the decision, and the candidates the client's tier may see, each
      * with its approved answer and the compliance verdict on it (product answers carry their disclosure).
      */
-    async suggest(message: string, client: { tier?: string | null } = {}) {
-      await refresh();
+    async suggest(message: string, client: { tier?: string | null } = {}, handle: Db | Tx = db) {
+      await refresh(false, handle);
       const visible = (id: string) => {
         const e = served.get(id);
         return !!e && (e.tiers.length === 0 || (!!client.tier && e.tiers.includes(client.tier)));
