@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
-import { HANDOFF_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
+import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
@@ -95,6 +95,14 @@ describe('the FAQ bot in a group', () => {
       return c?.owner_state === 'human' ? c : undefined;
     });
     expect(taken?.taken_over_by).toBe('rm_zhang');
+  });
+
+  it('answers an emoji-only or over-long message with a polite fallback, and keeps the conversation', async () => {
+    expect(await nextReply(await ask('wm_fallback', '@智能助手 🙂🙂'))).toBe(UNREADABLE_REPLY);
+    expect(await nextReply(await ask('wm_fallback', `@智能助手 ${'理财'.repeat(400)}`))).toBe(
+      UNREADABLE_REPLY,
+    );
+    expect((await conversation('wm_fallback'))?.owner_state).toBe('bot');
   });
 
   it('ignores prompt injection: it is just a question the FAQ does not cover', async () => {

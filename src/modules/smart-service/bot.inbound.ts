@@ -6,6 +6,9 @@ import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
 import type { FaqService } from './faq.service.ts';
 
+/** What the bot says to a message it cannot read as a question. */
+export const UNREADABLE_REPLY = '抱歉，我没能看懂这条消息。请用一两句话描述您的问题，我来帮您解答。';
+
 /** What the bot says when it hands a question to a person. */
 export const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
 
@@ -68,9 +71,13 @@ export function createBotInboundHandlers(deps: {
         );
         const s = await deps.faq.suggest(question, { tier: client?.tier ?? null }, ctx.tx);
         const best = s.suggestions[0];
-        let outcome = s.outcome;
+        let outcome: string = s.outcome;
         let text: string;
-        if (outcome === 'answer' && best?.compliance.ok) {
+        if (s.unreadable) {
+          // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
+          outcome = 'fallback';
+          text = UNREADABLE_REPLY;
+        } else if (outcome === 'answer' && best?.compliance.ok) {
           text = best.answer;
         } else if (outcome === 'clarify' && s.suggestions.length > 1) {
           text = `您想问的是下面哪一个？\n${s.suggestions.map((x, i) => `${i + 1}. ${x.question}`).join('\n')}\n请直接发送您要问的问题。`;

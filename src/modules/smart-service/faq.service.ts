@@ -219,6 +219,9 @@ export function createFaqService(deps: {
       const outcome = d.outcome === 'answer' && !visible(d.entryId) ? 'handoff' : d.outcome;
       return {
         outcome,
+        /** Why nothing could be matched at all (an empty, emoji-only or over-long message), if so. */
+        unreadable:
+          d.outcome === 'handoff' && (d.reason === 'empty' || d.reason === 'too_long') ? d.reason : null,
         confidence: d.confidence,
         suggestions: candidates.map((c) => {
           const e = served.get(c.id) as Servable;
