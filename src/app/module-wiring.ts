@@ -14,6 +14,7 @@ import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
+import { createRmAssistantHandler } from '../modules/smart-service/rm-assistant.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
@@ -55,6 +56,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     clock,
     log,
   });
+  const faq = createConfiguredFaq({ config, db, check: checker, clock, log });
   const corpTags = createCorpTagSync({ db, contact: wecom.contact, clock, log });
   const backfill = createAttributionBackfill({
     db,
@@ -73,8 +75,9 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         log,
       }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
+      createRmAssistantHandler({ faq, app: wecom.app, log }),
       ...createBotInboundHandlers({
-        faq: createConfiguredFaq({ config, db, check: checker, clock, log }),
+        faq,
         reply: createBotReplier(),
         app: wecom.app,
         mask: (text) => checker.check(text).masked,
