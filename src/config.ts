@@ -108,6 +108,16 @@ const envSchema = z
     FAQ_ANSWER_MARGIN: z.coerce.number().min(0).max(1).default(0.3),
     FAQ_CLARIFY_SCORE: z.coerce.number().min(0).max(2).default(0.35),
     FAQ_MIN_KNOWN_WORDS: z.coerce.number().min(0).max(1).default(0.5),
+    HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
+    HANDOFF_BUSINESS_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 09:00-18:00')
+      .default('09:00-18:00'),
+    HANDOFF_BUSINESS_DAYS: z
+      .string()
+      .regex(/^[1-7](,[1-7])*$/, 'must be weekday numbers, 1 = Monday, e.g. 1,2,3,4,5')
+      .default('1,2,3,4,5'),
+    HANDOFF_BACKUP_USERID: z.string().min(1).max(64).optional(),
     SCHEDULER_TIMEZONE: z
       .string()
       .default('Asia/Shanghai')
@@ -225,6 +235,17 @@ function toConfig(env: z.infer<typeof envSchema>) {
         clarifyScore: env.FAQ_CLARIFY_SCORE,
         minKnownWords: env.FAQ_MIN_KNOWN_WORDS,
       },
+    },
+    /** Hand-off SLA: business minutes until a person must take over, and who is told when nobody did. */
+    handoff: {
+      slaMinutes: env.HANDOFF_SLA_MINUTES,
+      businessHours: {
+        open: env.HANDOFF_BUSINESS_HOURS.slice(0, 5),
+        close: env.HANDOFF_BUSINESS_HOURS.slice(6),
+        days: env.HANDOFF_BUSINESS_DAYS.split(',').map(Number),
+        timeZone: env.SCHEDULER_TIMEZONE,
+      },
+      backupUserid: env.HANDOFF_BACKUP_USERID,
     },
     scheduler: { timezone: env.SCHEDULER_TIMEZONE, groupReconcileCron: env.GROUP_RECONCILE_CRON },
   };

@@ -14,6 +14,7 @@ import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
+import { registerSmartServiceJobs } from '../modules/smart-service/handoff-sla.jobs.ts';
 import { createRmAssistantHandler } from '../modules/smart-service/rm-assistant.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
@@ -81,12 +82,15 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         reply: createBotReplier(),
         app: wecom.app,
         mask: (text) => checker.check(text).masked,
+        sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+        clock,
         log,
       }),
     ],
     jobs: [
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
       // The contacts nightly: the tag library first, then attribution of missed add events.
+      ...registerSmartServiceJobs({ db, app: wecom.app, backupUserid: config.handoff.backupUserid, log }),
       ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
     ],
   };

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution } from '../modules/contacts/contacts.jobs.ts';
+import { CheckHandoffSla } from '../modules/smart-service/handoff-sla.jobs.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
@@ -51,6 +52,10 @@ export async function startSchedulerRole(ctx: AppContext) {
     await queues.enqueue(ReconcileGroups, { runDate });
     await queues.enqueue(BackfillAttribution, { runDate });
   });
+  // Every minute: hand-offs past their SLA are escalated.
+  every('handoff-sla', '* * * * *', () =>
+    queues.enqueue(CheckHandoffSla, { minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, '') }),
+  );
   log.info(
     { timezone: config.scheduler.timezone, schedules: tasks.map((t) => t.name) },
     'scheduler role started',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
+import { CheckHandoffSla } from '../../src/modules/smart-service/handoff-sla.jobs.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await queryRows(
     ctx.database.db,
     sql`INSERT INTO rms (userid, name) VALUES ('rm_zhang', '张经理');
-        INSERT INTO clients (external_userid, owner_rm, tier) VALUES ('wm_basic', 'rm_zhang', 'basic'), ('wm_basic2', 'rm_zhang', 'basic'),
+        INSERT INTO clients (external_userid, owner_rm, tier) VALUES ('wm_basic', 'rm_zhang', 'basic'), ('wm_basic2', 'rm_zhang', 'basic'), ('wm_slow', 'rm_zhang', 'basic'),
           ('wm_vip', 'rm_zhang', 'premium')`,
   );
 });
@@ -95,6 +96,38 @@ describe('the FAQ bot in a group', () => {
       return c?.owner_state === 'human' ? c : undefined;
     });
     expect(taken?.taken_over_by).toBe('rm_zhang');
+    const [sla] = await queryRows<{ kept: boolean; due_after_handoff: boolean }>(
+      ctx.database.db,
+      sql`SELECT sla_kept AS kept, sla_due_at > handed_off_at AS due_after_handoff FROM conversations WHERE id = ${conv?.id ?? 0}`,
+    );
+    expect(sla).toEqual({ kept: true, due_after_handoff: true });
+  });
+
+  it('escalates a hand-off nobody took over within the SLA and records the breach', async () => {
+    const before = await ask('wm_slow', '@智能助手 我想咨询一下外汇期权的定价模型');
+    expect(await nextReply(before)).toBe(HANDOFF_REPLY);
+    await queryRows(
+      ctx.database.db,
+      sql`UPDATE conversations SET sla_due_at = now() - interval '1 minute' WHERE client_userid = 'wm_slow'`,
+    );
+    await web.queues.enqueue(CheckHandoffSla, { minute: '202611220001' });
+    const escalated = await waitUntil(async () => {
+      const [c] = await queryRows<{ kept: boolean | null; to: string | null; at: string | null }>(
+        ctx.database.db,
+        sql`SELECT sla_kept AS kept, escalated_to AS to, escalated_at AS at FROM conversations WHERE client_userid = 'wm_slow'`,
+      );
+      return c?.at ? c : undefined;
+    });
+    expect(escalated).toMatchObject({ kept: false, to: 'rm_zhang' });
+    await waitUntil(
+      () =>
+        emu.emulator
+          .inspect()
+          .members.find((m) => m.userid === 'rm_zhang')
+          ?.appMessages.some((m) => JSON.stringify(m.payload).includes('超时未接手')),
+      10_000,
+      'escalation card',
+    );
   });
 
   it('answers an emoji-only or over-long message with a polite fallback, and keeps the conversation', async () => {

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
+import type { Clock } from '../../platform/clock.ts';
 import { queryRows, type Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { BotReplier } from '../../wecom/client/bot-reply.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import { type BusinessHours, businessDeadline } from './business-hours.ts';
 import type { FaqService } from './faq.service.ts';
 
 /** What the bot says to a message it cannot read as a question. */
@@ -50,6 +52,9 @@ export function createBotInboundHandlers(deps: {
   reply: BotReplier;
   app: Pick<WecomClient, 'sendAppMessage'>;
   mask: (text: string) => string;
+  /** The hand-off SLA: business minutes until a person must take over. */
+  sla: { minutes: number; hours: BusinessHours };
+  clock: Clock;
   log: Log;
 }): InboundHandler[] {
   return [
@@ -85,10 +90,12 @@ export function createBotInboundHandlers(deps: {
           outcome = 'handoff';
           text = HANDOFF_REPLY;
           const rm = client?.rm ?? null;
+          const now = deps.clock.now();
+          const due = businessDeadline(now, deps.sla.minutes, deps.sla.hours);
           await queryRows(
             ctx.tx,
-            sql`UPDATE conversations SET owner_state = 'pending-human', rm_userid = ${rm}, handed_off_at = now(),
-                  updated_at = now() WHERE id = ${conv.id}`,
+            sql`UPDATE conversations SET owner_state = 'pending-human', rm_userid = ${rm}, handed_off_at = ${now},
+                  sla_due_at = ${due}, updated_at = now() WHERE id = ${conv.id}`,
           );
           if (rm) {
             ctx.afterCommit(() =>
@@ -135,7 +142,7 @@ export function createBotInboundHandlers(deps: {
         await queryRows(
           ctx.tx,
           sql`UPDATE conversations SET owner_state = 'human', taken_over_by = ${b.FromUserName},
-                taken_over_at = now(), updated_at = now()
+                taken_over_at = ${deps.clock.now()}, sla_kept = (${deps.clock.now()} <= sla_due_at), updated_at = now()
               WHERE id = ${Number(m[1])} AND owner_state = 'pending-human'`,
         );
       },

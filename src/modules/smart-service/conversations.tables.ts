@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { timestamptz } from '../../platform/db/columns.ts';
 
 /**
@@ -17,6 +27,11 @@ export const conversations = pgTable(
     handedOffAt: timestamptz('handed_off_at'),
     takenOverAt: timestamptz('taken_over_at'),
     takenOverBy: text('taken_over_by'),
+    /** When a person must have taken over (business hours counted), and whether they did in time. */
+    slaDueAt: timestamptz('sla_due_at'),
+    slaKept: boolean('sla_kept'),
+    escalatedTo: text('escalated_to'),
+    escalatedAt: timestamptz('escalated_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },

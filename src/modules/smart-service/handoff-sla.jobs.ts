@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Log } from '../../platform/logger.ts';
+import { defineJob, handle, type JobRegistration } from '../../platform/queue/registry.ts';
+import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+
+/** One SLA sweep, per minute; the id makes every scheduler replica's tick one job. */
+export const CheckHandoffSla = defineJob({
+  name: 'smart-service.check-handoff-sla',
+  queue: 'maintenance',
+  version: 1,
+  payload: z.object({ minute: z.string().regex(/^\d{12}$/) }),
+  policy: {
+    attempts: 3,
+    backoff: { type: 'fixed', delay: 10_000 },
+    keepCompleted: { count: 100, ageS: 3600 },
+    keepFailed: { count: 100, ageS: 7 * 24 * 3600 },
+  },
+  jobId: (p) => `handoff-sla-${p.minute}`,
+});
+
+/** The job definitions this module owns. */
+export const smartServiceJobDefinitions = [CheckHandoffSla] as const;
+
+/**
+ * Escalates hand-offs nobody took over in time: marks them breached, records who they went to, and sends the
+ * backup (or, with none configured, the owning RM again) the 接手 card. Idempotent: each escalates once.
+ */
+export function registerSmartServiceJobs(deps: {
+  db: Db;
+  app: Pick<WecomClient, 'sendAppMessage'>;
+  backupUserid: string | undefined;
+  log: Log;
+}): JobRegistration[] {
+  return [
+    handle(CheckHandoffSla, {
+      async perform() {
+        const late = await queryRows<{ id: number; rm: string | null }>(
+          deps.db,
+          sql`UPDATE conversations SET sla_kept = false, escalated_at = now(),
+                escalated_to = COALESCE(${deps.backupUserid ?? null}, rm_userid)
+              WHERE owner_state = 'pending-human' AND sla_due_at < now() AND escalated_at IS NULL
+              RETURNING id::int AS id, rm_userid AS rm`,
+        );
+        for (const c of late) {
+          const to = deps.backupUserid ?? c.rm;
+          if (!to) {
+            deps.log.warn({ conversation: c.id }, 'hand-off breached its SLA and has nobody to escalate to');
+            continue;
+          }
+          await deps.app
+            .sendAppMessage({
+              touser: [to],
+              msgtype: 'template_card',
+              content: {
+                card_type: 'button_interaction',
+                main_title: { title: '超时未接手的客户问题', desc: '已超过服务时限，请尽快接手' },
+                task_id: `handoff-${c.id}`,
+                button_list: [{ text: '接手', style: 1, key: 'takeover' }],
+              },
+            })
+            .catch((err: unknown) => deps.log.warn({ err, conversation: c.id }, 'escalation notice failed'));
+        }
+        if (late.length > 0) deps.log.info({ escalated: late.length }, 'hand-offs escalated');
+      },
+    }),
+  ];
+}
