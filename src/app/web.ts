@@ -15,6 +15,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
 import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { authenticate } from '../platform/auth/auth.middleware.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
@@ -153,6 +154,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const starterFaq = loadStarterFaq(config);
   const faq = createConfiguredFaq({ config, db, check: checker, clock, log });
   api.use(createFaqRouter({ faq }));
+  api.use(createConversationsRouter({ db, audit }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
   api.use(createClientsRouter({ db, imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));

@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
 import { CheckHandoffSla } from '../../src/modules/smart-service/handoff-sla.jobs.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
@@ -101,6 +104,29 @@ describe('the FAQ bot in a group', () => {
       sql`SELECT sla_kept AS kept, sla_due_at > handed_off_at AS due_after_handoff FROM conversations WHERE id = ${conv?.id ?? 0}`,
     );
     expect(sla).toEqual({ kept: true, due_after_handoff: true });
+  });
+
+  it('lets the RM close the conversation, after which the bot answers that client again', async () => {
+    const tokens = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
+    const rm = (await tokens.create({ name: 'rm_zhang', role: 'rm', branchScope: null, actor: 'test' }))
+      .secret;
+    const other = (await tokens.create({ name: 'rm_other', role: 'rm', branchScope: null, actor: 'test' }))
+      .secret;
+    const conv = await conversation('wm_basic');
+    expect(conv?.owner_state).toBe('human');
+    const mine = await request(web.app)
+      .get('/api/v1/conversations?state=human')
+      .set('authorization', `Bearer ${rm}`);
+    expect(mine.body.items.map((c: { id: number }) => c.id)).toContain(conv?.id);
+    const notMine = await request(web.app)
+      .post(`/api/v1/conversations/${conv?.id}/resolve`)
+      .set('authorization', `Bearer ${other}`);
+    expect(notMine.status).toBe(404);
+    const done = await request(web.app)
+      .post(`/api/v1/conversations/${conv?.id}/resolve`)
+      .set('authorization', `Bearer ${rm}`);
+    expect(done.body.ownerState).toBe('resolved');
+    expect(await nextReply(await ask('wm_basic', '@智能助手 信用卡丢了要怎么挂失'))).toContain('临时挂失');
   });
 
   it('escalates a hand-off nobody took over within the SLA and records the breach', async () => {
