@@ -113,6 +113,8 @@ export function createFaqService(deps: {
       let added = 0;
       for (const row of rows) {
         await db.transaction(async (tx) => {
+          // Web replicas start together: one at a time per entry decides whether the file changed.
+          await queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`faq:${row.id}`}))`);
           const [latest] = await queryRows<{ question: string; answer: string; similar: string[] }>(
             tx,
             sql`SELECT question, answer, "similar" FROM faq_versions WHERE entry_id = ${row.id} ORDER BY version DESC LIMIT 1`,
