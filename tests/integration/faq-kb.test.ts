@@ -73,6 +73,17 @@ describe('FAQ maker–checker', () => {
     expect(served.body.suggestions[0].entryId).toBe('salary-card');
   });
 
+  it('exports the newest version of every entry in the format it imports', async () => {
+    const res = await request(env.web.app)
+      .get('/api/v1/faq/export')
+      .set('authorization', `Bearer ${env.tokens['运营小李/ops']}`);
+    expect(res.status).toBe(200);
+    const lines = res.text.trim().split('\n');
+    expect(lines[0]).toBe(HEADER);
+    expect(lines.find((l) => l.startsWith('card-lost\t'))).toContain('信用卡不见了怎么办|卡片遗失如何冻结');
+    expect(lines.find((l) => l.startsWith('vip-lounge\t'))?.split('\t')[5]).toBe('premium');
+  });
+
   it('never serves an entry outside its validity window, and rejects a bad file whole', async () => {
     await importTsv(
       `${HEADER}\nold-promo\t活动\t去年双十一活动还有吗\t\t活动已结束。\t\t\t2025-11-01\t2025-11-30\n`,

@@ -44,6 +44,13 @@ export function createFaqRouter(deps: { faq: FaqService }): Router {
     },
   );
   router.get(
+    '/faq/export',
+    requireRole('admin', 'ops', 'compliance'),
+    async (_req: Request, res: Response) => {
+      res.type('text/tab-separated-values; charset=utf-8').send(await deps.faq.exportTsv());
+    },
+  );
+  router.get(
     '/faq/pending',
     requireRole('admin', 'ops', 'compliance'),
     async (_req: Request, res: Response) => {

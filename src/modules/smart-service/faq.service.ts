@@ -154,6 +154,44 @@ export function createFaqService(deps: {
       return rows.length;
     },
 
+    /** The newest version of every entry, in the import format (TSV with a header), for review or backup. */
+    async exportTsv(): Promise<string> {
+      const rows = await queryRows<{
+        id: string;
+        category: string;
+        question: string;
+        similar: string[];
+        answer: string;
+        tiers: string[];
+        risk: string | null;
+        from: string | null;
+        until: string | null;
+      }>(
+        db,
+        sql`SELECT DISTINCT ON (entry_id) entry_id AS id, category, question, "similar", answer, tiers,
+                   product_risk_level AS risk, valid_from::text AS from, valid_until::text AS until
+            FROM faq_versions ORDER BY entry_id, version DESC`,
+      );
+      // Tabs and line breaks inside a field would break the format: they become spaces.
+      const cell = (v: string | null) => (v ?? '').replace(/[\t\r\n]+/g, ' ');
+      const lines = rows.map((r) =>
+        [
+          r.id,
+          r.category,
+          r.question,
+          r.similar.join('|'),
+          r.answer,
+          r.tiers.join('|'),
+          r.risk,
+          r.from,
+          r.until,
+        ]
+          .map(cell)
+          .join('\t'),
+      );
+      return `${['id', 'category', 'question', 'similar', 'answer', 'tiers', 'risk_level', 'valid_from', 'valid_until'].join('\t')}\n${lines.join('\n')}\n`;
+    },
+
     /** Drafts waiting for review, with their compliance findings. */
     pending: () =>
       queryRows<{
