@@ -156,20 +156,11 @@ export function createFaqService(deps: {
 
     /** The newest version of every entry, in the import format (TSV with a header), for review or backup. */
     async exportTsv(): Promise<string> {
-      const rows = await queryRows<{
-        id: string;
-        category: string;
-        question: string;
-        similar: string[];
-        answer: string;
-        tiers: string[];
-        risk: string | null;
-        from: string | null;
-        until: string | null;
-      }>(
+      const rows = await queryRows<Omit<FaqRow, 'line'>>(
         db,
         sql`SELECT DISTINCT ON (entry_id) entry_id AS id, category, question, "similar", answer, tiers,
-                   product_risk_level AS risk, valid_from::text AS from, valid_until::text AS until
+                   product_risk_level AS "productRiskLevel", valid_from::text AS "validFrom",
+                   valid_until::text AS "validUntil"
             FROM faq_versions ORDER BY entry_id, version DESC`,
       );
       // Tabs and line breaks inside a field would break the format: they become spaces.
@@ -182,9 +173,9 @@ export function createFaqService(deps: {
           r.similar.join('|'),
           r.answer,
           r.tiers.join('|'),
-          r.risk,
-          r.from,
-          r.until,
+          r.productRiskLevel,
+          r.validFrom,
+          r.validUntil,
         ]
           .map(cell)
           .join('\t'),
