@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_DECISION_THRESHOLDS } from './modules/smart-service/retrieval/decision-defaults.ts';
 
 /**
  * The one place Helix reads its environment. Parsed once at boot, every problem reported at once, frozen.
@@ -30,6 +31,7 @@ const DEV_DEFAULTS = {
 } as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const probability = z.coerce.number().min(0).max(1);
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -104,10 +106,12 @@ const envSchema = z
     JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
-    FAQ_ANSWER_SCORE: z.coerce.number().min(0).max(2).default(0.5),
-    FAQ_ANSWER_MARGIN: z.coerce.number().min(0).max(1).default(0.3),
-    FAQ_CLARIFY_SCORE: z.coerce.number().min(0).max(2).default(0.35),
-    FAQ_MIN_KNOWN_WORDS: z.coerce.number().min(0).max(1).default(0.5),
+    // Defaults chosen by cross-validation on development data (docs/faq-retrieval.md).
+    FAQ_ANSWER_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.answerThreshold),
+    FAQ_CLARIFY_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyThreshold),
+    FAQ_CLARIFY_MIN_SHARE: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyMinShare),
+    FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
+    FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
     HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
     HANDOFF_BUSINESS_HOURS: z
       .string()
@@ -230,10 +234,11 @@ function toConfig(env: z.infer<typeof envSchema>) {
     /** FAQ decision thresholds, chosen on development data (docs/faq-retrieval.md). */
     faq: {
       thresholds: {
-        answerScore: env.FAQ_ANSWER_SCORE,
-        answerMargin: env.FAQ_ANSWER_MARGIN,
-        clarifyScore: env.FAQ_CLARIFY_SCORE,
-        minKnownWords: env.FAQ_MIN_KNOWN_WORDS,
+        answerThreshold: env.FAQ_ANSWER_THRESHOLD,
+        clarifyThreshold: env.FAQ_CLARIFY_THRESHOLD,
+        clarifyMinShare: env.FAQ_CLARIFY_MIN_SHARE,
+        clarifyMaxCandidates: env.FAQ_CLARIFY_MAX_CANDIDATES,
+        maxQueryChars: env.FAQ_MAX_QUERY_CHARS,
       },
     },
     /** Hand-off SLA: business minutes until a person must take over, and who is told when nobody did. */

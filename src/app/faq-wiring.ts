@@ -5,7 +5,7 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
 import { createFaqService } from '../modules/smart-service/faq.service.ts';
 import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
-import { loadSynonyms } from '../modules/smart-service/faq-synonyms.ts';
+import { loadLexicon } from '../modules/smart-service/retrieval/lexicon.loader.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
@@ -22,7 +22,7 @@ export function loadStarterFaq(config: Config) {
   return parsed.rows;
 }
 
-/** The FAQ service on the configured synonyms and thresholds. */
+/** The FAQ service on the content library's lexicon (synonyms, stop words) and the configured thresholds. */
 export function createConfiguredFaq(deps: {
   config: Config;
   db: Db;
@@ -34,7 +34,7 @@ export function createConfiguredFaq(deps: {
     db: deps.db,
     audit: createAuditRepository(),
     check: deps.check,
-    synonyms: loadSynonyms(path.join(deps.config.contentLibraryDir, 'faq', 'synonyms.yaml')),
+    lexicon: loadLexicon(path.join(deps.config.contentLibraryDir, 'faq')),
     thresholds: deps.config.faq.thresholds,
     clock: deps.clock,
     log: deps.log,

@@ -1,47 +1,19 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/platform/clock.ts';
 import {
   createWecomEmulator,
   startWecomEmulator,
   type WecomEmulator,
 } from '../../src/wecom/emulator/emulator.ts';
+import { CORP, emulatorCalls, SECRETS, seededEmulator, T0 } from '../helpers/seeded-emulator.ts';
 
-const CORP = 'wwEmulatorCorp';
-const SECRETS = { app: 'app-secret', contact: 'contact-secret' };
-const T0 = new Date('2025-03-01T08:00:00Z');
-
-let clock: ReturnType<typeof fixedClock>;
+let clock: ReturnType<typeof seededEmulator>['clock'];
 let emu: WecomEmulator;
 
-const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
-
-async function token(e: WecomEmulator = emu, secret = SECRETS.contact): Promise<string> {
-  const r = await request(e.app).get('/cgi-bin/gettoken').query({ corpid: CORP, corpsecret: secret });
-  expect(r.body.errcode).toBe(0);
-  return r.body.access_token as string;
-}
-
-const post = (path: string, tok: string, body: unknown, e: WecomEmulator = emu) =>
-  request(e.app)
-    .post(`/cgi-bin/${path}?access_token=${tok}`)
-    .send(body as object);
-
 beforeEach(() => {
-  clock = fixedClock(T0);
-  emu = createWecomEmulator({ corpId: CORP, secrets: SECRETS, clock });
-  emu.seed({
-    members: [{ userid: 'rm_zhang', name: '张经理' }, { userid: 'rm_li' }],
-    contacts: [
-      {
-        externalUserId: 'wm_client1',
-        name: '王先生',
-        followUsers: [{ userid: 'rm_zhang', state: 'ch-metro' }],
-      },
-      { externalUserId: 'wm_client2', followUsers: [{ userid: 'rm_zhang' }] },
-    ],
-  });
+  ({ clock, emu } = seededEmulator());
 });
+const { advance, token, post } = emulatorCalls(() => ({ clock, emu }));
 
 describe('gettoken and access tokens', () => {
   it('issues a token for a known secret, and refuses a wrong secret or corp', async () => {

@@ -6,19 +6,10 @@ import type { Log } from '../../platform/logger.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { RiskLevel } from '../compliance/compliance.rules.ts';
 import type { ComplianceChecker, Finding } from '../compliance/compliance.service.ts';
-import { type DecisionThresholds, decide } from './faq-decision.ts';
 import type { FaqRow, FaqRowProblem } from './faq-import.parser.ts';
-import { createFaqIndex, type FaqIndex } from './faq-index.ts';
-
-type Servable = {
-  entryId: string;
-  version: number;
-  question: string;
-  similar: string[];
-  answer: string;
-  tiers: string[];
-  productRiskLevel: string | null;
-};
+import { createServedFaqIndex, type ServableEntry } from './faq-served-index.ts';
+import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
+import type { Lexicon } from './retrieval/lexicon.loader.ts';
 
 /** The FAQ knowledge base service. */
 export type FaqService = ReturnType<typeof createFaqService>;
@@ -35,16 +26,14 @@ export function createFaqService(deps: {
   db: Db;
   audit: AuditRepository;
   check: ComplianceChecker;
-  synonyms: ReadonlyMap<string, string>;
+  lexicon: Lexicon;
   thresholds: DecisionThresholds;
   clock: Clock;
   log: Log;
 }) {
   const { db } = deps;
-  let index: FaqIndex = createFaqIndex({ synonyms: deps.synonyms });
-  let served = new Map<string, Servable>();
-  let fingerprint = '';
-  let checkedAt = 0;
+  const kb = createServedFaqIndex({ ...deps, checkEveryMs: REFRESH_CHECK_MS });
+  const refresh = kb.refresh;
 
   const findingsOf = (row: Pick<FaqRow, 'answer' | 'productRiskLevel'>): Finding[] =>
     deps.check.check(
@@ -75,35 +64,6 @@ export function createFaqService(deps: {
                  ${status === 'approved' ? sql`now()` : sql`NULL`}
           FROM faq_versions WHERE entry_id = ${row.id}`,
     );
-  }
-
-  /**
-   * Rebuilds the index when the servable KB changed. `handle` lets a caller inside a transaction read through
-   * it (embedded PGlite has one connection, so a second one would wait for that transaction forever).
-   */
-  async function refresh(force = false, handle: Db | Tx = db): Promise<void> {
-    const now = Date.now();
-    if (!force && now - checkedAt < REFRESH_CHECK_MS) return;
-    checkedAt = now;
-    const today = deps.clock.now().toISOString().slice(0, 10);
-    const rows = await queryRows<Servable & { id: string }>(
-      handle,
-      sql`SELECT DISTINCT ON (entry_id) id, entry_id AS "entryId", version, question, "similar", answer, tiers,
-                 product_risk_level AS "productRiskLevel"
-          FROM faq_versions
-          WHERE status = 'approved' AND (valid_from IS NULL OR valid_from <= ${today})
-            AND (valid_until IS NULL OR valid_until >= ${today})
-          ORDER BY entry_id, version DESC`,
-    );
-    const next = `${today}:${rows.map((r) => r.id).join(',')}`;
-    if (next === fingerprint) return;
-    const fresh = createFaqIndex({ synonyms: deps.synonyms });
-    for (const r of rows)
-      fresh.upsert({ id: r.entryId, question: r.question, similar: r.similar, answer: r.answer });
-    index = fresh;
-    served = new Map(rows.map((r) => [r.entryId, r]));
-    fingerprint = next;
-    deps.log.info({ entries: rows.length }, 'FAQ index rebuilt');
   }
 
   return {
@@ -242,12 +202,18 @@ export function createFaqService(deps: {
     async suggest(message: string, client: { tier?: string | null } = {}, handle: Db | Tx = db) {
       await refresh(false, handle);
       const visible = (id: string) => {
-        const e = served.get(id);
+        const e = kb.get(id);
         return !!e && (e.tiers.length === 0 || (!!client.tier && e.tiers.includes(client.tier)));
       };
-      const d = decide(index, message, deps.thresholds, (id) => served.get(id)?.answer);
+      const d = kb.decide(message);
       const candidates = d.candidates.filter((c) => visible(c.id));
-      const outcome = d.outcome === 'answer' && !visible(d.entryId) ? 'handoff' : d.outcome;
+      // The top answer is for a higher tier: the client gets a person, never that answer.
+      const outcome =
+        d.outcome === 'answer' && !visible(d.entryId)
+          ? 'handoff'
+          : d.outcome === 'clarify' && candidates.length < 2
+            ? 'handoff'
+            : d.outcome;
       return {
         outcome,
         /** Why nothing could be matched at all (an empty, emoji-only or over-long message), if so. */
@@ -255,13 +221,14 @@ export function createFaqService(deps: {
           d.outcome === 'handoff' && (d.reason === 'empty' || d.reason === 'too_long') ? d.reason : null,
         confidence: d.confidence,
         suggestions: candidates.map((c) => {
-          const e = served.get(c.id) as Servable;
+          const e = kb.get(c.id) as ServableEntry;
           return {
             entryId: c.id,
             version: e.version,
+            category: e.category,
             question: e.question,
             answer: e.answer,
-            score: c.score,
+            score: c.probability,
             compliance: deps.check.check(
               e.answer,
               e.productRiskLevel ? { productRiskLevel: e.productRiskLevel as RiskLevel } : {},
