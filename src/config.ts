@@ -112,6 +112,16 @@ const envSchema = z
     FAQ_CLARIFY_MIN_SHARE: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyMinShare),
     FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
     FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
+    // The optional LLM: any OpenAI-compatible endpoint. Unset, Helix answers from retrieval alone.
+    LLM_BASE_URL: optionalUrl(['http:', 'https:']),
+    LLM_API_KEY: z.string().min(1).max(500).optional(),
+    LLM_MODEL: z.string().min(1).max(100).default('gpt-4o-mini'),
+    LLM_TIMEOUT_MS: int(50, 30_000).default(1500),
+    LLM_MAX_OUTPUT_CHARS: int(50, 4000).default(600),
+    LLM_FEATURES: z
+      .string()
+      .regex(/^(rewrite|compose)(,(rewrite|compose))*$/, 'must be rewrite, compose or rewrite,compose')
+      .default('rewrite,compose'),
     HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
     HANDOFF_BUSINESS_HOURS: z
       .string()
@@ -241,6 +251,21 @@ function toConfig(env: z.infer<typeof envSchema>) {
         maxQueryChars: env.FAQ_MAX_QUERY_CHARS,
       },
     },
+    /** The optional LLM (null when LLM_BASE_URL is unset): settings and which steps use it. */
+    llm: env.LLM_BASE_URL
+      ? {
+          settings: {
+            baseUrl: env.LLM_BASE_URL,
+            // A local OpenAI-compatible server often wants no key; the SDK insists on one.
+            apiKey: env.LLM_API_KEY ?? 'none',
+            model: env.LLM_MODEL,
+            timeoutMs: env.LLM_TIMEOUT_MS,
+            maxOutputChars: env.LLM_MAX_OUTPUT_CHARS,
+          },
+          rewrite: env.LLM_FEATURES.split(',').includes('rewrite'),
+          compose: env.LLM_FEATURES.split(',').includes('compose'),
+        }
+      : null,
     /** Hand-off SLA: business minutes until a person must take over, and who is told when nobody did. */
     handoff: {
       slaMinutes: env.HANDOFF_SLA_MINUTES,

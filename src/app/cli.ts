@@ -17,7 +17,7 @@ import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import { lintConfiguredLibrary } from './content-wiring.ts';
-import { createConfiguredFaq } from './faq-wiring.ts';
+import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, runHelix } from './run.ts';
 import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
@@ -201,7 +201,7 @@ program
       return;
     }
     await withDatabase(config, async ({ db }) => {
-      const faq = createConfiguredFaq({
+      const { faq } = createConfiguredSmartService({
         config,
         db,
         check: createConfiguredChecker(config),

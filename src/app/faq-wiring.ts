@@ -5,7 +5,13 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
 import { createFaqService } from '../modules/smart-service/faq.service.ts';
 import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
+import { createFaqQuestionsRepository } from '../modules/smart-service/faq-questions.repository.ts';
+import { createFaqReviewService } from '../modules/smart-service/faq-review.service.ts';
+import { createLlmClient } from '../modules/smart-service/llm/llm-client.ts';
+import { createQuestionLog } from '../modules/smart-service/question-log.ts';
 import { loadLexicon } from '../modules/smart-service/retrieval/lexicon.loader.ts';
+import { createTokenizer } from '../modules/smart-service/retrieval/tokenizer.ts';
+import { createSmartAnswerer } from '../modules/smart-service/smart-answer.service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
@@ -22,21 +28,43 @@ export function loadStarterFaq(config: Config) {
   return parsed.rows;
 }
 
-/** The FAQ service on the content library's lexicon (synonyms, stop words) and the configured thresholds. */
-export function createConfiguredFaq(deps: {
+/**
+ * The smart service on the content library's lexicon (synonyms, stop words), the configured thresholds and
+ * the optional LLM: the FAQ, the answerer, the question log and the review (learning-loop) service.
+ */
+export function createConfiguredSmartService(deps: {
   config: Config;
   db: Db;
   check: ComplianceChecker;
   clock: Clock;
   log: Log;
 }) {
-  return createFaqService({
-    db: deps.db,
-    audit: createAuditRepository(),
-    check: deps.check,
-    lexicon: loadLexicon(path.join(deps.config.contentLibraryDir, 'faq')),
-    thresholds: deps.config.faq.thresholds,
+  const { config, db, check, log } = deps;
+  const audit = createAuditRepository();
+  const lexicon = loadLexicon(path.join(config.contentLibraryDir, 'faq'));
+  const mask = (text: string) => check.check(text).masked;
+  const faq = createFaqService({
+    db,
+    audit,
+    check,
+    lexicon,
+    thresholds: config.faq.thresholds,
     clock: deps.clock,
-    log: deps.log,
+    log,
   });
+  const llm = config.llm
+    ? {
+        client: createLlmClient({ settings: config.llm.settings, mask, log }),
+        rewrite: config.llm.rewrite,
+        compose: config.llm.compose,
+      }
+    : null;
+  const questions = createFaqQuestionsRepository();
+  return {
+    faq,
+    questions,
+    answerer: createSmartAnswerer({ faq, check, llm, log }),
+    questionLog: createQuestionLog({ questions, mask }),
+    review: createFaqReviewService({ db, questions, faq, audit, tokenize: createTokenizer(lexicon) }),
+  };
 }

@@ -20,7 +20,7 @@ import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import type { AppContext } from './context.ts';
-import { createConfiguredFaq } from './faq-wiring.ts';
+import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
 /** What the feature modules give the worker: reactions to inbound callbacks, and job handlers. */
@@ -57,7 +57,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     clock,
     log,
   });
-  const faq = createConfiguredFaq({ config, db, check: checker, clock, log });
+  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log });
   const corpTags = createCorpTagSync({ db, contact: wecom.contact, clock, log });
   const backfill = createAttributionBackfill({
     db,
@@ -76,9 +76,10 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         log,
       }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
-      createRmAssistantHandler({ faq, app: wecom.app, log }),
+      createRmAssistantHandler({ faq: smart.faq, questionLog: smart.questionLog, app: wecom.app, log }),
       ...createBotInboundHandlers({
-        faq,
+        ...smart,
+        db,
         reply: createBotReplier(),
         app: wecom.app,
         mask: (text) => checker.check(text).masked,

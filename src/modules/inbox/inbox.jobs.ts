@@ -39,12 +39,20 @@ async function processRow(
   const { db, repo, dispatcher } = deps;
   const afterCommit: (() => Promise<void>)[] = [];
   try {
+    // Reading and network work the handlers need (an LLM call, say) happen before the transaction opens.
+    const stored = await repo.findById(db, id);
+    if (stored?.status !== 'received') return true;
+    const prepared = await dispatcher.prepare(decodeStoredPayload(stored.source, stored.plaintext), log);
     await db.transaction(async (tx) => {
       // The row lock serialises concurrent processors of the same row; the status makes it exactly-once.
       const row = await repo.lockForProcessing(tx, id);
       if (row?.status !== 'received') return;
       const event = decodeStoredPayload(row.source, row.plaintext);
-      await dispatcher.dispatch(event, { tx, inboxId: id, log, afterCommit: (fn) => afterCommit.push(fn) });
+      await dispatcher.dispatch(
+        event,
+        { tx, inboxId: id, log, afterCommit: (fn) => afterCommit.push(fn) },
+        prepared,
+      );
       await repo.markProcessed(tx, id);
     });
   } catch (err) {

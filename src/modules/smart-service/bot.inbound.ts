@@ -1,12 +1,19 @@
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { queryRows, type Tx } from '../../platform/db/client.ts';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { BotReplier } from '../../wecom/client/bot-reply.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
-import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import {
+  defineInboundHandler,
+  type InboundContext,
+  type InboundHandler,
+} from '../inbox/inbound-dispatcher.ts';
 import { type BusinessHours, businessDeadline } from './business-hours.ts';
 import type { FaqService } from './faq.service.ts';
+import type { FaqQuestionsRepository } from './faq-questions.repository.ts';
+import type { QuestionLog } from './question-log.ts';
+import type { SmartAnswer, SmartAnswerer } from './smart-answer.service.ts';
 
 /** What the bot says to a message it cannot read as a question. */
 export const UNREADABLE_REPLY = '抱歉，我没能看懂这条消息。请用一两句话描述您的问题，我来帮您解答。';
@@ -42,13 +49,53 @@ const say = (
         VALUES (${conversationId}, ${role}, ${text}, ${outcome}, ${JSON.stringify(details)}::jsonb)`,
   );
 
+/** The entry a client's number picks from the bot's last message, if that was a clarification. */
+async function chosenEntry(tx: Tx, conversationId: number, choice: number) {
+  const [last] = await queryRows<{
+    outcome: string | null;
+    details: { candidates?: string[]; questionId?: number };
+  }>(
+    tx,
+    sql`SELECT outcome, details FROM conversation_messages WHERE conversation_id = ${conversationId} AND role = 'bot'
+        ORDER BY id DESC LIMIT 1`,
+  );
+  const entryId = last?.outcome === 'clarify' ? last.details.candidates?.[choice - 1] : undefined;
+  return entryId ? { entryId, questionId: last?.details.questionId ?? 0 } : null;
+}
+
+/** What the bot worked out before the transaction: the question, the client, and the reply plan. */
+type BotPlan = {
+  question: string;
+  client: { tier: string | null; rm: string | null } | undefined;
+  /** 1-based: the client answered a clarification with a number. */
+  choice: number | null;
+  plan: SmartAnswer;
+};
+
+// "2", "第2个", "第二个": a choice among the offered questions.
+const CHOICE = /^\s*(?:第\s*)?([1-5一二三四五])\s*(?:个|条)?\s*[.。!！]?\s*$/u;
+const CHINESE_DIGITS = '一二三四五';
+/** The number a client chose, or null when the message is not a choice. */
+export function parseChoice(text: string): number | null {
+  const m = CHOICE.exec(text);
+  if (!m) return null;
+  const d = m[1] as string;
+  return CHINESE_DIGITS.includes(d) ? CHINESE_DIGITS.indexOf(d) + 1 : Number(d);
+}
+
 /**
  * The FAQ bot in group and private chats (AI-bot @-messages), and the RM's takeover. The bot answers only
- * approved answers that pass the compliance check, offers choices when unsure, and otherwise hands the
- * conversation to the client's own RM with a 接手 card; once a person owns it, the bot stays silent.
+ * approved answers (or LLM replies composed from them) that pass the compliance check, offers choices when
+ * unsure and takes "1/2/3" as the client's pick, and otherwise hands the conversation to the client's own
+ * RM with a 接手 card; once a person owns it, the bot stays silent. Retrieval and any LLM call run in
+ * `prepare`, before the inbox transaction opens; the transaction only records and decides who speaks.
  */
 export function createBotInboundHandlers(deps: {
-  faq: FaqService;
+  faq: Pick<FaqService, 'entryFor' | 'suggest'>;
+  answerer: SmartAnswerer;
+  questionLog: QuestionLog;
+  questions: Pick<FaqQuestionsRepository, 'resolveClarification'>;
+  db: Db;
   reply: BotReplier;
   app: Pick<WecomClient, 'sendAppMessage'>;
   mask: (text: string) => string;
@@ -57,70 +104,112 @@ export function createBotInboundHandlers(deps: {
   clock: Clock;
   log: Log;
 }): InboundHandler[] {
+  /** Marks the conversation pending-human with its SLA due time, and sends the RM the 接手 card. */
+  async function handOff(ctx: InboundContext, conversationId: number, question: string, rm: string | null) {
+    const now = deps.clock.now();
+    const due = businessDeadline(now, deps.sla.minutes, deps.sla.hours);
+    await queryRows(
+      ctx.tx,
+      sql`UPDATE conversations SET owner_state = 'pending-human', rm_userid = ${rm}, handed_off_at = ${now},
+            sla_due_at = ${due}, updated_at = now() WHERE id = ${conversationId}`,
+    );
+    if (!rm) return;
+    ctx.afterCommit(() =>
+      deps.app
+        .sendAppMessage({
+          touser: [rm],
+          msgtype: 'template_card',
+          content: {
+            card_type: 'button_interaction',
+            main_title: { title: '客户问题待接手', desc: '智能助手无法回答，请尽快接手' },
+            sub_title_text: deps.mask(question).slice(0, 100),
+            task_id: `handoff-${conversationId}`,
+            button_list: [{ text: '接手', style: 1, key: 'takeover' }],
+          },
+        })
+        .then(() => undefined)
+        .catch((err: unknown) =>
+          ctx.log.warn({ err, conversation: conversationId }, 'RM handoff notice failed'),
+        ),
+    );
+  }
+
   return [
-    {
+    defineInboundHandler<BotPlan | null>({
       name: 'smart-service.bot-message',
       kinds: ['text'],
-      async handle(event, ctx) {
-        if (event.source !== 'bot' || event.kind !== 'text') return;
+      async prepare(event) {
+        if (event.source !== 'bot' || event.kind !== 'text') return null;
         const b = event.body;
         const question = stripMentions(b.text.content);
+        const [client] = await queryRows<{ tier: string | null; rm: string | null }>(
+          deps.db,
+          sql`SELECT tier, owner_rm AS rm FROM clients WHERE external_userid = ${b.from.userid}`,
+        );
+        const choice = parseChoice(question);
+        const tier = { tier: client?.tier ?? null };
+        // A bare number is a choice when a clarification is pending; it is never worth an LLM call.
+        const plan: SmartAnswer =
+          choice === null
+            ? await deps.answerer.answer(question, tier)
+            : { ...(await deps.faq.suggest(question, tier)), via: 'retrieval', composed: null };
+        return { question, client, choice, plan };
+      },
+      async handle(event, ctx, p) {
+        if (!p || event.source !== 'bot' || event.kind !== 'text') return;
+        const b = event.body;
+        const { question, client } = p;
         const chatId = b.chattype === 'group' && b.chatid ? b.chatid : `single:${b.from.userid}`;
         const conv = await openConversation(ctx.tx, chatId, b.from.userid);
         await say(ctx.tx, conv.id, 'client', question, null);
         // A person owns this conversation (or is being fetched): the bot does not speak.
         if (conv.state !== 'bot') return;
-        const [client] = await queryRows<{ tier: string | null; rm: string | null }>(
-          ctx.tx,
-          sql`SELECT tier, owner_rm AS rm FROM clients WHERE external_userid = ${b.from.userid}`,
-        );
-        const s = await deps.faq.suggest(question, { tier: client?.tier ?? null }, ctx.tx);
-        const best = s.suggestions[0];
-        let outcome: string = s.outcome;
+        const chosen = p.choice === null ? null : await chosenEntry(ctx.tx, conv.id, p.choice);
+        const pick = chosen ? deps.faq.entryFor(chosen.entryId, { tier: client?.tier ?? null }) : undefined;
+        let outcome: string;
         let text: string;
-        if (s.unreadable) {
-          // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
-          outcome = 'fallback';
-          text = UNREADABLE_REPLY;
-        } else if (outcome === 'answer' && best?.compliance.ok) {
-          text = best.answer;
-        } else if (outcome === 'clarify' && s.suggestions.length > 1) {
-          text = `您想问的是下面哪一个？\n${s.suggestions.map((x, i) => `${i + 1}. ${x.question}`).join('\n')}\n请直接发送您要问的问题。`;
+        let details: Record<string, unknown> = {};
+        if (chosen && pick?.compliance.ok) {
+          outcome = 'answer';
+          text = pick.answer;
+          details = { entryId: pick.entryId, via: 'choice' };
+          await deps.questions.resolveClarification(ctx.tx, chosen.questionId, pick.entryId);
         } else {
-          outcome = 'handoff';
-          text = HANDOFF_REPLY;
-          const rm = client?.rm ?? null;
-          const now = deps.clock.now();
-          const due = businessDeadline(now, deps.sla.minutes, deps.sla.hours);
-          await queryRows(
-            ctx.tx,
-            sql`UPDATE conversations SET owner_state = 'pending-human', rm_userid = ${rm}, handed_off_at = ${now},
-                  sla_due_at = ${due}, updated_at = now() WHERE id = ${conv.id}`,
-          );
-          if (rm) {
-            ctx.afterCommit(() =>
-              deps.app
-                .sendAppMessage({
-                  touser: [rm],
-                  msgtype: 'template_card',
-                  content: {
-                    card_type: 'button_interaction',
-                    main_title: { title: '客户问题待接手', desc: '智能助手无法回答，请尽快接手' },
-                    sub_title_text: deps.mask(question).slice(0, 100),
-                    task_id: `handoff-${conv.id}`,
-                    button_list: [{ text: '接手', style: 1, key: 'takeover' }],
-                  },
-                })
-                .then(() => undefined)
-                .catch((err: unknown) =>
-                  ctx.log.warn({ err, conversation: conv.id }, 'RM handoff notice failed'),
-                ),
-            );
+          const s = p.plan;
+          const best = s.suggestions[0];
+          const questionId = await deps.questionLog.record(ctx.tx, 'bot', question, s, {
+            conversationId: conv.id,
+            outcome: s.unreadable
+              ? 'fallback'
+              : s.outcome === 'answer' && (s.composed || best?.compliance.ok)
+                ? 'answer'
+                : s.outcome === 'clarify' && s.suggestions.length > 1
+                  ? 'clarify'
+                  : 'handoff',
+          });
+          if (s.unreadable) {
+            // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
+            outcome = 'fallback';
+            text = UNREADABLE_REPLY;
+          } else if (s.outcome === 'answer' && s.composed) {
+            outcome = 'answer';
+            text = s.composed.text;
+            details = { entryIds: s.composed.entryIds, via: s.via };
+          } else if (s.outcome === 'answer' && best?.compliance.ok) {
+            outcome = 'answer';
+            text = best.answer;
+            details = { entryId: best.entryId, via: s.via };
+          } else if (s.outcome === 'clarify' && s.suggestions.length > 1) {
+            outcome = 'clarify';
+            text = `您想问的是下面哪一个？\n${s.suggestions.map((x, i) => `${i + 1}. ${x.question}`).join('\n')}\n请回复序号，或直接发送您要问的问题。`;
+            details = { candidates: s.suggestions.map((x) => x.entryId), questionId };
+          } else {
+            outcome = 'handoff';
+            text = HANDOFF_REPLY;
+            await handOff(ctx, conv.id, question, client?.rm ?? null);
           }
         }
-        await say(ctx.tx, conv.id, 'bot', text, outcome, {
-          entryId: outcome === 'answer' ? best?.entryId : undefined,
-        });
+        await say(ctx.tx, conv.id, 'bot', text, outcome, details);
         const url = b.response_url;
         if (url) {
           ctx.afterCommit(() =>
@@ -130,7 +219,7 @@ export function createBotInboundHandlers(deps: {
           );
         }
       },
-    },
+    }),
     {
       name: 'smart-service.rm-takeover',
       kinds: ['event:template_card_event'],

@@ -1,10 +1,12 @@
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import type { Db } from '../../platform/db/client.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { FaqService } from './faq.service.ts';
 import { parseFaqFile } from './faq-import.parser.ts';
+import type { QuestionLog } from './question-log.ts';
 
 const suggestBody = z
   .object({
@@ -25,12 +27,15 @@ const versionPath = z.object({
  * `/api/v1/assist/suggest` for the RM sidebar, and `/api/v1/faq` for the knowledge base: import drafts
  * (ops), list pending drafts, approve or reject them (compliance, never the author).
  */
-export function createFaqRouter(deps: { faq: FaqService }): Router {
+export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLog; db: Db }): Router {
   const router = Router();
   const who = (res: Response) => locals(res).principal?.name ?? 'unknown';
   router.post('/assist/suggest', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
     const body = parseOrThrow(suggestBody, req.body, 'body');
-    res.json(await deps.faq.suggest(body.message, body.client));
+    const s = await deps.faq.suggest(body.message, body.client);
+    // What RMs ask the sidebar is counted for deflection and feeds the review queue like the bot's questions.
+    await deps.questionLog.record(deps.db, 'assist', body.message, s);
+    res.json(s);
   });
   router.post(
     '/faq/import',

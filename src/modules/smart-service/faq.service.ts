@@ -41,6 +41,25 @@ export function createFaqService(deps: {
       row.productRiskLevel ? { productRiskLevel: row.productRiskLevel as RiskLevel } : {},
     ).findings;
 
+  /** Entries without tiers are for everyone; others only for clients in one of their tiers. */
+  const visibleTo = (e: ServableEntry | undefined, client: { tier?: string | null }): e is ServableEntry =>
+    !!e && (e.tiers.length === 0 || (!!client.tier && e.tiers.includes(client.tier)));
+
+  /** A servable entry as a suggestion, with the compliance verdict on its answer. */
+  const present = (e: ServableEntry, score: number) => ({
+    entryId: e.entryId,
+    version: e.version,
+    category: e.category,
+    question: e.question,
+    answer: e.answer,
+    productRiskLevel: e.productRiskLevel,
+    score,
+    compliance: deps.check.check(
+      e.answer,
+      e.productRiskLevel ? { productRiskLevel: e.productRiskLevel as RiskLevel } : {},
+    ),
+  });
+
   async function insertVersion(
     tx: Tx,
     row: FaqRow,
@@ -143,6 +162,41 @@ export function createFaqService(deps: {
       return `${['id', 'category', 'question', 'similar', 'answer', 'tiers', 'risk_level', 'valid_from', 'valid_until'].join('\t')}\n${lines.join('\n')}\n`;
     },
 
+    /**
+     * Writes a draft version for compliance to review, inside the caller's transaction: a new entry, or
+     * `similar` questions added to an existing entry's newest version (question and answer unchanged).
+     * Returns the entry and version written.
+     */
+    async writeDraft(
+      tx: Tx,
+      draft: { row: FaqRow } | { entryId: string; addSimilar: readonly string[] },
+      actor: string,
+    ): Promise<{ entryId: string; version: number }> {
+      let row: FaqRow;
+      if ('row' in draft) {
+        row = draft.row;
+        const [exists] = await queryRows(tx, sql`SELECT 1 FROM faq_entries WHERE id = ${row.id}`);
+        if (exists) throw new AppError('conflict', { message: `FAQ entry ${row.id} already exists` });
+      } else {
+        const [latest] = await queryRows<Omit<FaqRow, 'line'>>(
+          tx,
+          sql`SELECT entry_id AS id, category, question, "similar", answer, tiers, product_risk_level AS "productRiskLevel",
+                     valid_from::text AS "validFrom", valid_until::text AS "validUntil"
+              FROM faq_versions WHERE entry_id = ${draft.entryId} ORDER BY version DESC LIMIT 1`,
+        );
+        if (!latest) throw new AppError('not_found', { message: `no FAQ entry ${draft.entryId}` });
+        const similar = [...latest.similar];
+        for (const q of draft.addSimilar) if (q !== latest.question && !similar.includes(q)) similar.push(q);
+        row = { ...latest, line: 0, similar };
+      }
+      await insertVersion(tx, row, 'draft', actor, null, 'review');
+      const [v] = await queryRows<{ version: number }>(
+        tx,
+        sql`SELECT max(version)::int AS version FROM faq_versions WHERE entry_id = ${row.id}`,
+      );
+      return { entryId: row.id, version: v?.version ?? 1 };
+    },
+
     /** Drafts waiting for review, with their compliance findings. */
     pending: () =>
       queryRows<{
@@ -195,16 +249,19 @@ export function createFaqService(deps: {
       await refresh(true);
     },
 
+    /** One servable entry as a suggestion, if the client's tier may see it (a client's clarify choice). */
+    entryFor(entryId: string, client: { tier?: string | null }) {
+      const e = kb.get(entryId);
+      return e && visibleTo(e, client) ? present(e, 1) : undefined;
+    },
+
     /**
      * Suggestions for a client's message: the decision, and the candidates the client's tier may see, each
      * with its approved answer and the compliance verdict on it (product answers carry their disclosure).
      */
     async suggest(message: string, client: { tier?: string | null } = {}, handle: Db | Tx = db) {
       await refresh(false, handle);
-      const visible = (id: string) => {
-        const e = kb.get(id);
-        return !!e && (e.tiers.length === 0 || (!!client.tier && e.tiers.includes(client.tier)));
-      };
+      const visible = (id: string) => visibleTo(kb.get(id), client);
       const d = kb.decide(message);
       const candidates = d.candidates.filter((c) => visible(c.id));
       // The top answer is for a higher tier: the client gets a person, never that answer.
@@ -220,21 +277,7 @@ export function createFaqService(deps: {
         unreadable:
           d.outcome === 'handoff' && (d.reason === 'empty' || d.reason === 'too_long') ? d.reason : null,
         confidence: d.confidence,
-        suggestions: candidates.map((c) => {
-          const e = kb.get(c.id) as ServableEntry;
-          return {
-            entryId: c.id,
-            version: e.version,
-            category: e.category,
-            question: e.question,
-            answer: e.answer,
-            score: c.probability,
-            compliance: deps.check.check(
-              e.answer,
-              e.productRiskLevel ? { productRiskLevel: e.productRiskLevel as RiskLevel } : {},
-            ),
-          };
-        }),
+        suggestions: candidates.map((c) => present(kb.get(c.id) as ServableEntry, c.probability)),
       };
     },
   };

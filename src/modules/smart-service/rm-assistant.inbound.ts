@@ -2,13 +2,15 @@ import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
 import type { FaqService } from './faq.service.ts';
+import type { QuestionLog } from './question-log.ts';
 
 /**
  * The RM assistant in the Helix app: an RM writes a client's question to the app and gets the approved
  * answers that fit it back as an app message, each marked with its compliance verdict.
  */
 export function createRmAssistantHandler(deps: {
-  faq: FaqService;
+  faq: Pick<FaqService, 'suggest'>;
+  questionLog: QuestionLog;
   app: Pick<WecomClient, 'sendAppMessage'>;
   log: Log;
 }): InboundHandler {
@@ -19,6 +21,7 @@ export function createRmAssistantHandler(deps: {
       if (event.source !== 'app' || event.kind !== 'text') return;
       const rm = event.body.FromUserName;
       const s = await deps.faq.suggest(event.body.Content, {}, ctx.tx);
+      await deps.questionLog.record(ctx.tx, 'rm-app', event.body.Content, s);
       const lines =
         s.suggestions.length === 0
           ? ['知识库中没有找到合适的标准答案，建议您直接回复客户或联系产品部门。']
