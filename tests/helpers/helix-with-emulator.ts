@@ -10,16 +10,18 @@ import { createTestContext, TEST_WECOM } from './infra.ts';
 export type HelixWithEmulator = Awaited<ReturnType<typeof startHelixWithEmulator>>;
 
 /**
- * Starts the emulator (with Helix's dev secrets), a test context pointed at it, the web role (content library
+ * Starts the emulator (with Helix's dev secrets), a test context pointed at it (plus `env` overrides), the web role (content library
  * synced) on a free port and the worker, and connects the emulator's callback driver to Helix.
  */
-export async function startHelixWithEmulator(opts: { groupCapacity?: number } = {}) {
+export async function startHelixWithEmulator(
+  opts: { groupCapacity?: number; env?: Record<string, string> } = {},
+) {
   const emu = await startWecomEmulator({
     corpId: TEST_WECOM.corpId,
     secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
     ...(opts.groupCapacity ? { groupCapacity: opts.groupCapacity } : {}),
   });
-  const { ctx, close } = await createTestContext({ WECOM_API_BASE_URL: emu.url });
+  const { ctx, close } = await createTestContext({ ...opts.env, WECOM_API_BASE_URL: emu.url });
   const web: WebApp = buildWebApp(ctx);
   await web.syncContentLibrary();
   const worker: WorkerRole = await startWorkerRole(ctx);

@@ -25,9 +25,10 @@ export type ServedFaqIndex = ReturnType<typeof createServedFaqIndex>;
 
 /**
  * Keeps this process's retrieval index equal to what may be served: the newest approved version of every
- * entry whose validity window contains today. Every process checks at most every `checkEveryMs` and applies
- * only what changed (an upsert or remove costs well under a millisecond), so a change made through any
- * replica reaches every web and worker process within seconds, and an entry that expires overnight goes.
+ * entry whose validity window contains today. Every process checks a cheap fingerprint of the approved set
+ * before it answers and applies only the entries that changed (an upsert or remove costs well under a
+ * millisecond), so an approval through any replica is served by every web and worker process from the next
+ * question on, and an entry that expires overnight goes.
  */
 export function createServedFaqIndex(deps: {
   db: Db;
@@ -35,21 +36,26 @@ export function createServedFaqIndex(deps: {
   thresholds: DecisionThresholds;
   clock: Clock;
   log: Log;
-  checkEveryMs: number;
 }) {
   const index = createFaqIndex({ lexicon: deps.lexicon, thresholds: deps.thresholds });
   let served = new Map<string, ServableEntry>();
-  let checkedAt = Number.NEGATIVE_INFINITY;
+  let fingerprint = '';
 
   /**
    * Applies KB changes. `handle` lets a caller inside a transaction read through it (embedded PGlite has one
    * connection, so a second one would wait for that transaction forever).
    */
-  async function refresh(force = false, handle: Db | Tx = deps.db): Promise<void> {
-    const now = Date.now();
-    if (!force && now - checkedAt < deps.checkEveryMs) return;
-    checkedAt = now;
+  async function refresh(handle: Db | Tx = deps.db): Promise<void> {
     const today = deps.clock.now().toISOString().slice(0, 10);
+    // Approving is the only way into the servable set and nothing leaves "approved", so this cheap
+    // fingerprint changes exactly when a full read could differ (the date covers validity windows).
+    const [f] = await queryRows<{ n: number; last: string | null }>(
+      handle,
+      sql`SELECT count(*)::int AS n, max(id)::text || '/' || COALESCE(max(reviewed_at)::text, '') AS last
+          FROM faq_versions WHERE status = 'approved'`,
+    );
+    const print = `${today}:${f?.n}:${f?.last}`;
+    if (print === fingerprint) return;
     const rows = await queryRows<ServableEntry>(
       handle,
       sql`SELECT DISTINCT ON (entry_id) id::text AS "rowId", entry_id AS "entryId", version, question, "similar",
@@ -79,6 +85,7 @@ export function createServedFaqIndex(deps: {
       changed++;
     }
     served = next;
+    fingerprint = print;
     if (changed > 0) deps.log.info({ entries: rows.length, changed }, 'FAQ index updated');
   }
 

@@ -14,13 +14,10 @@ import type { Lexicon } from './retrieval/lexicon.loader.ts';
 /** The FAQ knowledge base service. */
 export type FaqService = ReturnType<typeof createFaqService>;
 
-/** How often a process checks whether the approved KB changed (every process keeps its own index). */
-const REFRESH_CHECK_MS = 2000;
-
 /**
  * Creates the FAQ service: versions in PostgreSQL (draft → approved | rejected by a compliance reviewer who is
- * not the author), an in-memory index of what may be served (approved, inside its validity window), rebuilt
- * in every process within seconds of a change, and suggestions filtered by the client's tier.
+ * not the author), an in-memory index of what may be served (approved, inside its validity window), current
+ * in every process from the next question after a change, and suggestions filtered by the client's tier.
  */
 export function createFaqService(deps: {
   db: Db;
@@ -32,7 +29,7 @@ export function createFaqService(deps: {
   log: Log;
 }) {
   const { db } = deps;
-  const kb = createServedFaqIndex({ ...deps, checkEveryMs: REFRESH_CHECK_MS });
+  const kb = createServedFaqIndex(deps);
   const refresh = kb.refresh;
 
   const findingsOf = (row: Pick<FaqRow, 'answer' | 'productRiskLevel'>): Finding[] =>
@@ -109,7 +106,7 @@ export function createFaqService(deps: {
           added++;
         });
       }
-      await refresh(true);
+      await refresh();
       return added;
     },
 
@@ -246,7 +243,7 @@ export function createFaqService(deps: {
           targetId: `${entryId}@${version}`,
         });
       });
-      await refresh(true);
+      await refresh();
     },
 
     /** One servable entry as a suggestion, if the client's tier may see it (a client's clarify choice). */
@@ -260,7 +257,7 @@ export function createFaqService(deps: {
      * with its approved answer and the compliance verdict on it (product answers carry their disclosure).
      */
     async suggest(message: string, client: { tier?: string | null } = {}, handle: Db | Tx = db) {
-      await refresh(false, handle);
+      await refresh(handle);
       const visible = (id: string) => visibleTo(kb.get(id), client);
       const d = kb.decide(message);
       const candidates = d.candidates.filter((c) => visible(c.id));
