@@ -18,11 +18,24 @@ export async function playFaq(k: DemoKit): Promise<void> {
     ['wm_demo_liu', '@智能助手 信用卡怎么收'],
     ['wm_demo_chen', '@智能助手 我想问问房贷提前还款的违约金怎么算'],
   ];
-  for (const [client, content] of questions) {
+  const ask = async (client: string, content: string) => {
     const before = botReplies(k).length;
     await k.driver.clientMentionsBot({ chatId: 'wr_demo_vip_1', userId: client, content });
     const reply = await waitFor('bot reply', async () => botReplies(k)[before]);
     say(`   ${content.replace('@智能助手 ', '')}\n     → ${reply.split('\n').join(' / ').slice(0, 80)}`);
+    return reply;
+  };
+  for (const [client, content] of questions) {
+    const reply = await ask(client, content);
+    if (reply.startsWith('您想问的是')) {
+      // The client answers the clarification with the number of the question they meant.
+      const fee =
+        reply
+          .split('\n')
+          .find((l) => l.includes('年费'))
+          ?.slice(0, 1) ?? '1';
+      k.expect((await ask(client, `@智能助手 ${fee}`)).includes('年费'), 'a numbered choice is answered');
+    }
   }
   const [conv] = await queryRows<{ id: number; rm: string }>(
     k.db,
@@ -56,5 +69,17 @@ export async function playFaq(k: DemoKit): Promise<void> {
   k.expect(taken.state === 'human', 'the RM owns the conversation');
   say(
     `   rm_zhangmin taps 接手: the conversation is now ${taken.state}-owned, and the bot stays silent in it`,
+  );
+
+  // The learning loop: what ops see the next morning.
+  const [d] = await queryRows<{ asked: number; deflected: number; open: number }>(
+    k.db,
+    sql`SELECT count(*) FILTER (WHERE channel = 'bot' AND outcome <> 'fallback')::int AS asked,
+               count(*) FILTER (WHERE channel = 'bot' AND (outcome = 'answer' OR resolved_entry_id IS NOT NULL))::int AS deflected,
+               count(*) FILTER (WHERE review_status = 'open' AND outcome = 'handoff')::int AS open
+        FROM faq_questions`,
+  );
+  say(
+    `   ops: ${d?.deflected} of ${d?.asked} questions answered without a person; ${d?.open} hand-off(s) wait in the review queue (GET /api/v1/faq/review-queue)`,
   );
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import type { RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
 import { createFaqService } from '../modules/smart-service/faq.service.ts';
 import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
@@ -16,8 +17,12 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
 
-/** The starter FAQ shipped in the content library; a bad file stops the start. */
-export function loadStarterFaq(config: Config) {
+/**
+ * The starter FAQ shipped in the content library. A bad file, or an answer with a blocking compliance
+ * finding (a banned claim, a product answer without its disclosure), stops the start: library entries are
+ * recorded as approved, so they must pass the same rules a compliance reviewer applies.
+ */
+export function loadStarterFaq(config: Config, check: ComplianceChecker) {
   const file = path.join(config.contentLibraryDir, 'faq', 'starter-faq.tsv');
   const parsed = parseFaqFile(readFileSync(file, 'utf8'), 'tsv');
   if (!parsed.ok) {
@@ -25,6 +30,13 @@ export function loadStarterFaq(config: Config) {
       parsed.problems.map((p) => `${file}: line ${p.line}: ${p.field}: ${p.message}`).join('\n'),
     );
   }
+  const problems = parsed.rows.flatMap((r) =>
+    check
+      .check(r.answer, r.productRiskLevel ? { productRiskLevel: r.productRiskLevel as RiskLevel } : {})
+      .findings.filter((f) => f.severity === 'block')
+      .map((f) => `${file}: line ${r.line}: answer: ${f.rule}: ${f.suggestion}`),
+  );
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return parsed.rows;
 }
 

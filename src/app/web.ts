@@ -152,7 +152,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     log,
   });
   api.use(createContentRouter({ content }));
-  const starterFaq = loadStarterFaq(config);
+  const starterFaq = loadStarterFaq(config, checker);
   const smart = createConfiguredSmartService({ config, db, check: checker, clock, log });
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
