@@ -64,7 +64,11 @@ export function createComplianceChecker(rules: ComplianceRules) {
   };
 
   return {
-    check(text: string, opts: { productRiskLevel?: RiskLevel } = {}): ComplianceResult {
+    /**
+     * Checks a text. `strict` gives no benefit of the doubt: no negation or citation excuses a banned phrase
+     * (for machine-written text, where a cue word proves nothing about intent).
+     */
+    check(text: string, opts: { productRiskLevel?: RiskLevel; strict?: boolean } = {}): ComplianceResult {
       const findings: Finding[] = [];
       const norm = normalizeForMatching(text);
       for (const m of norm.text.matchAll(banned)) {
@@ -72,7 +76,7 @@ export function createComplianceChecker(rules: ComplianceRules) {
         if (!rule) continue;
         const start = norm.offsets[m.index] as number;
         const end = (norm.offsets[m.index + m[0].length - 1] as number) + 1;
-        if (excused(text, start)) continue;
+        if (!opts.strict && excused(text, start)) continue;
         findings.push({
           rule: rule.id,
           kind: 'banned-claim',

@@ -206,11 +206,11 @@ export function createBotInboundHandlers(deps: {
           } else {
             outcome = 'handoff';
             text = HANDOFF_REPLY;
-            await handOff(ctx, conv.id, question, client?.rm ?? null);
           }
         }
         await say(ctx.tx, conv.id, 'bot', text, outcome, details);
         const url = b.response_url;
+        // The client's reply first: the RM's card may wait on the per-member app-message limit.
         if (url) {
           ctx.afterCommit(() =>
             deps
@@ -218,6 +218,7 @@ export function createBotInboundHandlers(deps: {
               .catch((err: unknown) => ctx.log.warn({ err, conversation: conv.id }, 'bot reply failed')),
           );
         }
+        if (outcome === 'handoff') await handOff(ctx, conv.id, question, client?.rm ?? null);
       },
     }),
     {

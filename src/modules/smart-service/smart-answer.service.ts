@@ -27,8 +27,9 @@ const RISK_ORDER: readonly RiskLevel[] = ['R1', 'R2', 'R3', 'R4', 'R5'];
  * Retrieval first; the LLM only where retrieval was unsure, and never as the last word on compliance:
  * - `rewrite`: a question retrieval would not answer is rewritten into a standard question and retried;
  * - `compose`: when retrieval would ask the client to choose, the model may compose one reply from those
- *   approved candidates, citing them; the reply must pass the same compliance check (with the strictest
- *   disclosure of the entries it cites), or the client is asked to choose as before.
+ *   approved candidates, citing them; the reply must pass the compliance check in its strict form (with the
+ *   strictest disclosure of the entries it cites, no excusing context, no PII), or the client is asked to
+ *   choose as before.
  * Every LLM failure (down, slow, unusable output) falls back to retrieval alone; the LLM client bounds
  * each call by its timeout. Helix is fully useful with `llm` null.
  */
@@ -54,8 +55,10 @@ export function createSmartAnswerer(deps: {
       .filter((l): l is RiskLevel => !!l)
       .sort((a, b) => RISK_ORDER.indexOf(b) - RISK_ORDER.indexOf(a))[0];
     const text = `${reply.text.replace(/\s*\[E\d+\]/g, '').trim()}\n（依据：${cited.map((x) => `《${x.question}》`).join('')}）`;
-    const verdict = deps.check.check(text, level ? { productRiskLevel: level } : {});
-    if (!verdict.ok) {
+    // Stricter than for approved text: no cue word excuses a banned phrase, and any finding at all (a
+    // phone number is only a warning in an RM's own text) drops a model's reply.
+    const verdict = deps.check.check(text, { strict: true, ...(level ? { productRiskLevel: level } : {}) });
+    if (verdict.findings.length > 0) {
       deps.log.warn({ rules: verdict.findings.map((f) => f.rule) }, 'LLM reply failed the compliance check');
       return null;
     }
