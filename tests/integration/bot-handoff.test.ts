@@ -175,7 +175,10 @@ describe('the FAQ bot in a group', () => {
     expect(out?.status).toBe(200);
     // A hand-off card from an earlier question may still be on its way to the same RM.
     const advice = await waitUntil(
-      () => messages().slice(before).find((m) => m.msgtype === 'markdown'),
+      () =>
+        messages()
+          .slice(before)
+          .find((m) => m.msgtype === 'markdown'),
       10_000,
       'assistant reply',
     );
