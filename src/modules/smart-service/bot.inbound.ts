@@ -63,6 +63,33 @@ async function chosenEntry(tx: Tx, conversationId: number, choice: number) {
   return entryId ? { entryId, questionId: last?.details.questionId ?? 0 } : null;
 }
 
+/** What the bot can do with a message. */
+type BotOutcome = 'answer' | 'clarify' | 'handoff' | 'fallback';
+
+/** The bot's reply to a plan: only an LLM reply that passed its check or a compliant approved answer is sent. */
+function replyFor(s: SmartAnswer): { outcome: BotOutcome; text: string; details: Record<string, unknown> } {
+  const best = s.suggestions[0];
+  // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
+  if (s.unreadable) return { outcome: 'fallback', text: UNREADABLE_REPLY, details: {} };
+  if (s.outcome === 'answer' && s.composed)
+    return {
+      outcome: 'answer',
+      text: s.composed.text,
+      details: { entryIds: s.composed.entryIds, via: s.via },
+    };
+  if (s.outcome === 'answer' && best?.compliance.ok)
+    return { outcome: 'answer', text: best.answer, details: { entryId: best.entryId, via: s.via } };
+  if (s.outcome === 'clarify' && s.suggestions.length > 1) {
+    const list = s.suggestions.map((x, i) => `${i + 1}. ${x.question}`).join('\n');
+    return {
+      outcome: 'clarify',
+      text: `您想问的是下面哪一个？\n${list}\n请回复序号，或直接发送您要问的问题。`,
+      details: { candidates: s.suggestions.map((x) => x.entryId) },
+    };
+  }
+  return { outcome: 'handoff', text: HANDOFF_REPLY, details: {} };
+}
+
 /** What the bot worked out before the transaction: the question, the client, and the reply plan. */
 type BotPlan = {
   question: string;
@@ -166,7 +193,7 @@ export function createBotInboundHandlers(deps: {
         if (conv.state !== 'bot') return;
         const chosen = p.choice === null ? null : await chosenEntry(ctx.tx, conv.id, p.choice);
         const pick = chosen ? deps.faq.entryFor(chosen.entryId, { tier: client?.tier ?? null }) : undefined;
-        let outcome: string;
+        let outcome: BotOutcome;
         let text: string;
         let details: Record<string, unknown> = {};
         if (chosen && pick?.compliance.ok) {
@@ -175,38 +202,12 @@ export function createBotInboundHandlers(deps: {
           details = { entryId: pick.entryId, via: 'choice' };
           await deps.questions.resolveClarification(ctx.tx, chosen.questionId, pick.entryId);
         } else {
-          const s = p.plan;
-          const best = s.suggestions[0];
-          const questionId = await deps.questionLog.record(ctx.tx, 'bot', question, s, {
+          ({ outcome, text, details } = replyFor(p.plan));
+          const questionId = await deps.questionLog.record(ctx.tx, 'bot', question, p.plan, {
             conversationId: conv.id,
-            outcome: s.unreadable
-              ? 'fallback'
-              : s.outcome === 'answer' && (s.composed || best?.compliance.ok)
-                ? 'answer'
-                : s.outcome === 'clarify' && s.suggestions.length > 1
-                  ? 'clarify'
-                  : 'handoff',
+            outcome,
           });
-          if (s.unreadable) {
-            // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
-            outcome = 'fallback';
-            text = UNREADABLE_REPLY;
-          } else if (s.outcome === 'answer' && s.composed) {
-            outcome = 'answer';
-            text = s.composed.text;
-            details = { entryIds: s.composed.entryIds, via: s.via };
-          } else if (s.outcome === 'answer' && best?.compliance.ok) {
-            outcome = 'answer';
-            text = best.answer;
-            details = { entryId: best.entryId, via: s.via };
-          } else if (s.outcome === 'clarify' && s.suggestions.length > 1) {
-            outcome = 'clarify';
-            text = `您想问的是下面哪一个？\n${s.suggestions.map((x, i) => `${i + 1}. ${x.question}`).join('\n')}\n请回复序号，或直接发送您要问的问题。`;
-            details = { candidates: s.suggestions.map((x) => x.entryId), questionId };
-          } else {
-            outcome = 'handoff';
-            text = HANDOFF_REPLY;
-          }
+          if (outcome === 'clarify') details = { ...details, questionId };
         }
         await say(ctx.tx, conv.id, 'bot', text, outcome, details);
         const url = b.response_url;
