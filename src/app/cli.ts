@@ -207,6 +207,7 @@ program
         check: createConfiguredChecker(config),
         clock: systemClock,
         log,
+        metrics: createMetrics(),
       });
       out(JSON.stringify({ drafts: await faq.importDrafts(parsed.rows, opts.actor) }));
     });

@@ -16,6 +16,7 @@ import { createSmartAnswerer } from '../modules/smart-service/smart-answer.servi
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
+import type { Metrics } from '../platform/metrics.ts';
 
 /**
  * The starter FAQ shipped in the content library. A bad file, or an answer with a blocking compliance
@@ -50,8 +51,9 @@ export function createConfiguredSmartService(deps: {
   check: ComplianceChecker;
   clock: Clock;
   log: Log;
+  metrics: Metrics;
 }) {
-  const { config, db, check, log } = deps;
+  const { config, db, check, log, metrics } = deps;
   const audit = createAuditRepository();
   const lexicon = loadLexicon(path.join(config.contentLibraryDir, 'faq'));
   const mask = (text: string) => check.check(text).masked;
@@ -66,7 +68,7 @@ export function createConfiguredSmartService(deps: {
   });
   const llm = config.llm
     ? {
-        client: createLlmClient({ settings: config.llm.settings, mask, log }),
+        client: createLlmClient({ settings: config.llm.settings, mask, log, metrics }),
         rewrite: config.llm.rewrite,
         compose: config.llm.compose,
       }
@@ -76,7 +78,7 @@ export function createConfiguredSmartService(deps: {
     faq,
     questions,
     answerer: createSmartAnswerer({ faq, check, llm, log }),
-    questionLog: createQuestionLog({ questions, mask }),
+    questionLog: createQuestionLog({ questions, mask, metrics }),
     review: createFaqReviewService({ db, questions, faq, audit, tokenize: createTokenizer(lexicon) }),
   };
 }

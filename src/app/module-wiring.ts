@@ -57,7 +57,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     clock,
     log,
   });
-  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log });
+  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
   const corpTags = createCorpTagSync({ db, contact: wecom.contact, clock, log });
   const backfill = createAttributionBackfill({
     db,

@@ -153,7 +153,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(createContentRouter({ content }));
   const starterFaq = loadStarterFaq(config, checker);
-  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log });
+  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));

@@ -65,6 +65,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome', 'reason'] as const,
       registers: [registry],
     }),
+    faqDecisions: new Counter({
+      name: 'helix_faq_decisions_total',
+      help: 'Questions the smart service decided, by channel, outcome (answer, clarify, handoff, fallback) and how',
+      labelNames: ['channel', 'outcome', 'via'] as const,
+      registers: [registry],
+    }),
+    llmCalls: new Counter({
+      name: 'helix_llm_calls_total',
+      help: 'Calls to the optional LLM by operation (rewrite, compose) and result (ok, failed, rejected)',
+      labelNames: ['op', 'result'] as const,
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

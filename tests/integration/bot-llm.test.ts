@@ -197,6 +197,12 @@ describe('the FAQ bot with an LLM', () => {
     // The failing LLM was really asked (rewrite for the hand-off and the clarification, compose for the latter).
     expect(received().filter(isRewrite).length).toBeGreaterThanOrEqual(2);
     expect(received().filter(isCompose)).toHaveLength(1);
+    // Operators see the failures, and how questions were decided, on /metrics.
+    const metrics = await ctx.metrics.registry.metrics();
+    expect(metrics).toMatch(/helix_llm_calls_total\{op="compose",result="failed"\} [1-9]/);
+    expect(metrics).toMatch(
+      /helix_faq_decisions_total\{channel="bot",outcome="handoff",via="retrieval"\} [1-9]/,
+    );
   });
 
   it('never sends a client’s mobile number to the LLM', async () => {

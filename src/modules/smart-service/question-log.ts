@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../platform/db/client.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { FaqQuestionsRepository, QuestionChannel } from './faq-questions.repository.ts';
 import type { FaqSuggestion, SmartAnswer } from './smart-answer.service.ts';
 
@@ -9,6 +10,7 @@ export type QuestionLog = ReturnType<typeof createQuestionLog>;
 export function createQuestionLog(deps: {
   questions: FaqQuestionsRepository;
   mask: (text: string) => string;
+  metrics: Pick<Metrics, 'faqDecisions'>;
 }) {
   return {
     /** Records one decision; `outcome` overrides the suggestion's (a fallback, a hand-off it forced). */
@@ -21,15 +23,18 @@ export function createQuestionLog(deps: {
     ): Promise<number> {
       const composed = 'composed' in s ? s.composed : null;
       const top = s.suggestions[0];
+      const outcome = opts.outcome ?? (s.unreadable ? 'fallback' : s.outcome);
+      const via = 'via' in s ? s.via : 'retrieval';
+      deps.metrics.faqDecisions.inc({ channel, outcome, via });
       return deps.questions.record(handle, {
         channel,
         text: deps.mask(text).slice(0, 1000),
-        outcome: opts.outcome ?? (s.unreadable ? 'fallback' : s.outcome),
+        outcome,
         entryId: composed?.entryIds[0] ?? top?.entryId ?? null,
         category: top?.category ?? null,
         confidence: s.confidence,
         candidates: s.suggestions.map((x) => x.entryId),
-        via: 'via' in s ? s.via : 'retrieval',
+        via,
         conversationId: opts.conversationId ?? null,
       });
     },

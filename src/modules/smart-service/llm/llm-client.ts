@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import type { Log } from '../../../platform/logger.ts';
+import type { Metrics } from '../../../platform/metrics.ts';
 import { buildComposeMessages, buildRewriteMessages, type ChatMessage, NO_ANSWER } from './llm-prompts.ts';
 
 /** Settings of an OpenAI-compatible chat endpoint. */
@@ -44,8 +45,15 @@ function shortMessage(err: unknown): string {
  * prompts, a hard deadline, validated output, and `null` instead of an exception on every failure so the
  * caller can always fall back to plain retrieval.
  */
-export function createLlmClient(deps: { settings: LlmSettings; mask: (text: string) => string; log: Log }) {
+export function createLlmClient(deps: {
+  settings: LlmSettings;
+  mask: (text: string) => string;
+  log: Log;
+  metrics?: Pick<Metrics, 'llmCalls'>;
+}) {
   const { settings, log } = deps;
+  const count = (op: string, result: 'ok' | 'failed' | 'rejected' | 'no_answer') =>
+    deps.metrics?.llmCalls.inc({ op, result });
   // Retries would multiply the caller's wait past the deadline; the caller falls back instead.
   const openai = new OpenAI({
     baseURL: settings.baseUrl,
@@ -79,6 +87,7 @@ export function createLlmClient(deps: { settings: LlmSettings; mask: (text: stri
       return content;
     } catch (err) {
       log.warn({ err: shortMessage(err), op }, 'llm call failed');
+      count(op, 'failed');
       return null;
     } finally {
       clearTimeout(timer);
@@ -95,8 +104,10 @@ export function createLlmClient(deps: { settings: LlmSettings; mask: (text: stri
       const text = reply.trim();
       if (text.length === 0 || text.length > MAX_REWRITE_CHARS || /[\r\n]/.test(text) || text === NO_ANSWER) {
         log.warn({ err: 'unusable rewrite', op: 'rewrite' }, 'llm reply rejected');
+        count('rewrite', 'rejected');
         return null;
       }
+      count('rewrite', 'ok');
       return text;
     },
 
@@ -112,7 +123,10 @@ export function createLlmClient(deps: { settings: LlmSettings; mask: (text: stri
       const reply = await complete('compose', buildComposeMessages(masked, entries));
       if (reply === null) return null;
       const text = reply.trim();
-      if (text.includes(NO_ANSWER)) return null;
+      if (text.includes(NO_ANSWER)) {
+        count('compose', 'no_answer');
+        return null;
+      }
       const known = new Set(entries.map((e) => e.ref));
       const cited = [...new Set([...text.matchAll(CITATION_RE)].map((m) => m[1] as string))];
       const citations = cited.filter((ref) => known.has(ref));
@@ -121,12 +135,14 @@ export function createLlmClient(deps: { settings: LlmSettings; mask: (text: stri
           { err: citations.length ? 'reply too long' : 'no valid citation', op: 'compose' },
           'llm reply rejected',
         );
+        count('compose', 'rejected');
         return null;
       }
       // A marker for an entry that was never given would show the client a citation that leads nowhere.
       const cleaned = text
         .replace(CITATION_RE, (marker, ref: string) => (known.has(ref) ? marker : ''))
         .trim();
+      count('compose', 'ok');
       return { text: cleaned, citations };
     },
   };
