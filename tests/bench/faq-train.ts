@@ -13,10 +13,6 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  RANK_FEATURES,
-  type RankFeature,
-} from '../../src/modules/smart-service/retrieval/candidate-features.ts';
 import { makeDecision } from '../../src/modules/smart-service/retrieval/decision.ts';
 import {
   DEFAULT_DECISION_THRESHOLDS,
@@ -33,8 +29,11 @@ import {
 import {
   DECISION_FEATURES,
   type DecisionFeature,
+  expandRankFeatures,
   type LogisticModel,
+  type Ranker,
   type RetrievalModel,
+  rankerFromVector,
 } from '../../src/modules/smart-service/retrieval/ranking-model.ts';
 import {
   buildIndex,
@@ -112,18 +111,18 @@ const setWeight = new Map(
 );
 const l2 = Number(args.l2);
 
-function fitRankerOn(train: Example[]): Record<RankFeature, number> {
+function fitRankerOn(train: Example[]): Ranker {
   const w = fitRanker(
     train
       .filter((e) => !e.ood)
       .map((e) => ({
-        features: e.pool.candidates.map((c) => c.features),
+        features: e.pool.candidates.map((c) => expandRankFeatures(c.features)),
         gold: e.gold,
         weight: setWeight.get(e.set) ?? 0,
       })),
     { l2, iterations: 30 },
   );
-  return Object.fromEntries(RANK_FEATURES.map((f, i) => [f, w[i] ?? 0])) as Record<RankFeature, number>;
+  return rankerFromVector(w);
 }
 
 type Scored = {
@@ -133,7 +132,7 @@ type Scored = {
   top3: boolean;
   inPool: boolean;
 };
-const score = (e: Example, ranker: Record<RankFeature, number>): Scored => {
+const score = (e: Example, ranker: Ranker): Scored => {
   const a = rankPool(e.pool, ranker);
   const goldOf = new Map(e.pool.candidates.map((c, i) => [c.id, e.gold[i] === true]));
   const ids = a.answers.map((g) => g.hit.id);
@@ -263,7 +262,11 @@ const roundCal = (m: LogisticModel<DecisionFeature>) => ({
 });
 const model: RetrievalModel = {
   ...fitted,
-  ranker: round(fitted.ranker),
+  ranker: {
+    linear: round(fitted.ranker.linear),
+    squares: round(fitted.ranker.squares),
+    pairs: fitted.ranker.pairs.map((v) => Number(v.toFixed(3))),
+  },
   answerCalibrator: roundCal(fitted.answerCalibrator),
   clarifyCalibrator: roundCal(fitted.clarifyCalibrator),
 };

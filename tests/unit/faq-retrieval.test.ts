@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RANK_FEATURES } from '../../src/modules/smart-service/retrieval/candidate-features.ts';
 import { DEFAULT_DECISION_THRESHOLDS } from '../../src/modules/smart-service/retrieval/decision-defaults.ts';
 import { createFaqIndex, type FaqEntryInput } from '../../src/modules/smart-service/retrieval/faq-index.ts';
 import {
@@ -9,6 +10,12 @@ import {
   synonymsFileSchema,
 } from '../../src/modules/smart-service/retrieval/lexicon.loader.ts';
 import { fitLogistic, fitRanker } from '../../src/modules/smart-service/retrieval/model-fitting.ts';
+import {
+  expandRankFeatures,
+  PAIR_COUNT,
+  rankerFromVector,
+  rankScore,
+} from '../../src/modules/smart-service/retrieval/ranking-model.ts';
 import { normalizeText } from '../../src/modules/smart-service/retrieval/text-normalizer.ts';
 
 const lexicon = loadLexicon(path.join(import.meta.dirname, '..', '..', 'content-library', 'faq'));
@@ -241,5 +248,14 @@ describe('FAQ retrieval core', () => {
     });
     expect(w).toBeGreaterThan(0);
     expect(bias).toBeLessThan(0);
+  });
+
+  it('scores a candidate exactly as the fitter saw it: features, squares and paired products', () => {
+    const x = RANK_FEATURES.map((_, i) => (i % 5) / 4 - 0.3);
+    const expanded = expandRankFeatures(x);
+    expect(expanded).toHaveLength(2 * RANK_FEATURES.length + PAIR_COUNT);
+    const w = expanded.map((_, i) => Math.sin(i + 1));
+    const dot = expanded.reduce((s, v, i) => s + v * (w[i] as number), 0);
+    expect(rankScore(x, rankerFromVector(w))).toBeCloseTo(dot, 10);
   });
 });

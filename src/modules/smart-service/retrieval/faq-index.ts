@@ -27,7 +27,8 @@ type EntryRecord = { num: number; input: FaqEntryInput; answerKey: string; docs:
 
 /**
  * Creates an in-memory FAQ index: BM25 over every standard and similar question and over each entry as a
- * whole, a learned linear ranker over the candidates, and a calibrated answer / clarify / hand-off decision.
+ * whole, a learned ranker (linear in the features, their squares and paired products) over the candidates,
+ * and a calibrated answer / clarify / hand-off decision.
  * Entries can be upserted and removed at any time. Pure, synchronous and deterministic.
  */
 export function createFaqIndex(

@@ -1,5 +1,5 @@
-import { RANK_FEATURES, type RankFeature } from './candidate-features.ts';
-import { type DecisionFeature, rankScore, softmax } from './ranking-model.ts';
+import { RANK_FEATURES } from './candidate-features.ts';
+import { type DecisionFeature, type Ranker, rankScore, softmax } from './ranking-model.ts';
 
 /** A ranked entry: ranker score, its probability among the candidates, and its best-matching question. */
 export type FaqHit = { id: string; score: number; probability: number; matchedQuestion: string };
@@ -43,8 +43,8 @@ const RCOV = RANK_FEATURES.indexOf('rcov');
 const VOTE = RANK_FEATURES.indexOf('vote');
 const LOGQ = RANK_FEATURES.indexOf('logq');
 
-/** Ranks a candidate pool with linear weights and computes the decision features. Pure; ties break by id. */
-export function rankPool(pool: CandidatePool, ranker: Record<RankFeature, number>): QueryAnalysis {
+/** Ranks a candidate pool with the ranker's weights and computes the decision features. Pure; ties break by id. */
+export function rankPool(pool: CandidatePool, ranker: Ranker): QueryAnalysis {
   const features: Record<DecisionFeature, number> = {
     p1: 0,
     p3: 0,

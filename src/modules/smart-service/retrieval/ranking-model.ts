@@ -20,6 +20,13 @@ export const DECISION_FEATURES = [
 /** One decision feature. */
 export type DecisionFeature = (typeof DECISION_FEATURES)[number];
 
+/** Ranker weights: per feature, per squared feature, and per PAIRED_FEATURES product (expandRankFeatures order). */
+export type Ranker = {
+  linear: Record<RankFeature, number>;
+  squares: Record<RankFeature, number>;
+  pairs: number[];
+};
+
 /** A logistic model: probability = σ(bias + Σ weight·feature). */
 export type LogisticModel<F extends string> = { bias: number; weights: Record<F, number> };
 
@@ -35,19 +42,76 @@ export type RetrievalModel = {
   fieldWeights: FieldWeights;
   /** How many entries the second stage ranks. */
   poolSize: number;
-  /** Linear ranker over RANK_FEATURES (a softmax over the pool gives probabilities). */
-  ranker: Record<RankFeature, number>;
+  /** Ranker over RANK_FEATURES, their squares and paired products (a softmax over the pool gives probabilities). */
+  ranker: Ranker;
   /** P(top answer is right) — drives `answer`. */
   answerCalibrator: LogisticModel<DecisionFeature>;
   /** P(right answer is among the top three) — drives `clarify`. */
   clarifyCalibrator: LogisticModel<DecisionFeature>;
 };
 
-/** Dot product of a feature vector (RANK_FEATURES order) with the ranker weights. */
-export function rankScore(features: readonly number[], weights: Record<RankFeature, number>): number {
+/**
+ * The features whose pairwise products the ranker also weighs: the match scores and coverages, where
+ * "both high" means more than the sum of each (a linear ranker alone cannot say that).
+ */
+export const PAIRED_FEATURES: readonly RankFeature[] = [
+  'qw',
+  'qu',
+  'qb',
+  'qs',
+  'q2',
+  'qsum',
+  'cov',
+  'rcov',
+  'ecov',
+  'lcs',
+  'lcsq',
+  'vote',
+];
+const PAIRED = PAIRED_FEATURES.map((f) => RANK_FEATURES.indexOf(f));
+/** How many pairwise products `expandRankFeatures` appends. */
+export const PAIR_COUNT = (PAIRED.length * (PAIRED.length - 1)) / 2;
+
+/**
+ * A candidate's ranking vector: the features (RANK_FEATURES order), their squares, then the products of
+ * every pair of PAIRED_FEATURES (in index order). The ranker is linear in this vector.
+ */
+export function expandRankFeatures(x: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < RANK_FEATURES.length; i++) out.push(x[i] ?? 0);
+  for (let i = 0; i < RANK_FEATURES.length; i++) out.push((x[i] ?? 0) ** 2);
+  for (let a = 0; a < PAIRED.length; a++)
+    for (let b = a + 1; b < PAIRED.length; b++)
+      out.push((x[PAIRED[a] as number] ?? 0) * (x[PAIRED[b] as number] ?? 0));
+  return out;
+}
+
+/** The ranker's weights for a vector laid out as `expandRankFeatures` returns it. */
+export function rankerFromVector(w: readonly number[]): Ranker {
+  const n = RANK_FEATURES.length;
+  const named = (offset: number) =>
+    Object.fromEntries(RANK_FEATURES.map((f, i) => [f, w[offset + i] ?? 0])) as Record<RankFeature, number>;
+  return {
+    linear: named(0),
+    squares: named(n),
+    pairs: Array.from({ length: PAIR_COUNT }, (_, i) => w[2 * n + i] ?? 0),
+  };
+}
+
+/** Ranker score of a candidate's features: linear terms, squares and paired products. */
+export function rankScore(features: readonly number[], ranker: Ranker): number {
   let s = 0;
-  for (let i = 0; i < RANK_FEATURES.length; i++)
-    s += (features[i] ?? 0) * weights[RANK_FEATURES[i] as RankFeature];
+  for (let i = 0; i < RANK_FEATURES.length; i++) {
+    const f = RANK_FEATURES[i] as RankFeature;
+    const x = features[i] ?? 0;
+    s += x * ranker.linear[f] + x * x * ranker.squares[f];
+  }
+  let k = 0;
+  for (let a = 0; a < PAIRED.length; a++) {
+    const xa = features[PAIRED[a] as number] ?? 0;
+    for (let b = a + 1; b < PAIRED.length; b++, k++)
+      s += xa * (features[PAIRED[b] as number] ?? 0) * (ranker.pairs[k] ?? 0);
+  }
   return s;
 }
 
