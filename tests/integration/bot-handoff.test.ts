@@ -8,6 +8,7 @@ import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/smart-service
 import { CheckHandoffSla } from '../../src/modules/smart-service/handoff-sla.jobs.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
@@ -29,18 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const replies = () =>
-  Object.values(emu.emulator.inspect().botReplies)
-    .flat()
-    .map((r) => (r.payload as { markdown: { content: string } }).markdown.content);
-const ask = async (userId: string, content: string) => {
-  const before = replies().length;
-  const out = await emu.emulator.driver?.clientMentionsBot({ chatId: 'wr_group_1', userId, content });
-  expect(out?.status).toBe(200);
-  return before;
-};
-const nextReply = async (before: number) =>
-  waitUntil(() => replies()[before], 10_000, 'bot reply') as Promise<string>;
+const { replies, ask, nextReply } = botChat(() => emu.emulator, 'wr_group_1');
 const conversation = async (client: string) =>
   (
     await queryRows<{ id: number; owner_state: string; taken_over_by: string | null }>(

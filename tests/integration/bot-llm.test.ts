@@ -9,8 +9,8 @@ import {
   REWRITE_SYSTEM_PROMPT,
 } from '../../src/modules/smart-service/llm/llm-prompts.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
-import { waitUntil } from '../helpers/infra.ts';
 import {
   type OpenAiStub,
   type StubChatRequest,
@@ -70,18 +70,9 @@ afterAll(async () => {
   await stub?.close();
 });
 
-const replies = () =>
-  Object.values(emu.emulator.inspect().botReplies)
-    .flat()
-    .map((r) => (r.payload as { markdown: { content: string } }).markdown.content);
-const ask = async (userId: Client, content: string) => {
-  const before = replies().length;
-  const out = await emu.emulator.driver?.clientMentionsBot({ chatId: 'wr_group_llm', userId, content });
-  expect(out?.status).toBe(200);
-  return before;
-};
-const nextReply = async (before: number) =>
-  waitUntil(() => replies()[before], 10_000, 'bot reply') as Promise<string>;
+const chat = botChat(() => emu.emulator, 'wr_group_llm');
+const { nextReply } = chat;
+const ask = (userId: Client, content: string) => chat.ask(userId, content);
 
 const systemOf = (req: StubChatRequest) => req.messages.find((m) => m.role === 'system')?.content;
 const userOf = (req: StubChatRequest) => req.messages.find((m) => m.role === 'user')?.content ?? '';

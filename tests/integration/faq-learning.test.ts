@@ -8,8 +8,8 @@ import { HANDOFF_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import type { Role } from '../../src/platform/db/schema.ts';
+import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
-import { waitUntil } from '../helpers/infra.ts';
 
 let h: HelixWithEmulator;
 let ctx: AppContext;
@@ -38,17 +38,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const replies = () =>
-  Object.values(h.emu.emulator.inspect().botReplies)
-    .flat()
-    .map((r) => (r.payload as { markdown: { content: string } }).markdown.content);
+const chat = botChat(() => h.emu.emulator, 'wr_learning');
 /** A client @-mentions the bot in the group; resolves with the bot's reply. */
-async function ask(userId: string, content: string): Promise<string> {
-  const before = replies().length;
-  const out = await h.emu.emulator.driver?.clientMentionsBot({ chatId: 'wr_learning', userId, content });
-  expect(out?.status).toBe(200);
-  return waitUntil(() => replies()[before], 10_000, 'bot reply') as Promise<string>;
-}
+const ask = async (userId: string, content: string) => chat.nextReply(await chat.ask(userId, content));
 const api = (role: Role) => ({
   get: (path: string) =>
     request(web.app).get(`/api/v1${path}`).set('authorization', `Bearer ${tokens[role]}`),

@@ -7,6 +7,8 @@ import type { DeflectionRow, FaqQuestionsRepository } from './faq-questions.repo
 import { clusterQuestions } from './question-clusters.ts';
 import type { Tokenizer } from './retrieval/tokenizer.ts';
 
+type ReviewTx = Parameters<FaqService['writeDraft']>[0];
+
 /** The learning loop: the review queue of unanswered questions, and deflection reports. */
 export type FaqReviewService = ReturnType<typeof createFaqReviewService>;
 
@@ -31,7 +33,7 @@ export function createFaqReviewService(deps: {
   const { db, questions } = deps;
 
   /** Locks the questions; all must still be open, or nothing is changed. */
-  async function openQuestions(tx: Parameters<FaqService['writeDraft']>[0], ids: readonly number[]) {
+  async function openQuestions(tx: ReviewTx, ids: readonly number[]) {
     const rows = await questions.lockOpen(tx, ids);
     const open = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !open.has(id));
@@ -44,6 +46,32 @@ export function createFaqReviewService(deps: {
     return rows;
   }
 
+  /** One review step that writes a draft: lock the questions, write it, close them, audit; all or nothing. */
+  function draftFrom(
+    ids: readonly number[],
+    status: 'attached' | 'drafted',
+    actor: string,
+    entryId: string,
+    write: (tx: ReviewTx, texts: string[]) => Promise<{ entryId: string; version: number }>,
+  ) {
+    return db.transaction(async (tx) => {
+      const rows = await openQuestions(tx, ids);
+      const out = await write(
+        tx,
+        rows.map((r) => r.text),
+      );
+      await questions.markReviewed(tx, ids, status, actor, entryId);
+      await deps.audit.append(tx, {
+        actor,
+        action: status === 'attached' ? 'faq.review.attach' : 'faq.review.draft',
+        targetType: 'faq',
+        targetId: `${out.entryId}@${out.version}`,
+        details: { questions: ids },
+      });
+      return out;
+    });
+  }
+
   return {
     /** The open unanswered questions (newest `limit`), clustered by wording, biggest cluster first. */
     async queue(limit: number) {
@@ -52,39 +80,17 @@ export function createFaqReviewService(deps: {
     },
 
     /** Adds the questions to an entry as similar questions, as a new draft version. */
-    async attach(ids: readonly number[], entryId: string, actor: string) {
-      return db.transaction(async (tx) => {
-        const rows = await openQuestions(tx, ids);
-        const out = await deps.faq.writeDraft(tx, { entryId, addSimilar: rows.map((r) => r.text) }, actor);
-        await questions.markReviewed(tx, ids, 'attached', actor, entryId);
-        await deps.audit.append(tx, {
-          actor,
-          action: 'faq.review.attach',
-          targetType: 'faq',
-          targetId: `${out.entryId}@${out.version}`,
-          details: { questions: ids },
-        });
-        return out;
-      });
-    },
+    attach: (ids: readonly number[], entryId: string, actor: string) =>
+      draftFrom(ids, 'attached', actor, entryId, (tx, texts) =>
+        deps.faq.writeDraft(tx, { entryId, addSimilar: texts }, actor),
+      ),
 
     /** Drafts a new entry whose similar questions are these questions. */
-    async draft(ids: readonly number[], entry: Omit<FaqRow, 'line' | 'similar'>, actor: string) {
-      return db.transaction(async (tx) => {
-        const rows = await openQuestions(tx, ids);
-        const similar = [...new Set(rows.map((r) => r.text))].filter((t) => t !== entry.question);
-        const out = await deps.faq.writeDraft(tx, { row: { ...entry, line: 0, similar } }, actor);
-        await questions.markReviewed(tx, ids, 'drafted', actor, entry.id);
-        await deps.audit.append(tx, {
-          actor,
-          action: 'faq.review.draft',
-          targetType: 'faq',
-          targetId: `${out.entryId}@${out.version}`,
-          details: { questions: ids },
-        });
-        return out;
-      });
-    },
+    draft: (ids: readonly number[], entry: Omit<FaqRow, 'line' | 'similar'>, actor: string) =>
+      draftFrom(ids, 'drafted', actor, entry.id, (tx, texts) => {
+        const similar = [...new Set(texts)].filter((t) => t !== entry.question);
+        return deps.faq.writeDraft(tx, { row: { ...entry, line: 0, similar } }, actor);
+      }),
 
     /** Takes questions out of the queue without changing the KB (chit-chat, out of scope). */
     async dismiss(ids: readonly number[], actor: string) {
