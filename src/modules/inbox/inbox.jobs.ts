@@ -42,12 +42,13 @@ async function processRow(
     // Reading and network work the handlers need (an LLM call, say) happen before the transaction opens.
     const stored = await repo.findById(db, id);
     if (stored?.status !== 'received') return true;
-    const prepared = await dispatcher.prepare(decodeStoredPayload(stored.source, stored.plaintext), log);
+    // A stored payload never changes, so it is decoded once; only the status is re-read under the lock.
+    const event = decodeStoredPayload(stored.source, stored.plaintext);
+    const prepared = await dispatcher.prepare(event, log);
     await db.transaction(async (tx) => {
       // The row lock serialises concurrent processors of the same row; the status makes it exactly-once.
       const row = await repo.lockForProcessing(tx, id);
       if (row?.status !== 'received') return;
-      const event = decodeStoredPayload(row.source, row.plaintext);
       await dispatcher.dispatch(
         event,
         { tx, inboxId: id, log, afterCommit: (fn) => afterCommit.push(fn) },

@@ -32,11 +32,12 @@ export function createFaqService(deps: {
   const kb = createServedFaqIndex(deps);
   const refresh = kb.refresh;
 
-  const findingsOf = (row: Pick<FaqRow, 'answer' | 'productRiskLevel'>): Finding[] =>
+  /** The compliance verdict on an answer, with the disclosures its product risk level requires. */
+  const checkAnswer = (row: { answer: string; productRiskLevel: string | null }) =>
     deps.check.check(
       row.answer,
       row.productRiskLevel ? { productRiskLevel: row.productRiskLevel as RiskLevel } : {},
-    ).findings;
+    );
 
   /** Entries without tiers are for everyone; others only for clients in one of their tiers. */
   const visibleTo = (e: ServableEntry | undefined, client: { tier?: string | null }): e is ServableEntry =>
@@ -51,10 +52,7 @@ export function createFaqService(deps: {
     answer: e.answer,
     productRiskLevel: e.productRiskLevel,
     score,
-    compliance: deps.check.check(
-      e.answer,
-      e.productRiskLevel ? { productRiskLevel: e.productRiskLevel as RiskLevel } : {},
-    ),
+    compliance: checkAnswer(e),
   });
 
   async function insertVersion(
@@ -64,22 +62,24 @@ export function createFaqService(deps: {
     author: string,
     reviewer: string | null,
     source: string,
-  ) {
+  ): Promise<number> {
     await queryRows(
       tx,
       sql`INSERT INTO faq_entries (id, source, created_by) VALUES (${row.id}, ${source}, ${author}) ON CONFLICT (id) DO NOTHING`,
     );
     await queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`faq:${row.id}`}))`);
-    await queryRows(
+    const [written] = await queryRows<{ version: number }>(
       tx,
       sql`INSERT INTO faq_versions (entry_id, version, question, "similar", answer, category, tiers, product_risk_level,
                                     valid_from, valid_until, status, author, reviewer, findings, reviewed_at)
           SELECT ${row.id}, COALESCE(max(version), 0) + 1, ${row.question}, ${sql.param(row.similar)}::text[], ${row.answer},
                  ${row.category}, ${sql.param(row.tiers)}::text[], ${row.productRiskLevel}, ${row.validFrom}, ${row.validUntil},
-                 ${status}, ${author}, ${reviewer}, ${JSON.stringify(findingsOf(row))}::jsonb,
+                 ${status}, ${author}, ${reviewer}, ${JSON.stringify(checkAnswer(row).findings)}::jsonb,
                  ${status === 'approved' ? sql`now()` : sql`NULL`}
-          FROM faq_versions WHERE entry_id = ${row.id}`,
+          FROM faq_versions WHERE entry_id = ${row.id}
+          RETURNING version`,
     );
+    return written?.version ?? 1;
   }
 
   return {
@@ -186,12 +186,7 @@ export function createFaqService(deps: {
         for (const q of draft.addSimilar) if (q !== latest.question && !similar.includes(q)) similar.push(q);
         row = { ...latest, line: 0, similar };
       }
-      await insertVersion(tx, row, 'draft', actor, null, 'review');
-      const [v] = await queryRows<{ version: number }>(
-        tx,
-        sql`SELECT max(version)::int AS version FROM faq_versions WHERE entry_id = ${row.id}`,
-      );
-      return { entryId: row.id, version: v?.version ?? 1 };
+      return { entryId: row.id, version: await insertVersion(tx, row, 'draft', actor, null, 'review') };
     },
 
     /** Drafts waiting for review, with their compliance findings. */
@@ -261,7 +256,7 @@ export function createFaqService(deps: {
       const visible = (id: string) => visibleTo(kb.get(id), client);
       const d = kb.decide(message);
       const candidates = d.candidates.filter((c) => visible(c.id));
-      // The top answer is for a higher tier: the client gets a person, never that answer.
+      // The top answer is for a higher tier, or tiers leave nothing to choose between: a person answers.
       const outcome =
         d.outcome === 'answer' && !visible(d.entryId)
           ? 'handoff'
