@@ -21,10 +21,11 @@ beforeAll(async () => {
   h = await startHelixWithEmulator();
   ({ emu, ctx, web } = h);
   emu.emulator.seed({ members: [{ userid: 'rm_zhang', name: '张经理' }] });
+  // One statement per query: PGlite, the embedded default, refuses several in one prepared statement.
+  await queryRows(ctx.database.db, sql`INSERT INTO rms (userid, name) VALUES ('rm_zhang', '张经理')`);
   await queryRows(
     ctx.database.db,
-    sql`INSERT INTO rms (userid, name) VALUES ('rm_zhang', '张经理');
-        INSERT INTO clients (external_userid, owner_rm, tier) VALUES ('wm_basic', 'rm_zhang', 'basic'), ('wm_basic2', 'rm_zhang', 'basic'), ('wm_slow', 'rm_zhang', 'basic'),
+    sql`INSERT INTO clients (external_userid, owner_rm, tier) VALUES ('wm_basic', 'rm_zhang', 'basic'), ('wm_basic2', 'rm_zhang', 'basic'), ('wm_slow', 'rm_zhang', 'basic'),
           ('wm_vip', 'rm_zhang', 'premium')`,
   );
 });

@@ -227,8 +227,11 @@ describe('group membership from change_external_chat', () => {
     emu.emulator.seed({ groups: [{ chatId: 'wr_mid_1', owner: 'rm_zhang', name: '进阶理财1群' }] });
     await queryRows(
       db(),
-      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_mid_1', '进阶理财1群', 'intermediate');
-          INSERT INTO group_invitations (external_userid, group_key, kind) VALUES ('wm_chen', 'intermediate', 'join')`,
+      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_mid_1', '进阶理财1群', 'intermediate')`,
+    );
+    await queryRows(
+      db(),
+      sql`INSERT INTO group_invitations (external_userid, group_key, kind) VALUES ('wm_chen', 'intermediate', 'join')`,
     );
     await driver().clientJoinsGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_chen', joinScene: 3 });
     await driver().clientJoinsGroup({ chatId: 'wr_mid_1', externalUserId: 'wm_chen', joinScene: 3 });
@@ -501,8 +504,11 @@ describe('nightly group reconciliation', () => {
     // Helix missed wm_r2 joining wr_rec_1 and wm_gone leaving it; it has never heard of wr_rec_2.
     await queryRows(
       db(),
-      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_rec_1', '旧名字', 'jimin');
-          INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at) VALUES
+      sql`INSERT INTO community_groups (chat_id, name, group_key) VALUES ('wr_rec_1', '旧名字', 'jimin')`,
+    );
+    await queryRows(
+      db(),
+      sql`INSERT INTO group_memberships (chat_id, member_id, member_type, joined_at) VALUES
             ('wr_rec_1', 'rm_wu', 1, now()), ('wr_rec_1', 'wm_r1', 2, now()), ('wr_rec_1', 'wm_gone', 2, now())`,
     );
     await withWecom(async (wecom) => {

@@ -168,6 +168,26 @@ describe('maker–checker workflow', () => {
     expect(latest.body.error.message).toBe('spring-campaign expired on 2026-03-31');
   });
 
+  it('answers 409 to every step taken from the wrong state, and the database keeps answering', async () => {
+    const created = await call('运营小李/ops', 'post', '/components', {
+      ...draft('理财沙龙本周六举行，欢迎联系{{rm.name}}报名。{{persona.signoff}}'),
+      id: 'salon-invite',
+    });
+    expect(created.status).toBe(201);
+    const step = (who: string, s: 'submit' | 'approve' | 'reject') =>
+      call(who, 'post', `/components/salon-invite/versions/1/${s}`, s === 'reject' ? { note: '不通过' } : {});
+    // Never submitted: neither approval nor rejection may happen. This once froze the embedded database.
+    const early = await step('合规老王/compliance', 'approve');
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe('version 1 of salon-invite is draft, not submitted');
+    expect((await step('合规老王/compliance', 'reject')).status).toBe(409);
+    expect((await step('运营小李/ops', 'submit')).status).toBe(200);
+    expect((await step('运营小李/ops', 'submit')).status).toBe(409);
+    expect((await step('合规老王/compliance', 'reject')).status).toBe(200);
+    expect((await step('合规老王/compliance', 'approve')).status).toBe(409);
+    expect((await request(env.web.app).get('/readyz')).body).toMatchObject({ status: 'ready', db: 'ok' });
+  });
+
   it('refuses a draft with an unknown variable, naming the field', async () => {
     const res = await call('运营小李/ops', 'post', '/components', {
       ...draft('{{client.nickname}}你好{{rm.name}}{{persona.signoff}}'),

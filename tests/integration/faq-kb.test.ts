@@ -110,6 +110,11 @@ describe('FAQ maker–checker', () => {
     expect((await review('合规老王/compliance', 'steady-fund', 1, 'approve')).status).toBe(409);
     expect((await review('合规老王/compliance', 'steady-fund', 1, 'reject')).status).toBe(200);
     expect((await review('合规老王/compliance', 'salary-card', 1, 'approve')).status).toBe(200);
+    // A wrong-state step is a 409 on both drivers, and the database keeps answering afterwards.
+    const twice = await review('合规老王/compliance', 'salary-card', 1, 'reject');
+    expect(twice.status).toBe(409);
+    expect((await review('合规老王/compliance', 'steady-fund', 1, 'approve')).status).toBe(409);
+    expect((await request(env.web.app).get('/readyz')).body).toMatchObject({ db: 'ok' });
     const served = await suggest('代发工资卡可以换吗');
     expect(served.body.outcome).toBe('answer');
     expect(served.body.suggestions[0].entryId).toBe('salary-card');

@@ -57,9 +57,13 @@ export function createContentService(deps: {
     return r?.v ?? 1;
   }
 
-  async function version(componentId: string, v: number): Promise<VersionView & { body: Component }> {
+  async function version(
+    componentId: string,
+    v: number,
+    on: Db | Tx = db,
+  ): Promise<VersionView & { body: Component }> {
     const [row] = await queryRows<VersionView & { body: Component }>(
-      db,
+      on,
       sql`SELECT component_id AS "componentId", version, status, author, reviewer, review_note AS "reviewNote",
                  findings, content_hash AS "contentHash", created_at AS "createdAt", body
           FROM content_versions WHERE component_id = ${componentId} AND version = ${v}`,
@@ -88,7 +92,7 @@ export function createContentService(deps: {
       );
       const row = rows[0];
       if (!row) {
-        const current = await version(componentId, v);
+        const current = await version(componentId, v, tx);
         throw new AppError('conflict', {
           message: `version ${v} of ${componentId} is ${current.status}, not ${from}`,
         });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -88,6 +89,7 @@ async function openPglite(dir: string): Promise<Database> {
   if (!inMemory) mkdirSync(dir, { recursive: true });
   const client = inMemory ? new PGlite() : new PGlite(dir);
   await client.waitReady;
+  guardAgainstQueriesOutsideTransaction(client);
   const pgliteDb = drizzlePglite(client, { schema });
   const db = pgliteDb as unknown as Db;
   return {
@@ -100,6 +102,43 @@ async function openPglite(dir: string): Promise<Database> {
     },
     warm: async () => {},
     close: () => client.close(),
+  };
+}
+
+/**
+ * PGlite is one connection: while a transaction holds it, a query on the root handle from inside that
+ * transaction's own work waits for the transaction, which waits for the query, and the whole database
+ * freezes. PostgreSQL hides the bug by handing out a second connection. Inside a transaction's callback,
+ * the root handle therefore throws at once, naming the mistake, so a service that ignores the `tx` it was
+ * given fails its tests on either driver instead of hanging in production on the embedded default.
+ */
+function guardAgainstQueriesOutsideTransaction(client: PGlite): void {
+  const open = new AsyncLocalStorage<{ open: boolean }>();
+  const refuse = (): never => {
+    throw new Error('query on the root database handle inside an open transaction; use the transaction');
+  };
+  const transaction = client.transaction.bind(client);
+  client.transaction = (fn) => {
+    if (open.getStore()?.open) refuse();
+    return transaction(async (tx) => {
+      const scope = { open: true };
+      try {
+        return await open.run(scope, () => fn(tx));
+      } finally {
+        // Work the callback left running (rare) may use the root handle once the transaction is over.
+        scope.open = false;
+      }
+    });
+  };
+  const query = client.query.bind(client);
+  client.query = ((...args: Parameters<typeof query>) => {
+    if (open.getStore()?.open) refuse();
+    return query(...args);
+  }) as typeof client.query;
+  const exec = client.exec.bind(client);
+  client.exec = (...args: Parameters<typeof exec>) => {
+    if (open.getStore()?.open) refuse();
+    return exec(...args);
   };
 }
 
