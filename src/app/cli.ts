@@ -12,6 +12,7 @@ import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
 import { ROLES, type Role } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
 import { createLogger, type Log } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
@@ -19,7 +20,7 @@ import { createConfiguredChecker } from './compliance-wiring.ts';
 import { lintConfiguredLibrary } from './content-wiring.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
-import { type ProcessRole, runHelix } from './run.ts';
+import { type ProcessRole, type RunningHelix, runHelix } from './run.ts';
 import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -66,21 +67,28 @@ async function runRole(role: ProcessRole) {
   if (config.wecom.usingDevCredentials) {
     log.warn('no WeCom credentials configured: using development defaults (never use these in production)');
   }
-  const running = await runHelix(config, log, role).catch((err: unknown) => {
-    log.fatal({ err }, 'failed to start');
-    return fail(err instanceof Error ? err.message : String(err));
-  });
+  // Signals are handled from the first moment: a SIGTERM during start-up must not kill the process before
+  // it can stop what it already started (its local redis-server, the emulator).
+  let running: RunningHelix | undefined;
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown timed out; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs * 2);
     force.unref();
-    void running.shutdown().then(() => process.exit(0));
+    if (running) void running.shutdown().then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  running = await runHelix(config, log, role).catch((err: unknown) => {
+    log.fatal({ err }, 'failed to start');
+    return fail(err instanceof Error ? err.message : String(err));
+  });
+  if (stopping) await running.shutdown().then(() => process.exit(0));
 }
 
 const role = (value: string): Role => {
@@ -318,4 +326,10 @@ token
     });
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // An expected refusal (a held lock, a conflict, bad input) is one clear line, not a stack trace.
+  if (err instanceof AppError) fail(err.message);
+  throw err;
+}

@@ -43,6 +43,12 @@ export async function openContext(
     if (!redisUrl) {
       localRedis = await startLocalRedisServer({ bin: config.redis.serverBin, dir: config.redis.dataDir });
       redisUrl = localRedis.url;
+      if (localRedis.orphansStopped.length > 0) {
+        log.warn(
+          { pids: localRedis.orphansStopped },
+          'stopped a local redis-server left running by a Helix process that did not shut down',
+        );
+      }
       log.info({ redisUrl }, 'REDIS_URL is unset: started a local redis-server (no persistence)');
     }
     const ctx: AppContext = {

@@ -17,14 +17,23 @@ export function spawnTs(
   args: string[] = [],
   nodeArgs: string[] = [],
 ): Child {
-  const proc = spawn(
+  return spawnCommand(
     process.execPath,
     [...nodeArgs, ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, ...args],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    env,
   );
+}
+
+/** Spawns any command with `env` (plus PATH and HOME), collecting stdout lines. */
+export function spawnCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Child {
+  const proc = spawn(command, args, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters: { prefix: string; resolve: (l: string) => void }[] = [];
   let stderr = '';

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { acquireLockFile } from '../process-files.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle handle every repository takes; the same type whether PostgreSQL or PGlite is behind it. */
@@ -86,9 +87,24 @@ function openPostgres(url: string, max: number, min: number, connectTimeoutMs: n
 
 async function openPglite(dir: string): Promise<Database> {
   const inMemory = dir === 'memory://';
-  if (!inMemory) mkdirSync(dir, { recursive: true });
-  const client = inMemory ? new PGlite() : new PGlite(dir);
-  await client.waitReady;
+  // PGlite is a database inside this process: a second process opening the same directory would see a
+  // stale copy and overwrite the first one's writes. One process at a time holds the directory.
+  const unlock = inMemory
+    ? () => {}
+    : acquireLockFile(
+        `${dir}.lock`,
+        `The embedded database ${dir}`,
+        'Stop that process first, use its HTTP API instead, or set DATABASE_URL so that several processes share one PostgreSQL.',
+      );
+  let client: PGlite;
+  try {
+    if (!inMemory) mkdirSync(dir, { recursive: true });
+    client = inMemory ? new PGlite() : new PGlite(dir);
+    await client.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   guardAgainstQueriesOutsideTransaction(client);
   const pgliteDb = drizzlePglite(client, { schema });
   const db = pgliteDb as unknown as Db;
@@ -101,7 +117,13 @@ async function openPglite(dir: string): Promise<Database> {
       await db.execute(sql`SELECT 1`);
     },
     warm: async () => {},
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

@@ -1,11 +1,52 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
+import { isProcessAlive, readProcessRecord } from '../process-files.ts';
+
+const PID_FILE = /^redis-server-(\d+)\.pid$/;
+
+/**
+ * A redis-server Helix started records itself in `dir` as `redis-server-<port>.pid`, with the Helix process
+ * that owns it. A Helix that died by kill -9 cannot stop its child, so the next start stops every recorded
+ * redis-server whose owner is gone. Returns the pids it stopped.
+ */
+export async function stopOrphanedRedisServers(dir: string): Promise<number[]> {
+  const stopped: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return stopped;
+  }
+  for (const name of names.filter((n) => PID_FILE.test(n))) {
+    const file = path.join(dir, name);
+    const rec = readProcessRecord(file) as ({ ownerPid?: number } & { pid: number }) | undefined;
+    if (rec?.ownerPid && isProcessAlive(rec.ownerPid, 'node')) continue; // a running Helix's own Redis
+    if (rec && isProcessAlive(rec.pid, 'redis-server')) {
+      process.kill(rec.pid, 'SIGTERM');
+      const deadline = Date.now() + 3000;
+      while (isProcessAlive(rec.pid, 'redis-server') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (isProcessAlive(rec.pid, 'redis-server')) process.kill(rec.pid, 'SIGKILL');
+      stopped.push(rec.pid);
+    }
+    rmSync(file, { force: true });
+  }
+  return stopped;
+}
 
 /** A redis-server child process Helix started for itself (dev and tests, when REDIS_URL is unset). */
-export type LocalRedisServer = { url: string; port: number; stop: () => Promise<void> };
+export type LocalRedisServer = {
+  url: string;
+  port: number;
+  /** Pids of redis-servers left behind by a Helix that died, stopped before this one started. */
+  orphansStopped: number[];
+  stop: () => Promise<void>;
+};
 
 /** Finds a free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
@@ -31,6 +72,7 @@ export async function startLocalRedisServer(opts: {
   timeoutMs?: number;
 }): Promise<LocalRedisServer> {
   mkdirSync(opts.dir, { recursive: true });
+  const orphans = await stopOrphanedRedisServers(opts.dir);
   const port = opts.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const child: ChildProcess = spawn(opts.bin, args, { cwd: opts.dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -39,16 +81,38 @@ export async function startLocalRedisServer(opts: {
     stderr += d.toString();
   });
   const url = `redis://127.0.0.1:${port}`;
-  await waitUntilUp(child, url, opts.bin, opts.timeoutMs ?? 5000, () => stderr);
+  const pidFile = path.join(opts.dir, `redis-server-${port}.pid`);
+  if (child.pid !== undefined) {
+    writeFileSync(
+      pidFile,
+      JSON.stringify({
+        pid: child.pid,
+        ownerPid: process.pid,
+        command: `redis-server --port ${port}`,
+        startedAt: new Date().toISOString(),
+      }),
+    );
+  }
+  try {
+    await waitUntilUp(child, url, opts.bin, opts.timeoutMs ?? 5000, () => stderr);
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(pidFile, { force: true });
+    throw err;
+  }
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      rmSync(pidFile, { force: true });
+      return;
+    }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     await exited;
+    rmSync(pidFile, { force: true });
   };
   // Do not leave an orphan behind if the parent exits without an orderly shutdown.
   process.once('exit', () => child.kill('SIGKILL'));
-  return { url, port, stop };
+  return { url, port, orphansStopped: orphans, stop };
 }
 
 async function waitUntilUp(
