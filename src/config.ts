@@ -63,6 +63,15 @@ const envSchema = z
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     DATABASE_POOL_MAX: int(1, 200).default(10),
     DATABASE_POOL_MIN: int(0, 200).default(4),
+    // A PostgreSQL that stops answering without closing its connections must not hang Helix: every wait on
+    // it is bounded. Connect = opening a connection or waiting for a free one in the pool.
+    DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3000),
+    // Server-side limit on one statement, and client-side limit on one query's round trip (which also
+    // covers a silent network). The client limit is a little longer so the server's clearer error wins.
+    DATABASE_STATEMENT_TIMEOUT_MS: int(100, 3600_000).default(15_000),
+    DATABASE_QUERY_TIMEOUT_MS: int(100, 3600_000).default(20_000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100, 3600_000).default(60_000),
+    DATABASE_KEEPALIVE_DELAY_MS: int(1000, 3600_000).default(10_000),
     REDIS_URL: optionalUrl(['redis:', 'rediss:']),
     REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
     QUEUE_PREFIX: z
@@ -102,6 +111,10 @@ const envSchema = z
     INTAKE_BATCH_MAX: int(1, 5000).default(256),
     INTAKE_BATCH_CONCURRENCY: int(1, 64).default(4),
     INTAKE_ENQUEUE_TIMEOUT_MS: int(10, 60_000).default(1000),
+    // A callback not stored within this time gets 503 so WeCom retries (WeCom gives up waiting after 5 s).
+    INTAKE_STORE_TIMEOUT_MS: int(100, 60_000).default(3000),
+    // Callbacks waiting for a database round trip; past this, new ones get 503 at once, never more memory.
+    INTAKE_MAX_PENDING: int(1, 1_000_000).default(5000),
     JOB_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
     JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
@@ -193,6 +206,13 @@ function toConfig(env: z.infer<typeof envSchema>) {
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,
       poolMin: Math.min(env.DATABASE_POOL_MIN, env.DATABASE_POOL_MAX),
+      timeouts: {
+        connectMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+        statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        queryMs: env.DATABASE_QUERY_TIMEOUT_MS,
+        idleInTransactionMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        keepAliveDelayMs: env.DATABASE_KEEPALIVE_DELAY_MS,
+      },
       pgliteDir: path.join(dataDir, 'pglite'),
     },
     redis: { url: env.REDIS_URL, serverBin: env.REDIS_SERVER_BIN, dataDir: path.join(dataDir, 'redis') },
@@ -239,6 +259,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       batchMax: env.INTAKE_BATCH_MAX,
       batchConcurrency: env.INTAKE_BATCH_CONCURRENCY,
       enqueueTimeoutMs: env.INTAKE_ENQUEUE_TIMEOUT_MS,
+      storeTimeoutMs: env.INTAKE_STORE_TIMEOUT_MS,
+      maxPending: env.INTAKE_MAX_PENDING,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     /** FAQ decision thresholds, chosen on development data (docs/faq-retrieval.md). */

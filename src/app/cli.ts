@@ -53,7 +53,12 @@ async function withDatabase<T>(
   config: Config,
   fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
 ) {
-  const database = await openDatabase({ url: config.db.url, pgliteDir: config.db.pgliteDir, poolMax: 2 });
+  const database = await openDatabase({
+    url: config.db.url,
+    pgliteDir: config.db.pgliteDir,
+    poolMax: 2,
+    timeouts: config.db.timeouts,
+  });
   try {
     await database.migrate();
     return await fn(database);

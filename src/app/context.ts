@@ -30,6 +30,7 @@ export async function openContext(
     url: config.db.url,
     poolMax: config.db.poolMax,
     pgliteDir: config.db.pgliteDir,
+    timeouts: config.db.timeouts,
   });
   let localRedis: LocalRedisServer | undefined;
   try {

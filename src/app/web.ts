@@ -84,6 +84,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     batchMax: config.inbox.batchMax,
     batchConcurrency: config.inbox.batchConcurrency,
     enqueueTimeoutMs: config.inbox.enqueueTimeoutMs,
+    storeTimeoutMs: config.inbox.storeTimeoutMs,
+    maxPending: config.inbox.maxPending,
   });
 
   const app = express();
@@ -111,10 +113,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
       check(() => database.ping()),
       check(() => producer.ping()),
     ]);
-    const ready = dbState === 'ok' && redisState === 'ok';
+    const { stalled } = intake.health();
+    const intakeState = stalled ? ('stalled' as const) : ('ok' as const);
+    const ready = dbState === 'ok' && redisState === 'ok' && !stalled;
     res
       .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not_ready', db: dbState, redis: redisState });
+      .json({ status: ready ? 'ready' : 'not_ready', db: dbState, redis: redisState, intake: intakeState });
   });
   app.get('/metrics', async (_req: Request, res: Response) => {
     try {

@@ -58,10 +58,15 @@ export function isConnectionError(err: unknown): boolean {
     // Node socket errors, and PostgreSQL classes 08 (connection exception) and 57P (operator intervention).
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
       return true;
-    if (code.startsWith('08') || code.startsWith('57P')) return true;
+    // 57014: statement_timeout cancelled the query, so the database is too slow to serve it now.
+    if (code.startsWith('08') || code.startsWith('57P') || code === '57014') return true;
   }
   const message = err instanceof Error ? err.message : '';
-  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(message))
+  if (
+    /Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|timeout exceeded when trying to connect/i.test(
+      message,
+    )
+  )
     return true;
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause !== undefined && cause !== err ? isConnectionError(cause) : false;

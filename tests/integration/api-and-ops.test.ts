@@ -117,7 +117,7 @@ describe('health, readiness and metrics', () => {
     expect((await request(web.app).get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await request(web.app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', db: 'ok', redis: 'ok' });
+    expect(ready.body).toEqual({ status: 'ready', db: 'ok', redis: 'ok', intake: 'ok' });
   });
 
   it('exposes callback counts, intake latency and queue depth', async () => {
@@ -171,7 +171,7 @@ describe('PostgreSQL down', () => {
     const dead = await openDatabase({
       url: 'postgres://postgres@127.0.0.1:1/none',
       pgliteDir: '',
-      connectTimeoutMs: 500,
+      timeouts: { connectMs: 500 },
     });
     const deadWeb = buildWebApp({ ...ctx, database: dead });
     try {
@@ -182,6 +182,12 @@ describe('PostgreSQL down', () => {
       const ready = await request(deadWeb.app).get('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.db).toBe('unavailable');
+      // The admin API says the same, as a retryable 503 rather than an internal error.
+      const api = await request(deadWeb.app)
+        .get('/api/v1/inbox')
+        .set('authorization', `Bearer hx_${'A'.repeat(43)}`);
+      expect(api.status).toBe(503);
+      expect(api.body.error.code).toBe('db_unavailable');
     } finally {
       await deadWeb.close();
       await dead.close();

@@ -1,4 +1,4 @@
-import { createBatcher } from '../../platform/batcher.ts';
+import { BatcherFullError, createBatcher } from '../../platform/batcher.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { InboxSource } from '../../platform/db/schema.ts';
 import { AppError, isConnectionError } from '../../platform/errors.ts';
@@ -39,13 +39,27 @@ export function toIntakeError(err: unknown): unknown {
     // 503 makes WeCom retry later; nothing was acknowledged, so nothing is lost.
     return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
   }
+  if (err instanceof StoreTimeoutError) {
+    // The row may still commit later: WeCom's retry then meets it as a duplicate, so it is processed once.
+    return new AppError('db_unavailable', { message: err.message, retryable: true, cause: err });
+  }
+  if (err instanceof BatcherFullError) {
+    return new AppError('unavailable', {
+      message: `intake is full (${err.maxPending} callbacks wait for the database)`,
+      retryable: true,
+      cause: err,
+    });
+  }
   return err;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** A callback was not stored within the intake's deadline. */
+class StoreTimeoutError extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what = 'operation'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new StoreTimeoutError(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -60,6 +74,10 @@ export function createIntakeService(deps: {
   batchMax: number;
   batchConcurrency: number;
   enqueueTimeoutMs: number;
+  /** A callback not stored by then gets 503, so WeCom retries instead of waiting past its 5 s. */
+  storeTimeoutMs: number;
+  /** Callbacks that may wait for the database at once; more get 503 at once. */
+  maxPending: number;
 }) {
   const { db, repo, queues, log } = deps;
 
@@ -81,10 +99,19 @@ export function createIntakeService(deps: {
       }
       return ids;
     },
-    { maxBatch: deps.batchMax, concurrency: deps.batchConcurrency },
+    { maxBatch: deps.batchMax, concurrency: deps.batchConcurrency, maxPending: deps.maxPending },
   );
 
   return {
+    /**
+     * Whether intake can store callbacks now. A flush older than the store deadline means the database
+     * stopped answering on connections it still holds, which a fresh `SELECT 1` would not notice.
+     */
+    health(): { stalled: boolean; pending: number } {
+      const { pending, oldestFlushMs } = store.stats();
+      return { stalled: oldestFlushMs !== null && oldestFlushMs > deps.storeTimeoutMs, pending };
+    },
+
     /** GET URL verification: the decrypted echostr. */
     verifyUrl(source: InboxSource, query: CallbackQuery): string {
       try {
@@ -99,13 +126,11 @@ export function createIntakeService(deps: {
       try {
         const plaintext = deps.codecs[source].open(query, body);
         const c = classifyPayload(source, plaintext);
-        const inboxId = await store({
-          source,
-          dedupKey: c.dedupKey,
-          kind: c.kind,
-          msgId: c.msgId,
-          plaintext,
-        });
+        const inboxId = await withTimeout(
+          store({ source, dedupKey: c.dedupKey, kind: c.kind, msgId: c.msgId, plaintext }),
+          deps.storeTimeoutMs,
+          'storing the callback',
+        );
         return { outcome: inboxId === null ? 'duplicate' : 'stored', kind: c.kind, inboxId, plaintext };
       } catch (err) {
         throw toIntakeError(err);

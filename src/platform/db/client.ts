@@ -34,29 +34,56 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 // Arbitrary, fixed key: serialises migrations across processes that start together.
 const MIGRATION_LOCK_KEY = 746_019_001;
 
+/** Every bounded wait on PostgreSQL (see DATABASE_*_TIMEOUT_MS in config.ts). */
+export type DbTimeouts = {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  idleInTransactionMs: number;
+  keepAliveDelayMs: number;
+};
+
+const DEFAULT_TIMEOUTS: DbTimeouts = {
+  connectMs: 3000,
+  statementMs: 15_000,
+  queryMs: 20_000,
+  idleInTransactionMs: 60_000,
+  keepAliveDelayMs: 10_000,
+};
+
 /** Opens PostgreSQL when `url` is set, else embedded PGlite under `pgliteDir` (or in memory for 'memory://'). */
 export async function openDatabase(opts: {
   url?: string | undefined;
   poolMax?: number;
   poolMin?: number;
   pgliteDir: string;
-  connectTimeoutMs?: number;
+  timeouts?: Partial<DbTimeouts>;
 }): Promise<Database> {
   if (opts.url) {
     const max = opts.poolMax ?? 10;
-    return openPostgres(opts.url, max, Math.min(opts.poolMin ?? 0, max), opts.connectTimeoutMs ?? 3000);
+    return openPostgres(opts.url, max, Math.min(opts.poolMin ?? 0, max), {
+      ...DEFAULT_TIMEOUTS,
+      ...opts.timeouts,
+    });
   }
   return openPglite(opts.pgliteDir);
 }
 
-function openPostgres(url: string, max: number, min: number, connectTimeoutMs: number): Database {
+function openPostgres(url: string, max: number, min: number, t: DbTimeouts): Database {
   // `min` connections are kept open: after a quiet spell the next burst does not start by reconnecting.
   const pool = new pg.Pool({
     connectionString: url,
     max,
     min,
     idleTimeoutMillis: 60_000,
-    connectionTimeoutMillis: connectTimeoutMs,
+    connectionTimeoutMillis: t.connectMs,
+    // A connection that stops answering (a frozen proxy, a dead peer behind a firewall) fails its query
+    // after query_timeout instead of hanging forever; keepalive finds dead peers between queries.
+    query_timeout: t.queryMs,
+    statement_timeout: t.statementMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: t.keepAliveDelayMs,
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});

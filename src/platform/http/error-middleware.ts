@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode, isConnectionError } from '../errors.ts';
 import type { Log } from '../logger.ts';
 import { locals } from './request-context.ts';
 
@@ -17,6 +17,9 @@ const BODY_PARSER_ERRORS: Record<string, ErrorCode> = {
 /** Normalises anything thrown into an AppError; unknown errors become a generic `internal`. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isConnectionError(err)) {
+    return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
+  }
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && BODY_PARSER_ERRORS[type]) {
     return new AppError(BODY_PARSER_ERRORS[type], { message: (err as Error).message, cause: err });
