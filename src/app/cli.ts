@@ -7,7 +7,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { RISK_LEVELS, type RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import { formatProblem } from '../modules/content/content-library.ts';
-import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
+import { parseFaqUpload } from '../modules/smart-service/faq-import.parser.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';
@@ -144,9 +144,10 @@ program
     const { config, log } = boot();
     const format = opts.format ?? (/\.jsonl?$|\.ndjson$/i.test(file) ? 'jsonl' : 'csv');
     if (format !== 'csv' && format !== 'jsonl') fail(`--format must be csv or jsonl, not ${format}`);
-    let text: string;
+    // Bytes, not 'utf8': the import detects the file's encoding (Excel in China saves GB18030).
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (err) {
       return fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -168,7 +169,7 @@ program
           app: wecom.app,
         });
         const outcome = await imports.importProfiles({
-          text,
+          file: bytes,
           format: format as 'csv' | 'jsonl',
           fileName: path.basename(file),
           actor: opts.actor,
@@ -198,13 +199,13 @@ program
   .option('--actor <name>', 'who is importing (the maker)', `cli:${userInfo().username}`)
   .action(async (file: string, opts: { actor: string }) => {
     const { config, log } = boot();
-    let text = '';
+    let bytes = Buffer.alloc(0);
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (err) {
       fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const parsed = parseFaqFile(text, /\.csv$/i.test(file) ? 'csv' : 'tsv');
+    const parsed = parseFaqUpload(bytes, /\.csv$/i.test(file) ? 'csv' : 'tsv');
     if (!parsed.ok) {
       process.stderr.write(
         `helix: ${file}: rejected, nothing was changed (${parsed.problems.length} problem(s)):\n`,

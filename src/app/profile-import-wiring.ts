@@ -5,6 +5,7 @@ import { createRoutingService, type RoutingSummary } from '../modules/communitie
 import { loadTierPolicy } from '../modules/communities/routing-policy.ts';
 import { createProfileImportRepository } from '../modules/contacts/profile-import.repository.ts';
 import { createProfileImportService } from '../modules/contacts/profile-import.service.ts';
+import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
@@ -30,6 +31,7 @@ export function createProfileImportWiring(deps: {
   const imports = createProfileImportService({
     db: deps.db,
     repo: createProfileImportRepository(),
+    rms: createRmsRepository(),
     audit: createAuditRepository(),
     bands: () => policy.bandIds,
     route: (tx, rows, now) =>

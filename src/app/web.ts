@@ -2,12 +2,17 @@ import type { Server } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
+import { createGroupsService } from '../modules/communities/groups.service.ts';
 import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
 import { createComplianceRouter } from '../modules/compliance/compliance.routes.ts';
+import { createChannelsRepository } from '../modules/contacts/channels.repository.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
+import { createChannelsService } from '../modules/contacts/channels.service.ts';
+import { createClientsRepository } from '../modules/contacts/clients.repository.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
-import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -15,6 +20,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createConversationsRepository } from '../modules/smart-service/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
 import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/smart-service/faq-review.routes.ts';
@@ -140,17 +146,39 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
-  api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
-  api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
-  api.use(createRmsRouter({ db, audit }));
+  const rms = createRmsRepository();
+  const channels = createChannelsService({
+    db,
+    repo: createChannelsRepository(),
+    rms,
+    audit,
+    contact: wecom.contact,
+    clock,
+    log,
+  });
+  api.use(createChannelsRouter({ channels }));
+  // Refuses to start on a broken tier policy.
+  const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
+  const groups = createGroupsService({
+    db,
+    repo: createCommunitiesRepository(),
+    audit,
+    contact: wecom.contact,
+    groupKeys: () => profiles.policy.groupKeys,
+    clock,
+    log,
+  });
+  api.use(createGroupsRouter({ groups }));
   const checker = createConfiguredChecker(config);
   api.use(createComplianceRouter({ checker }));
   // Refuses to start on a broken content file.
+  const library = loadConfiguredLibrary(config);
+  api.use(createRmsRouter({ db, repo: rms, audit, personas: library.personas }));
   const content = createContentService({
     db,
     audit,
     check: checker,
-    library: loadConfiguredLibrary(config),
+    library,
     market: demoMarketData,
     clock,
     log,
@@ -161,9 +189,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
-  api.use(createConversationsRouter({ db, audit }));
-  const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
-  api.use(createClientsRouter({ db, imports: profiles.imports }));
+  api.use(createConversationsRouter({ db, repo: createConversationsRepository(), audit }));
+  api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);
 

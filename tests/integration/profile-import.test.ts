@@ -7,6 +7,7 @@ import {
   createProfileImportService,
   type RouteImported,
 } from '../../src/modules/contacts/profile-import.service.ts';
+import { createRmsRepository } from '../../src/modules/contacts/rms.repository.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { createTestContext } from '../helpers/infra.ts';
 
@@ -30,6 +31,7 @@ const service = () =>
   createProfileImportService({
     db: ctx.database.db,
     repo: createProfileImportRepository(),
+    rms: createRmsRepository(),
     audit: createAuditRepository(),
     bands: () => ['lt50k', '50k-500k', '500k-6m', 'ge6m'],
     route,
@@ -37,7 +39,7 @@ const service = () =>
     log: ctx.log,
   });
 const run = (text: string, format: 'csv' | 'jsonl' = 'csv') =>
-  service().importProfiles({ text, format, fileName: 'feed.csv', actor: 'ops-test', via: 'cli' });
+  service().importProfiles({ file: text, format, fileName: 'feed.csv', actor: 'ops-test', via: 'cli' });
 const client = async (id: string) =>
   (
     await queryRows<{

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import { auditLog } from '../../platform/db/schema.ts';
 
@@ -28,11 +28,17 @@ export function createAuditRepository() {
         requestId: entry.requestId ?? null,
       });
     },
-    async list(db: Db, opts: { targetType?: string; limit: number }) {
+    /** Entries newest first, before id `before` when given. */
+    async list(db: Db, opts: { targetType?: string; before?: number; limit: number }) {
       return db
         .select()
         .from(auditLog)
-        .where(opts.targetType ? eq(auditLog.targetType, opts.targetType) : undefined)
+        .where(
+          and(
+            opts.targetType ? eq(auditLog.targetType, opts.targetType) : undefined,
+            opts.before === undefined ? undefined : lt(auditLog.id, opts.before),
+          ),
+        )
         .orderBy(desc(auditLog.id))
         .limit(opts.limit);
     },

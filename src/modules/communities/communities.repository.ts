@@ -11,6 +11,25 @@ export type MembershipChange = {
   source: 'event' | 'reconcile';
 };
 
+/** The API's view of a registered group. */
+export type GroupView = {
+  chatId: string;
+  name: string;
+  groupKey: string | null;
+  capacity: number;
+  memberCount: number;
+  status: string;
+  joinWayQr: string | null;
+  archivedAt: Date | string | null;
+};
+
+/** Where a list of groups resumes: the group key ('' for none), created_at as PostgreSQL prints it, chat id. */
+export type GroupPosition = readonly [groupKey: string, sortAt: string, chatId: string];
+
+const groupColumns = sql`chat_id AS "chatId", name, group_key AS "groupKey", capacity,
+                         member_count AS "memberCount", status, join_way_qr AS "joinWayQr",
+                         archived_at AS "archivedAt"`;
+
 /** SQL for groups, memberships and routing moves. Methods take the handle they run on. */
 export type CommunitiesRepository = ReturnType<typeof createCommunitiesRepository>;
 
@@ -29,6 +48,93 @@ export function createCommunitiesRepository() {
     );
 
   return {
+    /** Groups by key, then age; archived ones only when asked. */
+    listGroups(
+      db: Db,
+      q: { groupKey?: string; archived: boolean; after?: GroupPosition; limit: number },
+    ): Promise<(GroupView & { sortAt: string })[]> {
+      return queryRows(
+        db,
+        sql`SELECT ${groupColumns}, created_at::text AS "sortAt" FROM community_groups
+            WHERE ${q.archived ? sql`TRUE` : sql`status <> 'archived'`}
+              ${q.groupKey ? sql`AND group_key = ${q.groupKey}` : sql``}
+              ${q.after ? sql`AND (COALESCE(group_key, ''), created_at, chat_id) > (${q.after[0]}, ${q.after[1]}::timestamptz, ${q.after[2]})` : sql``}
+            ORDER BY COALESCE(group_key, ''), created_at, chat_id LIMIT ${q.limit}`,
+      );
+    },
+
+    /** One group. */
+    async findGroup(
+      db: Db | Tx,
+      chatId: string,
+    ): Promise<(GroupView & { joinWayConfigId: string | null; createdAt: string }) | undefined> {
+      const [row] = await queryRows<GroupView & { joinWayConfigId: string | null; createdAt: string }>(
+        db,
+        sql`SELECT ${groupColumns}, join_way_config_id AS "joinWayConfigId", created_at::text AS "createdAt"
+            FROM community_groups WHERE chat_id = ${chatId}`,
+      );
+      return row;
+    },
+
+    /**
+     * The groups a join way of `groupKey` should cover: its active groups with room, oldest first, without
+     * `exclude`, plus `include` (a group being registered, whose room the caller checked with WeCom) in the
+     * place its age gives it, as if it were registered already.
+     */
+    async joinWayGroups(
+      db: Db | Tx,
+      groupKey: string,
+      opts: { include?: string; exclude: string; limit: number },
+    ): Promise<string[]> {
+      const rows = await queryRows<{ chatId: string }>(
+        db,
+        sql`SELECT chat_id AS "chatId" FROM (
+              SELECT chat_id, created_at FROM community_groups
+              WHERE group_key = ${groupKey} AND status = 'active' AND member_count < capacity
+                AND chat_id <> ${opts.exclude}
+              UNION ALL
+              SELECT c.id, COALESCE(g.created_at, now())
+              FROM (SELECT ${opts.include ?? null}::text AS id) c
+              LEFT JOIN community_groups g ON g.chat_id = c.id
+              WHERE c.id IS NOT NULL AND COALESCE(g.status, 'active') = 'active'
+            ) AS t ORDER BY created_at, chat_id LIMIT ${opts.limit}`,
+      );
+      return rows.map((r) => r.chatId);
+    },
+
+    /** Registers a group for routing, or updates its registration. */
+    async upsertRegistration(
+      tx: Tx,
+      g: { chatId: string; name: string; groupKey: string; capacity: number; topicTags: string[] },
+    ): Promise<void> {
+      await queryRows(
+        tx,
+        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, topic_tags)
+            VALUES (${g.chatId}, ${g.name}, ${g.groupKey}, ${g.capacity}, ${sql.param(g.topicTags)}::text[])
+            ON CONFLICT (chat_id) DO UPDATE SET name = EXCLUDED.name, group_key = EXCLUDED.group_key,
+              capacity = EXCLUDED.capacity, topic_tags = EXCLUDED.topic_tags`,
+      );
+    },
+
+    /** Records the join way (and its QR code) that now covers these groups. */
+    async setJoinWay(tx: Tx, chatIds: string[], way: { configId: string; qrCode: string | null }) {
+      await queryRows(
+        tx,
+        sql`UPDATE community_groups SET join_way_config_id = ${way.configId}, join_way_qr = ${way.qrCode}
+            WHERE chat_id = ANY(${sql.param(chatIds)}::text[])`,
+      );
+    },
+
+    /** Archives a group that is not archived yet; returns false when there was nothing to do. */
+    async archiveGroup(tx: Tx, chatId: string, at: Date): Promise<boolean> {
+      const rows = await queryRows(
+        tx,
+        sql`UPDATE community_groups SET status = 'archived', archived_at = ${at}
+            WHERE chat_id = ${chatId} AND status <> 'archived' RETURNING chat_id`,
+      );
+      return rows.length > 0;
+    },
+
     /**
      * Makes sure a group row exists; groups WeCom tells us about before ops do get a placeholder name.
      * Returns true when Helix had not heard of the group before.

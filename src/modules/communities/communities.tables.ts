@@ -19,6 +19,8 @@ export const communityGroups = pgTable(
     status: text('status').notNull().default('active'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     syncedAt: timestamptz('synced_at'),
+    /** When ops archived the group (status 'archived'): it is no routing target any more. */
+    archivedAt: timestamptz('archived_at'),
   },
   (t) => [
     check('community_groups_status', sql`${t.status} IN ('active','full','archived','dismissed')`),

@@ -1,16 +1,11 @@
-import { sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
-import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
-import type { WecomClient } from '../../wecom/client/wecom-client.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
-
-/** A join way covers at most this many groups (WECOM.md). */
-const JOIN_WAY_MAX_GROUPS = 5;
+import type { GroupView } from './communities.repository.ts';
+import type { GroupsService } from './groups.service.ts';
 
 const registerBody = z
   .object({
@@ -21,88 +16,60 @@ const registerBody = z
     topicTags: z.array(z.string().min(1).max(32)).max(20).default([]),
   })
   .strict();
-
-type GroupView = {
-  chatId: string;
-  name: string;
-  groupKey: string | null;
-  capacity: number;
-  memberCount: number;
-  status: string;
-  joinWayQr: string | null;
+const listFilters = {
+  groupKey: z.string().max(32).optional(),
+  archived: z.enum(['true', 'false']).default('false'),
 };
+const groupCursor = z.tuple([z.string().max(32), z.string().max(64), z.string().max(128)]);
+const chatPath = z.object({ chatId: z.string().min(1).max(128) });
 
-const selectGroups = sql`SELECT chat_id AS "chatId", name, group_key AS "groupKey", capacity,
-                                member_count AS "memberCount", status, join_way_qr AS "joinWayQr"
-                         FROM community_groups`;
+/** The API's view of a group. */
+export function presentGroup(g: GroupView) {
+  return {
+    chatId: g.chatId,
+    name: g.name,
+    groupKey: g.groupKey,
+    capacity: g.capacity,
+    memberCount: g.memberCount,
+    status: g.status,
+    joinWayQr: g.joinWayQr,
+    archivedAt: g.archivedAt ? new Date(g.archivedAt).toISOString() : null,
+  };
+}
 
 /**
- * `/api/v1/groups`: ops register the customer groups routing may use. Registering one refreshes the join
- * way of its key: one QR code over the key's open groups (oldest first, at most five) that WeCom fills in
- * order and, when all are full, extends with a new group of the same base name.
+ * `/api/v1/groups`: ops register the customer groups routing may use, list them, and archive them.
+ * Registering one refreshes the join way of its key: one QR code over the key's open groups (oldest first,
+ * at most five) that WeCom fills in order and, when all are full, extends with a new group.
  */
-export function createGroupsRouter(deps: {
-  db: Db;
-  audit: AuditRepository;
-  contact: Pick<WecomClient, 'addGroupJoinWay' | 'getGroupJoinWay'>;
-}): Router {
+export function createGroupsRouter(deps: { groups: GroupsService }): Router {
   const router = Router();
-  router.get('/groups', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
-    const q = parseOrThrow(z.object({ groupKey: z.string().max(32).optional() }), req.query, 'query');
-    const rows = await queryRows<GroupView>(
-      deps.db,
-      sql`${selectGroups} ${q.groupKey ? sql`WHERE group_key = ${q.groupKey}` : sql``} ORDER BY group_key, created_at`,
-    );
-    res.json({ items: rows });
+  const actor = (res: Response) => ({
+    name: locals(res).principal?.name ?? 'unknown',
+    requestId: locals(res).requestId ?? null,
   });
-
+  router.get('/groups', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+    const q = parseListQuery(listFilters, req.query);
+    const rows = await deps.groups.list({
+      ...(q.groupKey ? { groupKey: q.groupKey } : {}),
+      archived: q.archived === 'true',
+      ...(q.cursor ? { after: decodeCursor(q.cursor, groupCursor) } : {}),
+      limit: q.limit + 1,
+    });
+    res.json(
+      mapPage(
+        toPage(rows, q.limit, (g) => [g.groupKey ?? '', g.sortAt, g.chatId]),
+        presentGroup,
+      ),
+    );
+  });
   router.post('/groups', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
     const body = parseOrThrow(registerBody, req.body, 'body');
-    const actor = locals(res).principal?.name ?? 'unknown';
-    await queryRows(
-      deps.db,
-      sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, topic_tags)
-          VALUES (${body.chatId}, ${body.name}, ${body.groupKey}, ${body.capacity}, ${sql.param(body.topicTags)}::text[])
-          ON CONFLICT (chat_id) DO UPDATE SET name = EXCLUDED.name, group_key = EXCLUDED.group_key,
-            capacity = EXCLUDED.capacity, topic_tags = EXCLUDED.topic_tags`,
-    );
-    const open = await queryRows<{ chat_id: string }>(
-      deps.db,
-      sql`SELECT chat_id FROM community_groups
-          WHERE group_key = ${body.groupKey} AND status = 'active' AND member_count < capacity
-          ORDER BY created_at LIMIT ${JOIN_WAY_MAX_GROUPS}`,
-    );
-    if (open.length === 0) {
-      throw new AppError('conflict', { message: `every group of "${body.groupKey}" is full or inactive` });
-    }
-    // The WeCom call happens outside any transaction; its result is recorded afterwards.
-    const way = await deps.contact.addGroupJoinWay({
-      scene: 2,
-      chatIds: open.map((g) => g.chat_id),
-      state: `grp-${body.groupKey}`.slice(0, 30),
-      autoCreateRoom: true,
-      roomBaseName: body.name.replace(/\d+群?$/, ''),
-    });
-    const { qrCode } = await deps.contact.getGroupJoinWay(way.configId);
-    const row = await deps.db.transaction(async (tx) => {
-      await queryRows(
-        tx,
-        sql`UPDATE community_groups SET join_way_config_id = ${way.configId},
-              join_way_qr = ${qrCode}
-            WHERE chat_id = ANY(${sql.param(open.map((g) => g.chat_id))}::text[])`,
-      );
-      await deps.audit.append(tx, {
-        actor,
-        action: 'group.register',
-        targetType: 'community_group',
-        targetId: body.chatId,
-        details: { groupKey: body.groupKey, capacity: body.capacity, joinWay: way.configId },
-        requestId: locals(res).requestId ?? null,
-      });
-      const [g] = await queryRows<GroupView>(tx, sql`${selectGroups} WHERE chat_id = ${body.chatId}`);
-      return g;
-    });
-    res.status(201).json(row);
+    res.status(201).json(presentGroup(await deps.groups.register(body, actor(res))));
+  });
+  router.post('/groups/:chatId/archive', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+    const { chatId } = parseOrThrow(chatPath, req.params, 'path');
+    res.json(presentGroup(await deps.groups.archive(chatId, actor(res))));
   });
   return router;
 }

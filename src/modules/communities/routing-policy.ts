@@ -132,6 +132,8 @@ export function compilePolicy(policy: TierPolicy) {
     tierRank,
     interestByTag,
     circleIds: new Set(policy.circles.map((c) => c.id)),
+    /** Every key a customer group may serve: the tiers, interest groups and circles. */
+    groupKeys: new Set(capacities.keys()),
     capacities,
     graceMs: policy.downgradeGraceDays * 24 * 3600 * 1000,
   };

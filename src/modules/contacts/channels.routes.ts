@@ -1,14 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import type { Db } from '../../platform/db/client.ts';
-import { AppError, isUniqueViolation } from '../../platform/errors.ts';
+import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
-import type { Log } from '../../platform/logger.ts';
-import type { WecomClient } from '../../wecom/client/wecom-client.ts';
-import type { AuditRepository } from '../audit/audit.repository.ts';
-import type { ContactsRepository } from './contacts.repository.ts';
+import type { ChannelsService } from './channels.service.ts';
 import type { ChannelRow } from './contacts.tables.ts';
 
 const createChannelBody = z
@@ -24,6 +20,9 @@ const createChannelBody = z
     remark: z.string().max(30).optional(),
   })
   .strict();
+const listFilters = { archived: z.enum(['true', 'false']).default('false') };
+const channelCursor = z.tuple([z.string().max(64), z.string().max(64)]);
+const idPath = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) });
 
 /** The API's view of a channel. */
 export function presentChannel(c: ChannelRow & { clients?: number }) {
@@ -37,74 +36,44 @@ export function presentChannel(c: ChannelRow & { clients?: number }) {
     rmUserids: c.rmUserids,
     createdBy: c.createdBy,
     createdAt: new Date(c.createdAt).toISOString(),
+    archivedAt: c.archivedAt ? new Date(c.archivedAt).toISOString() : null,
     ...(c.clients === undefined ? {} : { clients: c.clients }),
   };
 }
 
 /**
- * `/api/v1/channels`: ops create acquisition channels. Creating one asks WeCom for a contact-me code whose
- * state names the channel, then stores it with an audit entry; a state already in use is a 409.
+ * `/api/v1/channels`: ops create acquisition channels (each with a WeCom contact-me code whose state names
+ * it), list them, and archive them.
  */
-export function createChannelsRouter(deps: {
-  db: Db;
-  repo: ContactsRepository;
-  audit: AuditRepository;
-  contact: Pick<WecomClient, 'addContactWay'>;
-  log: Log;
-}): Router {
+export function createChannelsRouter(deps: { channels: ChannelsService }): Router {
   const router = Router();
-  router.get('/channels', requireRole('admin', 'ops'), async (_req: Request, res: Response) => {
-    res.json({ items: (await deps.repo.listChannels(deps.db)).map(presentChannel) });
+  const actor = (res: Response) => ({
+    name: locals(res).principal?.name ?? 'unknown',
+    requestId: locals(res).requestId ?? null,
+  });
+  router.get('/channels', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+    const q = parseListQuery(listFilters, req.query);
+    const rows = await deps.channels.list({
+      archived: q.archived === 'true',
+      ...(q.cursor ? { after: decodeCursor(q.cursor, channelCursor) } : {}),
+      limit: q.limit + 1,
+    });
+    res.json(
+      mapPage(
+        toPage(rows, q.limit, (c) => [c.sortAt, c.id]),
+        presentChannel,
+      ),
+    );
   });
   router.post('/channels', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
     const body = parseOrThrow(createChannelBody, req.body, 'body');
-    const principal = locals(res).principal;
-    if (await deps.repo.channelByState(deps.db, body.state)) {
-      throw new AppError('conflict', { message: `state "${body.state}" already names a channel` });
-    }
-    // The WeCom call happens before (never inside) the transaction that records it.
-    const way = await deps.contact.addContactWay({
-      type: body.rmUserids.length === 1 ? 1 : 2,
-      scene: 2,
-      state: body.state,
-      users: body.rmUserids,
-      ...(body.remark ? { remark: body.remark } : {}),
-    });
-    try {
-      const row = await deps.db.transaction(async (tx) => {
-        const created = await deps.repo.insertChannel(tx, {
-          id: body.id,
-          name: body.name,
-          state: body.state,
-          cost: body.cost.toFixed(2),
-          configId: way.configId,
-          qrCode: way.qrCode ?? null,
-          rmUserids: body.rmUserids,
-          createdBy: principal?.name ?? 'unknown',
-        });
-        await deps.audit.append(tx, {
-          actor: principal?.name ?? 'unknown',
-          action: 'channel.create',
-          targetType: 'channel',
-          targetId: body.id,
-          details: { state: body.state, configId: way.configId, rmUserids: body.rmUserids },
-          requestId: locals(res).requestId ?? null,
-        });
-        return created;
-      });
-      res.status(201).json(presentChannel(row));
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        deps.log.warn(
-          { configId: way.configId, state: body.state },
-          'channel lost a race; its contact way is unused',
-        );
-        throw new AppError('conflict', {
-          message: `channel "${body.id}" or state "${body.state}" already exists`,
-        });
-      }
-      throw err;
-    }
+    const { remark, ...rest } = body;
+    const row = await deps.channels.create({ ...rest, ...(remark ? { remark } : {}) }, actor(res));
+    res.status(201).json(presentChannel(row));
+  });
+  router.post('/channels/:id/archive', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+    const { id } = parseOrThrow(idPath, req.params, 'path');
+    res.json(presentChannel(await deps.channels.archive(id, actor(res))));
   });
   return router;
 }

@@ -1,14 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { communityGroups } from '../communities/communities.tables.ts';
-import {
-  type ChannelRow,
-  channels,
-  clientRms,
-  rms,
-  UNKNOWN_CHANNEL_ID,
-  welcomes,
-} from './contacts.tables.ts';
+import { clientRms, rms, UNKNOWN_CHANNEL_ID, welcomes } from './contacts.tables.ts';
 
 /** What an add event tells Helix about a client and the RM they added. */
 export type ClientAdd = {
@@ -172,33 +165,6 @@ export function createContactsRepository() {
           sentAt: outcome.status === 'sent' ? outcome.at : null,
         })
         .where(eq(welcomes.id, id));
-    },
-
-    /** Creates a channel row. */
-    async insertChannel(
-      tx: Tx,
-      c: Omit<ChannelRow, 'createdAt' | 'cost'> & { cost: string },
-    ): Promise<ChannelRow> {
-      const [row] = await tx.insert(channels).values(c).returning();
-      if (!row) throw new Error('channel insert returned no row');
-      return row;
-    },
-
-    /** Channels with how many clients each brought in. */
-    async listChannels(db: Db) {
-      return queryRows<ChannelRow & { clients: number }>(
-        db,
-        sql`SELECT c.id, c.name, c.state, c.cost, c.config_id AS "configId", c.qr_code AS "qrCode",
-                   c.rm_userids AS "rmUserids", c.created_by AS "createdBy", c.created_at AS "createdAt",
-                   (SELECT count(*)::int FROM clients WHERE channel_id = c.id) AS clients
-            FROM channels c ORDER BY c.created_at`,
-      );
-    },
-
-    /** One channel by state. */
-    async channelByState(db: Db | Tx, state: string): Promise<ChannelRow | undefined> {
-      const [row] = await db.select().from(channels).where(eq(channels.state, state));
-      return row;
     },
 
     /** Welcomes, newest first (for ops and tests). */

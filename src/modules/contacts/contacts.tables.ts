@@ -41,6 +41,8 @@ export const channels = pgTable(
     rmUserids: text('rm_userids').array().notNull().default(sql`'{}'::text[]`),
     createdBy: text('created_by').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** Set when ops retire the channel: its contact way is deleted, clients already attributed stay. */
+    archivedAt: timestamptz('archived_at'),
   },
   (t) => [check('channels_state_len', sql`char_length(${t.state}) <= 30`)],
 );

@@ -17,8 +17,8 @@ export type ProfileImportRepository = ReturnType<typeof createProfileImportRepos
 export function createProfileImportRepository() {
   return {
     /**
-     * Creates unknown clients and updates known ones. A field the file left empty keeps Helix's value;
-     * owners the file names are created as RMs when Helix has not heard of them. Returns how many were new.
+     * Creates unknown clients and updates known ones. A field the file left empty keeps Helix's value.
+     * Owners must already be RMs (the service checks first). Returns how many clients were new.
      */
     async upsertProfiles(tx: Tx, rows: ProfileRow[], at: Date): Promise<{ created: number }> {
       let created = 0;
@@ -33,11 +33,6 @@ export function createProfileImportRepository() {
                              ${column(chunk, (r) => r.engagementScore)}::int[],
                              ${column(chunk, (r) => r.ownerRm)}::text[])
                       AS u(id, name, birthday, aum, risk, tags, score, owner)`;
-        await queryRows(
-          tx,
-          sql`INSERT INTO rms (userid, name) SELECT DISTINCT u.owner, u.owner FROM ${u}
-              WHERE u.owner IS NOT NULL ON CONFLICT DO NOTHING`,
-        );
         const inserted = await queryRows<{ n: number }>(
           tx,
           sql`WITH ins AS (

@@ -1,15 +1,23 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
+import { decodeUpload, type UploadEncoding } from '../../platform/text/decode-upload.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
-import { type ImportProblem, type ProfileRow, parseProfileImport } from './profile-import.parser.ts';
+import {
+  IMPORT_LIMITS,
+  type ImportProblem,
+  type ProfileRow,
+  parseProfileImport,
+} from './profile-import.parser.ts';
 import type { ProfileImportRepository } from './profile-import.repository.ts';
+import type { RmsRepository } from './rms.repository.ts';
 
 /** What happened to an import: applied with a summary, or rejected whole with every problem. */
 export type ImportOutcome =
   | {
       ok: true;
       importId: number;
+      encoding: UploadEncoding;
       rows: number;
       created: number;
       updated: number;
@@ -31,6 +39,7 @@ export type ProfileImportService = ReturnType<typeof createProfileImportService>
 export function createProfileImportService(deps: {
   db: Db;
   repo: ProfileImportRepository;
+  rms: Pick<RmsRepository, 'unknown'>;
   audit: AuditRepository;
   bands: () => readonly string[];
   route: RouteImported;
@@ -39,9 +48,25 @@ export function createProfileImportService(deps: {
   clock: Clock;
   log: Log;
 }) {
+  // An owner Helix does not know is a typo far more often than a new RM: creating it would hand clients
+  // to nobody, so the file is refused and the RM set up first.
+  async function unknownOwners(rows: ProfileRow[]): Promise<ImportProblem[]> {
+    const owners = [...new Set(rows.flatMap((r) => (r.ownerRm ? [r.ownerRm] : [])))];
+    const unknown = new Set(await deps.rms.unknown(deps.db, owners));
+    return rows
+      .filter((r) => r.ownerRm !== undefined && unknown.has(r.ownerRm))
+      .slice(0, IMPORT_LIMITS.maxProblems)
+      .map((r) => ({
+        line: r.line,
+        field: 'owner_rm',
+        message: `unknown RM "${r.ownerRm}"; set the RM up first (PUT /api/v1/rms/:userid)`,
+      }));
+  }
+
   return {
     async importProfiles(input: {
-      text: string;
+      /** The file's bytes as uploaded (their encoding is detected), or text that is already decoded. */
+      file: Uint8Array | string;
       format: 'csv' | 'jsonl';
       fileName: string | null;
       actor: string;
@@ -49,7 +74,15 @@ export function createProfileImportService(deps: {
       requestId?: string | null;
     }): Promise<ImportOutcome> {
       const now = deps.clock.now();
-      const parsed = parseProfileImport(input.text, {
+      const decoded =
+        typeof input.file === 'string'
+          ? { ok: true as const, text: input.file, encoding: 'utf-8' as const }
+          : decodeUpload(input.file);
+      if (!decoded.ok) {
+        deps.log.info({ reason: decoded.message }, 'profile import rejected: unreadable encoding');
+        return { ok: false, rows: 0, problems: [{ line: 1, field: '(file)', message: decoded.message }] };
+      }
+      const parsed = parseProfileImport(decoded.text, {
         format: input.format,
         bands: deps.bands(),
         today: now.toISOString().slice(0, 10),
@@ -59,6 +92,11 @@ export function createProfileImportService(deps: {
         return parsed;
       }
       const rows = parsed.rows;
+      const problems = await unknownOwners(rows);
+      if (problems.length > 0) {
+        deps.log.info({ rows: rows.length, problems: problems.length }, 'profile import rejected');
+        return { ok: false, rows: rows.length, problems };
+      }
       const outcome = await deps.db.transaction(async (tx) => {
         const { created } = await deps.repo.upsertProfiles(tx, rows, now);
         const routing = await deps.route(tx, rows, now);
@@ -66,7 +104,7 @@ export function createProfileImportService(deps: {
           actor: input.actor,
           via: input.via,
           fileName: input.fileName,
-          text: input.text,
+          text: decoded.text,
           rows: rows.length,
           created,
           summary: { routing },
@@ -76,12 +114,19 @@ export function createProfileImportService(deps: {
           action: 'clients.import',
           targetType: 'client_import',
           targetId: String(importId),
-          details: { rows: rows.length, created, fileName: input.fileName, via: input.via },
+          details: {
+            rows: rows.length,
+            created,
+            fileName: input.fileName,
+            via: input.via,
+            encoding: decoded.encoding,
+          },
           requestId: input.requestId ?? null,
         });
         return {
           ok: true as const,
           importId,
+          encoding: decoded.encoding,
           rows: rows.length,
           created,
           updated: rows.length - created,

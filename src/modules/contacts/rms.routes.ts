@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { invalidInput, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { RmsRepository } from './rms.repository.ts';
 
 const rmBody = z
   .object({
@@ -19,21 +20,24 @@ const rmBody = z
     capacity: z.number().int().min(1).max(100_000).default(2000),
   })
   .strict();
-
-type RmView = {
-  userid: string;
-  name: string;
-  branch: string | null;
-  persona: string | null;
-  capacity: number;
-};
-const selectRms = sql`SELECT userid, name, branch, persona, capacity FROM rms`;
+const rmCursor = z.tuple([z.string().max(64)]);
 
 /** `/api/v1/rms`: ops set up RMs (name, branch, persona, capacity); WeCom events only carry their userid. */
-export function createRmsRouter(deps: { db: Db; audit: AuditRepository }): Router {
+export function createRmsRouter(deps: {
+  db: Db;
+  repo: RmsRepository;
+  audit: AuditRepository;
+  /** The persona ids of the content library: an RM's persona picks their welcome and content voice. */
+  personas: Pick<ReadonlySet<string>, 'has'>;
+}): Router {
   const router = Router();
-  router.get('/rms', requireRole('admin', 'ops'), async (_req: Request, res: Response) => {
-    res.json({ items: await queryRows<RmView>(deps.db, sql`${selectRms} ORDER BY userid`) });
+  router.get('/rms', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+    const q = parseListQuery({}, req.query);
+    const rows = await deps.repo.list(deps.db, {
+      ...(q.cursor ? { after: decodeCursor(q.cursor, rmCursor)[0] } : {}),
+      limit: q.limit + 1,
+    });
+    res.json(toPage(rows, q.limit, (r) => [r.userid]));
   });
   router.put('/rms/:userid', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
     const { userid } = parseOrThrow(
@@ -42,15 +46,15 @@ export function createRmsRouter(deps: { db: Db; audit: AuditRepository }): Route
       'path',
     );
     const body = parseOrThrow(rmBody, req.body, 'body');
+    // A persona the library does not define would silently fall back to the default voice.
+    if (body.persona !== null && !deps.personas.has(body.persona)) {
+      throw invalidInput([
+        `persona: unknown persona "${body.persona}"; see content-library/personas/personas.yaml`,
+      ]);
+    }
     const actor = locals(res).principal?.name ?? 'unknown';
     const row = await deps.db.transaction(async (tx) => {
-      await queryRows(
-        tx,
-        sql`INSERT INTO rms (userid, name, branch, persona, capacity)
-            VALUES (${userid}, ${body.name}, ${body.branch}, ${body.persona}, ${body.capacity})
-            ON CONFLICT (userid) DO UPDATE SET name = EXCLUDED.name, branch = EXCLUDED.branch,
-              persona = EXCLUDED.persona, capacity = EXCLUDED.capacity, updated_at = now()`,
-      );
+      const rm = await deps.repo.upsert(tx, userid, body);
       await deps.audit.append(tx, {
         actor,
         action: 'rm.upsert',
@@ -59,7 +63,6 @@ export function createRmsRouter(deps: { db: Db; audit: AuditRepository }): Route
         details: body,
         requestId: locals(res).requestId ?? null,
       });
-      const [rm] = await queryRows<RmView>(tx, sql`${selectRms} WHERE userid = ${userid}`);
       return rm;
     });
     res.json(row);

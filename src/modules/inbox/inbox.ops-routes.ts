@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { InboxRepository, InboxRow } from './inbox.repository.ts';
 
@@ -21,18 +22,25 @@ export function presentInboxRow(r: InboxRow) {
   };
 }
 
-const listQuery = z.object({
-  status: z.enum(['received', 'processed', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+const listFilters = { status: z.enum(['received', 'processed', 'failed']).optional() };
+const idCursor = z.tuple([z.number().int().min(1)]);
 
 /** `/api/v1/inbox`: lets ops see pending and failed callbacks (admin, ops). */
 export function createInboxOpsRouter(deps: { db: Db; repo: InboxRepository }): Router {
   const router = Router();
   router.get('/inbox', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
-    const q = parseOrThrow(listQuery, req.query, 'query');
-    const rows = await deps.repo.list(deps.db, q);
-    res.json({ items: rows.map(presentInboxRow) });
+    const q = parseListQuery(listFilters, req.query);
+    const rows = await deps.repo.list(deps.db, {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.cursor ? { before: decodeCursor(q.cursor, idCursor)[0] } : {}),
+      limit: q.limit + 1,
+    });
+    res.json(
+      mapPage(
+        toPage(rows, q.limit, (r) => [Number(r.id)]),
+        presentInboxRow,
+      ),
+    );
   });
   router.get('/inbox/:id', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
     const { id } = parseOrThrow(z.object({ id: z.string().regex(/^\d{1,15}$/) }), req.params, 'path');

@@ -127,11 +127,16 @@ export function createInboxRepository() {
     },
 
     /** Recent rows, newest first, optionally of one status. */
-    async list(db: Db, opts: { status?: InboxStatus; limit: number }): Promise<InboxRow[]> {
+    async list(db: Db, opts: { status?: InboxStatus; before?: number; limit: number }): Promise<InboxRow[]> {
       return db
         .select()
         .from(inbox)
-        .where(opts.status ? eq(inbox.status, opts.status) : undefined)
+        .where(
+          and(
+            opts.status ? eq(inbox.status, opts.status) : undefined,
+            opts.before === undefined ? undefined : lt(inbox.id, opts.before),
+          ),
+        )
         .orderBy(desc(inbox.id))
         .limit(opts.limit);
     },

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { decodeUpload } from '../../platform/text/decode-upload.ts';
 import { RISK_LEVELS } from '../compliance/compliance.rules.ts';
 
 /** One FAQ row as a TSV/CSV file carries it. */
@@ -36,6 +37,16 @@ const rowSchema = z.object({
   valid_from: optionalDate.default(''),
   valid_until: optionalDate.default(''),
 });
+
+/** Reads an uploaded FAQ file from its bytes, whatever encoding it arrived in (see `decodeUpload`). */
+export function parseFaqUpload(
+  bytes: Uint8Array,
+  format: 'tsv' | 'csv',
+): { ok: true; rows: FaqRow[] } | { ok: false; problems: FaqRowProblem[] } {
+  const decoded = decodeUpload(bytes);
+  if (!decoded.ok) return { ok: false, problems: [{ line: 1, field: '(file)', message: decoded.message }] };
+  return parseFaqFile(decoded.text, format);
+}
 
 /** Reads an FAQ file (a header line; tab- or comma-separated; `|` between list items) and checks every row. */
 export function parseFaqFile(

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { FaqService } from './faq.service.ts';
-import { parseFaqFile } from './faq-import.parser.ts';
+import { parseFaqUpload } from './faq-import.parser.ts';
 import type { QuestionLog } from './question-log.ts';
 
 const suggestBody = z
@@ -40,10 +40,11 @@ export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLo
   router.post(
     '/faq/import',
     requireRole('admin', 'ops'),
-    express.text({ type: ['text/tab-separated-values', 'text/csv'], limit: '10mb' }),
+    // Raw bytes: the file's encoding is detected from them (see decodeUpload), never assumed to be UTF-8.
+    express.raw({ type: ['text/tab-separated-values', 'text/csv'], limit: '10mb' }),
     async (req: Request, res: Response) => {
       const format = String(req.headers['content-type']).startsWith('text/csv') ? 'csv' : 'tsv';
-      const parsed = parseFaqFile(typeof req.body === 'string' ? req.body : '', format);
+      const parsed = parseFaqUpload(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), format);
       const rows = await deps.faq.importDrafts(parsed.ok ? parsed.rows : parsed, who(res));
       res.status(201).json({ drafts: rows });
     },

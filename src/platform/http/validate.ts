@@ -11,3 +11,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
     details: { problems },
   });
 }
+
+/**
+ * A 400 for input that is well-formed but names something that does not exist (an unknown RM, persona,
+ * group key), in the same shape as a schema failure: `problems` lists `field: reason`.
+ */
+export function invalidInput(problems: string[], what = 'body'): AppError {
+  return new AppError('bad_request', {
+    message: `invalid ${what}: ${problems.join('; ')}`,
+    details: { problems },
+  });
+}

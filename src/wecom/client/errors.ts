@@ -6,6 +6,10 @@ export const WECOM_ERRCODES = {
   invalidSecret: 40001,
   invalidCorpId: 40013,
   invalidToken: 40014,
+  /** A chat id no customer group has (groupchat/get, add_join_way). */
+  invalidChatId: 40050,
+  /** A bad field, e.g. a config_id that names no contact way (del_contact_way). */
+  invalidParameter: 40058,
   tokenExpired: 42001,
   rateLimited: 45009,
   concurrencyLimited: 45033,

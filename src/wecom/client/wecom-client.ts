@@ -142,6 +142,15 @@ export function createWecomClient(deps: {
       return { configId: r.config_id, qrCode: r.qr_code };
     },
 
+    /** externalcontact/del_contact_way: retires a contact-me code; clients can no longer add through it. */
+    deleteContactWay: (configId: string) =>
+      core.call({
+        api: 'externalcontact/del_contact_way',
+        method: 'POST',
+        body: { config_id: configId },
+        response: S.emptyResponse,
+      }),
+
     /** externalcontact/send_welcome_msg: the code is valid 20 s and usable once (41051 otherwise). */
     sendWelcomeMessage: (welcome: { welcomeCode: string; text?: string; attachments?: unknown[] }) =>
       core.call({

@@ -78,6 +78,14 @@ export function registerExternalContactRoutes(router: Router, state: EmulatorSta
     ok(res, qrCode ? { config_id: configId, qr_code: qrCode } : { config_id: configId });
   });
 
+  // del_contact_way (developer.work.weixin.qq.com/document/path/92228): an unknown config_id is 40058.
+  router.post('/externalcontact/del_contact_way', (req: Request, res: Response) => {
+    const body = parseOr40058(res, z.object({ config_id: id }).passthrough(), req.body);
+    if (!body) return;
+    if (!state.contactWays.delete(body.config_id)) return fail(res, 'invalidParameter', 'config_id');
+    ok(res);
+  });
+
   router.post('/externalcontact/send_welcome_msg', (req: Request, res: Response) => {
     const body = parseOr40058(res, welcomeSchema, req.body);
     if (!body) return;
