@@ -106,7 +106,8 @@ export function createClientsRouter(deps: { db: Db; imports: ProfileImportServic
       sql`${select} WHERE c.external_userid = ${id} AND ${scopeFilter(p)}`,
     );
     // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
-    if (!row) throw new AppError('not_found', { message: `no client ${id} in your scope` });
+    // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
+    if (!row) throw new AppError('not_found', { message: 'no such client in your scope' });
     res.json(row);
   });
   return router;
