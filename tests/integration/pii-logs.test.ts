@@ -76,7 +76,6 @@ afterAll(async () => {
   await h?.stop();
   // How many failure paths ran and how many lines were read, for whoever reviews this run.
   process.stdout.write(`pii-logs: ${paths.length} failure paths, ${lines.length} log lines captured\n`);
-  if (process.env.PII_DUMP) process.stdout.write(`${lines.join('\n')}\n`);
 });
 
 describe('no client PII in the logs', () => {
