@@ -30,6 +30,7 @@ import type { InboxSource } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
+import { maskPii } from '../platform/pii/pii-detector.ts';
 import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
@@ -194,8 +195,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);
 
-  app.use((_req: Request) => {
-    throw new AppError('not_found', { message: `no route for ${_req.method} ${_req.path}` });
+  app.use((req: Request) => {
+    // The caller sees this message and the log keeps it: a path can carry a client's ID or phone number.
+    throw new AppError('not_found', { message: `no route for ${req.method} ${maskPii(req.path)}` });
   });
   app.use(errorMiddleware(log));
 

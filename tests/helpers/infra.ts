@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { type AppContext, openContext } from '../../src/app/context.ts';
@@ -69,9 +70,10 @@ export function testEnv(
   };
 }
 
-/** A fully built test context on real infrastructure, plus its teardown. */
+/** A fully built test context on real infrastructure, plus its teardown; `logTo` receives its log lines. */
 export async function createTestContext(
   overrides: Record<string, string | undefined> = {},
+  opts: { logTo?: DestinationStream } = {},
 ): Promise<{ ctx: AppContext; config: Config; close: () => Promise<void> }> {
   const database = await createTestDatabaseUrl();
   const config = loadConfig(testEnv({ DATABASE_URL: database.url, ...overrides }));
@@ -79,7 +81,11 @@ export async function createTestContext(
   const cfg = config.db.url
     ? config
     : ({ ...config, db: { ...config.db, pgliteDir: 'memory://' } } as Config);
-  const log = createLogger({ level: cfg.log.level, name: 'helix-test' });
+  const log = createLogger({
+    level: cfg.log.level,
+    name: 'helix-test',
+    ...(opts.logTo ? { destination: opts.logTo } : {}),
+  });
   const { ctx, close } = await openContext(cfg, log, { metrics: createMetrics() });
   return {
     ctx,

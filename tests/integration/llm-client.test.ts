@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMasks, detectPii, isValidIdNumber } from '../../src/modules/compliance/pii-detector.ts';
 import {
   createLlmClient,
   type GroundingEntry,
   type LlmSettings,
 } from '../../src/modules/smart-service/llm/llm-client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { applyMasks, detectPii, isValidIdNumber } from '../../src/platform/pii/pii-detector.ts';
 import { type OpenAiStub, type StubChatRequest, startOpenAiStub } from '../helpers/openai-stub.ts';
 
 const mask = (t: string) => applyMasks(t, detectPii(t));

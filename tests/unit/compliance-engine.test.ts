@@ -6,7 +6,7 @@ import { complianceRulesPath } from '../../src/app/compliance-wiring.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadComplianceRules } from '../../src/modules/compliance/compliance.rules.ts';
 import { createComplianceChecker } from '../../src/modules/compliance/compliance.service.ts';
-import { detectPii, isValidIdNumber, passesLuhn } from '../../src/modules/compliance/pii-detector.ts';
+import { detectPii, isValidIdNumber, passesLuhn } from '../../src/platform/pii/pii-detector.ts';
 
 const rulesFile = complianceRulesPath(loadConfig({}));
 const checker = createComplianceChecker(loadComplianceRules(rulesFile));

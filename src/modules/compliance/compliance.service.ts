@@ -1,5 +1,5 @@
+import { applyMasks, detectPii, type PiiMatch } from '../../platform/pii/pii-detector.ts';
 import type { ComplianceRules, RiskLevel } from './compliance.rules.ts';
-import { applyMasks, detectPii, type PiiMatch } from './pii-detector.ts';
 import { normalizeForMatching, normalizePhrase } from './text-normalizer.ts';
 
 /** One explainable finding: which rule, what kind, where in the original text, how bad, what to do. */

@@ -79,7 +79,8 @@ export function createClientsRouter(deps: {
     const p = locals(res).principal as Principal;
     const row = await deps.repo.find(deps.db, p, id);
     // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
-    if (!row) throw new AppError('not_found', { message: `no client ${id} in your scope` });
+    // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
+    if (!row) throw new AppError('not_found', { message: 'no such client in your scope' });
     res.json(row);
   });
   return router;

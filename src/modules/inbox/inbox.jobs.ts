@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
+import { describeError } from '../../platform/pii/log-scrubber.ts';
 import { defineJob, handle, type JobRegistration } from '../../platform/queue/registry.ts';
 import type { InboundDispatcher } from './inbound-dispatcher.ts';
 import { decodeStoredPayload } from './inbox.classify.ts';
@@ -58,7 +59,8 @@ async function processRow(
     });
   } catch (err) {
     log.warn({ err, inboxId: id }, 'processing an inbound callback failed');
-    await repo.recordFailedAttempt(db, id, err instanceof Error ? err.message : String(err)).catch(() => {});
+    // Operators read last_error through the API: never a failed query's parameters, which are client data.
+    await repo.recordFailedAttempt(db, id, describeError(err)).catch(() => {});
     return false;
   }
   // Network side effects (enqueues, API calls) only after the commit, never inside the transaction.
@@ -89,7 +91,7 @@ export function registerInboxJobs(deps: {
       },
       async onGaveUp({ inboxIds }, error, ctx) {
         const pending = await repo.filterPending(db, inboxIds.map(Number));
-        for (const id of pending) await repo.markFailed(db, id, error.message);
+        for (const id of pending) await repo.markFailed(db, id, describeError(error));
         ctx.log.error(
           { inboxIds: pending, err: error },
           'inbound callbacks failed permanently; marked failed',

@@ -188,7 +188,9 @@ export function createBotInboundHandlers(deps: {
         const { question, client } = p;
         const chatId = b.chattype === 'group' && b.chatid ? b.chatid : `single:${b.from.userid}`;
         const conv = await openConversation(ctx.tx, chatId, b.from.userid);
-        await say(ctx.tx, conv.id, 'client', question, null);
+        // Stored masked, not encrypted: the hand-off card and the review queue need readable text, and an
+        // ID or card number is never what answers a question, so nothing is lost by not keeping it.
+        await say(ctx.tx, conv.id, 'client', deps.mask(question), null);
         // A person owns this conversation (or is being fetched): the bot does not speak.
         if (conv.state !== 'bot') return;
         const chosen = p.choice === null ? null : await chosenEntry(ctx.tx, conv.id, p.choice);

@@ -43,7 +43,10 @@ export const conversations = pgTable(
   ],
 );
 
-/** Every message in a conversation, with what the bot decided; unanswered questions feed the review queue. */
+/**
+ * Every message in a conversation, with what the bot decided; unanswered questions feed the review queue.
+ * A client's text is stored with ID numbers, bank cards, mobiles and e-mails masked.
+ */
 export const conversationMessages = pgTable(
   'conversation_messages',
   {

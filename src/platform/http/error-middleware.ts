@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, type ErrorCode, isConnectionError } from '../errors.ts';
 import type { Log } from '../logger.ts';
+import { maskPii } from '../pii/pii-detector.ts';
 import { locals } from './request-context.ts';
 
 // Errors raised by Express's own body parsers carry `type` and `status`.
@@ -27,15 +28,32 @@ export function toAppError(err: unknown): AppError {
   return new AppError('internal', { message: 'internal error', cause: err });
 }
 
+/**
+ * Where a request went, for its log line. The path goes through the PII masker (a client's ID or phone
+ * number can be a path segment) and loses its query string (callback signatures, search terms); the matched
+ * route's pattern, relative to its router, is added when there is one.
+ */
+function requestPlace(req: Request): { method: string; path: string; route?: string } {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  const path = maskPii(req.originalUrl.split('?')[0] ?? '');
+  return typeof pattern === 'string'
+    ? { method: req.method, path, route: pattern }
+    : { method: req.method, path };
+}
+
 /** The one error-to-HTTP mapper: `{ error: { code, message, requestId } }`, with a log line for every error. */
 export function errorMiddleware(log: Log) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toAppError(err);
     // Callback routes skip the request-id middleware on their hot path; an error still gets an id.
     const requestId = locals(res).requestId ?? randomUUID();
-    if (e.code === 'internal') log.error({ err, requestId }, 'unhandled error');
+    const where = requestPlace(req);
+    if (e.code === 'internal') log.error({ err, requestId, ...where }, 'unhandled error');
     else
-      log.warn({ code: e.code, reason: e.details?.reason, error: e.message, requestId }, 'request rejected');
+      log.warn(
+        { code: e.code, reason: e.details?.reason, error: e.message, requestId, ...where },
+        'request rejected',
+      );
     if (res.headersSent) return;
     // Internal details stay in the log; the caller sees the user message or the code's generic message.
     const message = e.code === 'internal' ? 'internal error' : (e.userMessage ?? e.message);

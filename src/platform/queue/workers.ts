@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
 import { type Log, withLogContext } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { scrubErrorInPlace } from '../pii/log-scrubber.ts';
 import type { JobContext, JobRegistry } from './registry.ts';
 
 /** Consumer side: one BullMQ Worker per queue, dispatching each job to its registered handler. */
@@ -39,6 +40,8 @@ export function startWorkers(opts: {
       try {
         await reg.handler.perform(parsed.data, ctx);
       } catch (err) {
+        // BullMQ keeps a failed job's message and stack in Redis, where queue tools show them.
+        scrubErrorInPlace(err);
         // A permanent AppError must not be retried: fail the job now.
         if (err instanceof AppError && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;

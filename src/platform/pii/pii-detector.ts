@@ -114,3 +114,9 @@ export function applyMasks(text: string, matches: readonly PiiMatch[]): string {
   }
   return out + text.slice(at);
 }
+
+/** The text with every ID number, bank card, mobile and e-mail address replaced by its mask. */
+export function maskPii(text: string): string {
+  const matches = detectPii(text);
+  return matches.length === 0 ? text : applyMasks(text, matches);
+}
