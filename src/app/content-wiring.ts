@@ -9,7 +9,8 @@ import { createConfiguredChecker } from './compliance-wiring.ts';
 
 /**
  * Market data for `market.*` variables until a bank plugs in its feed: fixed, plainly labelled sample
- * figures, so previews and the demo render. A deployment replaces this provider.
+ * figures, so previews and the demo render. They make a rendering unsendable outside development. A
+ * deployment replaces this provider with one whose source is 'live'.
  */
 export const demoMarketData = fixedMarketData({ csi300: 3921.45, csi300Change: -0.37, usdCny: 7.1052 });
 

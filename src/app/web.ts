@@ -181,6 +181,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     check: checker,
     library,
     market: demoMarketData,
+    sampleMarketDataSendable: config.env === 'development',
     clock,
     log,
   });

@@ -128,7 +128,15 @@ describe('maker–checker workflow', () => {
       rm: { name: '张敏' },
       personaId: 'wenjian-laoshi',
     });
-    expect(preview.body.sendable).toBe(true);
+    // The morning brief shows market figures, and without a market-data feed they are samples: they render
+    // for the preview but may not reach a client anywhere but in development.
+    expect(preview.body).toMatchObject({
+      status: 'approved',
+      marketData: 'sample',
+      sendable: false,
+      unsendableReason: 'the market figures are sample data: no market-data feed is configured',
+    });
+    expect(preview.body.payload.text ?? '').toContain('3921.45');
     const outcome = (o: string) =>
       call('运营小李/ops', 'post', '/outcomes', {
         componentId: 'morning-brief-daily',

@@ -44,6 +44,8 @@ export function createContentService(deps: {
   check: ComplianceChecker;
   library: ContentLibrary;
   market: MarketDataProvider;
+  /** Whether a rendering with sample market figures may be sent: only in development, never to clients. */
+  sampleMarketDataSendable: boolean;
   clock: Clock;
   log: Log;
 }) {
@@ -353,10 +355,18 @@ export function createContentService(deps: {
         Object.values(rendered.payload).join('\n'),
         chosen.component.productRiskLevel ? { productRiskLevel: chosen.component.productRiskLevel } : {},
       );
+      const unsendableReason =
+        chosen.status !== 'approved'
+          ? `version ${chosen.version} is ${chosen.status}, not approved`
+          : (outsideValidity(chosen.component) ??
+            (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable
+              ? 'the market figures are sample data: no market-data feed is configured'
+              : undefined));
       return {
         version: chosen.version,
         status: chosen.status,
-        sendable: chosen.status === 'approved' && !outsideValidity(chosen.component),
+        sendable: unsendableReason === undefined,
+        ...(unsendableReason ? { unsendableReason } : {}),
         ...rendered,
         compliance,
       };

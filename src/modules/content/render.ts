@@ -7,11 +7,21 @@ export const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9.]*)\s*\}\}/g;
 /** The channels a component renders for. */
 export type Channel = 'text' | 'markdown' | 'news' | 'template_card';
 
-/** Market data behind `market.*` variables (index levels, rates …), pluggable per deployment. */
-export type MarketDataProvider = { get(key: string): Promise<string | number | undefined> };
+/**
+ * Market data behind `market.*` variables (index levels, rates …), pluggable per deployment. `source` says
+ * whether the figures are real ('live') or stand-ins ('sample'): a client must never be sent sample figures.
+ */
+export type MarketDataProvider = {
+  source: 'live' | 'sample';
+  get(key: string): Promise<string | number | undefined>;
+};
 
-/** A fixed provider, for development, the demo and tests. */
-export const fixedMarketData = (values: Record<string, string | number>): MarketDataProvider => ({
+/** A fixed provider of sample figures, for development, the demo and tests. */
+export const fixedMarketData = (
+  values: Record<string, string | number>,
+  source: MarketDataProvider['source'] = 'sample',
+): MarketDataProvider => ({
+  source,
   get: async (key) => values[key],
 });
 
@@ -48,6 +58,8 @@ export type Rendered = {
   variantId: string;
   channel: Channel;
   payload: Record<string, string>;
+  /** Set when the rendering shows market figures: where they came from. */
+  marketData?: MarketDataProvider['source'];
 };
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -160,6 +172,7 @@ export async function renderComponent(c: Component, input: RenderInput): Promise
   if (!templates)
     throw new RenderError('no_channel', `${c.id}/${variant.id} has no ${input.channel} rendering`);
   const values = new Map<string, string>();
+  let usedMarket = false;
   for (const [name, spec] of Object.entries(c.variables)) {
     const [source, key] = name === 'date' ? ['date', ''] : (name.split('.') as [string, string]);
     const raw =
@@ -180,11 +193,18 @@ export async function renderComponent(c: Component, input: RenderInput): Promise
       values.set(name, '');
       continue;
     }
+    if (source === 'market') usedMarket = true;
     values.set(name, formatValue(name, spec, raw));
   }
   const payload = Object.fromEntries(Object.entries(templates).map(([k, t]) => [k, fill(t, values)]));
   const problems = limitProblems(input.channel, payload);
   if (problems.length > 0)
     throw new RenderError('over_limit', `${c.id}/${variant.id}: ${problems.join('; ')}`);
-  return { componentId: c.id, variantId: variant.id, channel: input.channel, payload };
+  return {
+    componentId: c.id,
+    variantId: variant.id,
+    channel: input.channel,
+    payload,
+    ...(usedMarket ? { marketData: input.market.source } : {}),
+  };
 }
