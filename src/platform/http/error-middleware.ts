@@ -31,8 +31,12 @@ export function errorMiddleware(log: Log) {
     // Callback routes skip the request-id middleware on their hot path; an error still gets an id.
     const requestId = locals(res).requestId ?? randomUUID();
     if (e.code === 'internal') log.error({ err, requestId }, 'unhandled error');
-    else
-      log.warn({ code: e.code, reason: e.details?.reason, error: e.message, requestId }, 'request rejected');
+    else {
+      // A flood of rejections the thrower already logged (throttled) must not become a flood of lines here.
+      const fields = { code: e.code, reason: e.details?.reason, error: e.message, requestId };
+      if (e.logged) log.debug(fields, 'request rejected');
+      else log.warn(fields, 'request rejected');
+    }
     if (res.headersSent) return;
     // Internal details stay in the log; the caller sees the user message or the code's generic message.
     const message = e.code === 'internal' ? 'internal error' : (e.userMessage ?? e.message);
