@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,12 +8,13 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import { loadConfig } from '../../src/config.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createTokenService, type TokenService } from '../../src/platform/auth/tokens.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { buildUrlVerification } from '../../src/wecom/protocol/callback-builder.ts';
-import { appCallback, textMessageXml } from '../helpers/callbacks.ts';
+import { buildSignedCallback, buildUrlVerification } from '../../src/wecom/protocol/callback-builder.ts';
+import { textMessageXml } from '../helpers/callbacks.ts';
 import {
   createTestContext,
   createTestDatabaseUrl,
@@ -64,6 +66,30 @@ const whoami = (ip: string, token: string) =>
   request(web.app).get('/api/v1/whoami').set('x-forwarded-for', ip).set('authorization', `Bearer ${token}`);
 const badToken = (i: number) => `hx_${String(i).padStart(43, 'A')}`;
 const advance = (seconds: number) => clock.set(new Date(clock.now().getTime() + seconds * 1000));
+/** A callback timestamp `ageS` seconds before Helix's (fixed) clock. */
+const stampedAgo = (ageS: number) => String(Math.floor(clock.now().getTime() / 1000) - ageS);
+const postCallback = (
+  timestamp: string,
+  target = {
+    app: web.app,
+    token: TEST_WECOM.token,
+    encodingAesKey: TEST_WECOM.encodingAesKey,
+    corpId: TEST_WECOM.corpId,
+  },
+) => {
+  const cb = buildSignedCallback({
+    format: 'xml',
+    token: target.token,
+    encodingAesKey: target.encodingAesKey,
+    receiveId: target.corpId,
+    plaintext: textMessageXml('你好'),
+    timestamp,
+  });
+  return request(target.app)
+    .post(`/wecom/callback?${cb.query}`)
+    .set('content-type', 'text/xml')
+    .send(cb.body);
+};
 
 describe('authentication failures on /api/v1', () => {
   it('answers 429 with Retry-After after too many bad tokens from one address, and not to others', async () => {
@@ -168,18 +194,61 @@ describe('security headers', () => {
 
   it('leaves the callback answers exactly as WeCom expects them', async () => {
     const echo = '3814591742380715231';
-    const q = buildUrlVerification({ ...TEST_WECOM, receiveId: TEST_WECOM.corpId, echo });
+    const q = buildUrlVerification({
+      ...TEST_WECOM,
+      receiveId: TEST_WECOM.corpId,
+      echo,
+      timestamp: stampedAgo(0),
+    });
     const verify = await request(web.app).get(`/wecom/callback?${q}`);
     expect(verify.status).toBe(200);
     expect(verify.text).toBe(echo);
     expect(verify.headers['x-content-type-options']).toBe('nosniff');
-    const cb = appCallback(textMessageXml('你好'));
-    const post = await request(web.app)
-      .post(`/wecom/callback?${cb.query}`)
-      .set('content-type', 'text/xml')
-      .send(cb.body);
+    const post = await postCallback(stampedAgo(0));
     expect(post.status).toBe(200);
     expect(post.text).toBe('');
+  });
+});
+
+describe('callback replay window', () => {
+  it("is on in production by default: a callback signed over ten minutes before Helix's clock is refused", async () => {
+    // Production refuses published credentials, so this bank gets fresh random ones.
+    const alnum = (n: number) =>
+      randomBytes(n)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, n);
+    const bank = {
+      token: alnum(24),
+      encodingAesKey: randomBytes(32).toString('base64').slice(0, 43),
+      corpId: `ww${randomBytes(8).toString('hex')}`,
+    };
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://helix@db.bank.internal/helix',
+      REDIS_URL: 'redis://redis.bank.internal:6379',
+      QUEUE_PREFIX: ctx.config.queue.prefix,
+      WECOM_CORP_ID: bank.corpId,
+      WECOM_AGENT_ID: '1000002',
+      WECOM_TOKEN: bank.token,
+      WECOM_ENCODING_AES_KEY: bank.encodingAesKey,
+      WECOM_BOT_TOKEN: alnum(24),
+      WECOM_BOT_ENCODING_AES_KEY: randomBytes(32).toString('base64').slice(0, 43),
+      WECOM_SECRET: alnum(24),
+      WECOM_CONTACT_SECRET: alnum(24),
+      METRICS_TOKEN,
+    });
+    const production = buildWebApp({ ...ctx, config, clock, log: createLogger({ level: 'silent' }) });
+    try {
+      const target = { app: production.app, ...bank };
+      // WeCom's retries come within ~20 s; a delivery delayed close to the edge still gets in.
+      expect((await postCallback(stampedAgo(590), target)).status).toBe(200);
+      const replayed = await postCallback(stampedAgo(610), target);
+      expect(replayed.status).toBe(401);
+      expect(replayed.text).not.toContain('你好');
+    } finally {
+      await production.close();
+    }
   });
 });
 
