@@ -66,7 +66,7 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository; clock
       });
     },
 
-    /** The principal for a presented secret; `invalid` when it is malformed, unknown or revoked. */
+    /** The principal for a presented secret; `invalid` if malformed, unknown or revoked, `expired` if past expiry. */
     async authenticate(secret: string): Promise<AuthResult> {
       if (!TOKEN_FORMAT.test(secret)) return { ok: false, reason: 'invalid' };
       const [row] = await db
@@ -106,6 +106,7 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository; clock
       });
     },
 
+    /** Every token, oldest first, with its expiry and approximate last use; never a secret or hash. */
     async list() {
       return db
         .select({
