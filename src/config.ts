@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEV_DEFAULTS, effectiveReplayWindowS, productionProblems } from './config-production.ts';
 import { DEFAULT_DECISION_THRESHOLDS } from './modules/smart-service/retrieval/decision-defaults.ts';
 
 /**
@@ -16,19 +17,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-// Dev-only defaults. They exist so `npm start` works on a fresh clone against the built-in emulator;
-// production mode rejects a missing value instead of falling back to these.
-const DEV_DEFAULTS = {
-  WECOM_CORP_ID: 'wwhelixdev00000001',
-  WECOM_AGENT_ID: '1000002',
-  WECOM_TOKEN: 'helixDevToken',
-  WECOM_ENCODING_AES_KEY: 'aGVsaXhEZXZFbmNvZGluZ0FFU0tleTAxMjM0NTY3ODk',
-  WECOM_BOT_TOKEN: 'helixDevBotToken',
-  WECOM_BOT_ENCODING_AES_KEY: 'aGVsaXhEZXZCb3RFbmNvZGluZ0FFU0tleTAxMjM0NTY',
-  WECOM_SECRET: 'helixDevAppSecret',
-  WECOM_CONTACT_SECRET: 'helixDevContactSecret',
-} as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const probability = z.coerce.number().min(0).max(1);
@@ -54,142 +42,121 @@ const aesKey = z
   .string()
   .regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey from the WeCom console)');
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: int(0, 65535).default(3000),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
-    DATABASE_POOL_MAX: int(1, 200).default(10),
-    DATABASE_POOL_MIN: int(0, 200).default(4),
-    // A PostgreSQL that stops answering without closing its connections must not hang Helix: every wait on
-    // it is bounded. Connect = opening a connection or waiting for a free one in the pool.
-    DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3000),
-    // Server-side limit on one statement, and client-side limit on one query's round trip (which also
-    // covers a silent network). The client limit is a little longer so the server's clearer error wins.
-    DATABASE_STATEMENT_TIMEOUT_MS: int(100, 3600_000).default(15_000),
-    DATABASE_QUERY_TIMEOUT_MS: int(100, 3600_000).default(20_000),
-    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100, 3600_000).default(60_000),
-    DATABASE_KEEPALIVE_DELAY_MS: int(1000, 3600_000).default(10_000),
-    REDIS_URL: optionalUrl(['redis:', 'rediss:']),
-    REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - { } only')
-      .default('{helix}'),
-    HELIX_DATA_DIR: z.string().min(1).default('./.helix'),
-    CONTENT_LIBRARY_DIR: z.string().min(1).optional(),
-    WECOM_CORP_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeCom CorpID such as ww0123456789abcdef')
-      .optional(),
-    WECOM_AGENT_ID: z
-      .string()
-      .regex(/^\d{1,12}$/, 'must be the numeric AgentId')
-      .optional(),
-    WECOM_TOKEN: z
-      .string()
-      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
-      .optional(),
-    WECOM_ENCODING_AES_KEY: aesKey.optional(),
-    WECOM_BOT_TOKEN: z
-      .string()
-      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
-      .optional(),
-    WECOM_BOT_ENCODING_AES_KEY: aesKey.optional(),
-    WECOM_REPLAY_WINDOW_S: int(0, 30 * 24 * 3600).default(0),
-    WECOM_SECRET: z.string().min(1).max(256).optional(),
-    WECOM_CONTACT_SECRET: z.string().min(1).max(256).optional(),
-    WECOM_API_BASE_URL: optionalUrl(['http:', 'https:']),
-    WECOM_EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
-    WECOM_EMULATOR_PORT: int(0, 65535).default(3100),
-    CALLBACK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
-    INBOX_DEDUP_RETENTION_S: int(3600, 3650 * 24 * 3600).default(7 * 24 * 3600),
-    INBOX_SWEEP_INTERVAL_MS: int(100, 3600_000).default(15_000),
-    INBOX_SWEEP_MIN_AGE_MS: int(0, 3600_000).default(10_000),
-    INTAKE_BATCH_MAX: int(1, 5000).default(256),
-    INTAKE_BATCH_CONCURRENCY: int(1, 64).default(4),
-    INTAKE_ENQUEUE_TIMEOUT_MS: int(10, 60_000).default(1000),
-    // A callback not stored within this time gets 503 so WeCom retries (WeCom gives up waiting after 5 s).
-    INTAKE_STORE_TIMEOUT_MS: int(100, 60_000).default(3000),
-    // Callbacks waiting for a database round trip; past this, new ones get 503 at once, never more memory.
-    INTAKE_MAX_PENDING: int(1, 1_000_000).default(5000),
-    JOB_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
-    JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
-    WORKER_CONCURRENCY: int(1, 1000).default(16),
-    SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
-    // Defaults chosen by cross-validation on development data (docs/faq-retrieval.md).
-    FAQ_ANSWER_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.answerThreshold),
-    FAQ_CLARIFY_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyThreshold),
-    FAQ_CLARIFY_MIN_SHARE: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyMinShare),
-    FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
-    FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
-    // The optional LLM: any OpenAI-compatible endpoint. Unset, Helix answers from retrieval alone.
-    LLM_BASE_URL: optionalUrl(['http:', 'https:']),
-    LLM_API_KEY: z.string().min(1).max(500).optional(),
-    LLM_MODEL: z.string().min(1).max(100).default('gpt-4o-mini'),
-    LLM_TIMEOUT_MS: int(50, 30_000).default(1500),
-    LLM_MAX_OUTPUT_CHARS: int(50, 4000).default(600),
-    LLM_FEATURES: z
-      .string()
-      .regex(/^(rewrite|compose)(,(rewrite|compose))*$/, 'must be rewrite, compose or rewrite,compose')
-      .default('rewrite,compose'),
-    HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
-    HANDOFF_BUSINESS_HOURS: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 09:00-18:00')
-      .default('09:00-18:00'),
-    HANDOFF_BUSINESS_DAYS: z
-      .string()
-      .regex(/^[1-7](,[1-7])*$/, 'must be weekday numbers, 1 = Monday, e.g. 1,2,3,4,5')
-      .default('1,2,3,4,5'),
-    HANDOFF_BACKUP_USERID: z.string().min(1).max(64).optional(),
-    SCHEDULER_TIMEZONE: z
-      .string()
-      .default('Asia/Shanghai')
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone such as Asia/Shanghai'),
-    GROUP_RECONCILE_CRON: z
-      .string()
-      .default('30 2 * * *')
-      .refine((v) => cron.validate(v), 'must be a cron expression such as "30 2 * * *"'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    for (const key of Object.keys(DEV_DEFAULTS) as (keyof typeof DEV_DEFAULTS)[]) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
-    }
-    if (!env.DATABASE_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message: 'is required in production (PGlite is for dev)',
-      });
-    }
-    if (!env.REDIS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required in production' });
-    }
-    if (env.WECOM_EMULATOR === 'on') {
-      ctx.addIssue({ code: 'custom', path: ['WECOM_EMULATOR'], message: 'cannot be on in production' });
-    }
-  })
-  .superRefine((env, ctx) => {
-    // Dedup keys must outlive the replay window, or a replayed callback could be processed twice.
-    if (env.WECOM_REPLAY_WINDOW_S > 0 && env.INBOX_DEDUP_RETENTION_S <= env.WECOM_REPLAY_WINDOW_S) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['INBOX_DEDUP_RETENTION_S'],
-        message: `must be longer than WECOM_REPLAY_WINDOW_S (${env.WECOM_REPLAY_WINDOW_S})`,
-      });
-    }
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  // Proxies in front of Helix whose X-Forwarded-For is believed; the client IP limits failed logins.
+  TRUST_PROXY_HOPS: int(0, 10).default(0),
+  // A scraper's bearer token for /metrics; unset outside production leaves /metrics open.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
+    .optional(),
+  AUTH_FAILURE_LIMIT: int(1, 100_000).default(10),
+  AUTH_FAILURE_WINDOW_S: int(1, 24 * 3600).default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  DATABASE_POOL_MAX: int(1, 200).default(10),
+  DATABASE_POOL_MIN: int(0, 200).default(4),
+  // A PostgreSQL that stops answering without closing its connections must not hang Helix: every wait on
+  // it is bounded. Connect = opening a connection or waiting for a free one in the pool. The client-side
+  // query limit is a little longer than the statement limit so the server's clearer error wins.
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 3600_000).default(15_000),
+  DATABASE_QUERY_TIMEOUT_MS: int(100, 3600_000).default(20_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100, 3600_000).default(60_000),
+  DATABASE_KEEPALIVE_DELAY_MS: int(1000, 3600_000).default(10_000),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - { } only')
+    .default('{helix}'),
+  HELIX_DATA_DIR: z.string().min(1).default('./.helix'),
+  CONTENT_LIBRARY_DIR: z.string().min(1).optional(),
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeCom CorpID such as ww0123456789abcdef')
+    .optional(),
+  WECOM_AGENT_ID: z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be the numeric AgentId')
+    .optional(),
+  WECOM_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
+    .optional(),
+  WECOM_ENCODING_AES_KEY: aesKey.optional(),
+  WECOM_BOT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
+    .optional(),
+  WECOM_BOT_ENCODING_AES_KEY: aesKey.optional(),
+  // Unset: on in production (PRODUCTION_REPLAY_WINDOW_S, see config-production.ts), off elsewhere.
+  WECOM_REPLAY_WINDOW_S: int(0, 30 * 24 * 3600).optional(),
+  WECOM_SECRET: z.string().min(1).max(256).optional(),
+  WECOM_CONTACT_SECRET: z.string().min(1).max(256).optional(),
+  WECOM_API_BASE_URL: optionalUrl(['http:', 'https:']),
+  WECOM_EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+  WECOM_EMULATOR_PORT: int(0, 65535).default(3100),
+  CALLBACK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  INBOX_DEDUP_RETENTION_S: int(3600, 3650 * 24 * 3600).default(7 * 24 * 3600),
+  INBOX_SWEEP_INTERVAL_MS: int(100, 3600_000).default(15_000),
+  INBOX_SWEEP_MIN_AGE_MS: int(0, 3600_000).default(10_000),
+  INTAKE_BATCH_MAX: int(1, 5000).default(256),
+  INTAKE_BATCH_CONCURRENCY: int(1, 64).default(4),
+  INTAKE_ENQUEUE_TIMEOUT_MS: int(10, 60_000).default(1000),
+  // A callback not stored within this time gets 503 so WeCom retries (WeCom gives up waiting after 5 s);
+  // past INTAKE_MAX_PENDING waiting callbacks, new ones get 503 at once, never more memory.
+  INTAKE_STORE_TIMEOUT_MS: int(100, 60_000).default(3000),
+  INTAKE_MAX_PENDING: int(1, 1_000_000).default(5000),
+  JOB_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
+  JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
+  WORKER_CONCURRENCY: int(1, 1000).default(16),
+  SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // Defaults chosen by cross-validation on development data (docs/faq-retrieval.md).
+  FAQ_ANSWER_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.answerThreshold),
+  FAQ_CLARIFY_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyThreshold),
+  FAQ_CLARIFY_MIN_SHARE: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyMinShare),
+  FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
+  FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
+  // The optional LLM: any OpenAI-compatible endpoint. Unset, Helix answers from retrieval alone.
+  LLM_BASE_URL: optionalUrl(['http:', 'https:']),
+  LLM_API_KEY: z.string().min(1).max(500).optional(),
+  LLM_MODEL: z.string().min(1).max(100).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: int(50, 30_000).default(1500),
+  LLM_MAX_OUTPUT_CHARS: int(50, 4000).default(600),
+  LLM_FEATURES: z
+    .string()
+    .regex(/^(rewrite|compose)(,(rewrite|compose))*$/, 'must be rewrite, compose or rewrite,compose')
+    .default('rewrite,compose'),
+  HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
+  HANDOFF_BUSINESS_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 09:00-18:00')
+    .default('09:00-18:00'),
+  HANDOFF_BUSINESS_DAYS: z
+    .string()
+    .regex(/^[1-7](,[1-7])*$/, 'must be weekday numbers, 1 = Monday, e.g. 1,2,3,4,5')
+    .default('1,2,3,4,5'),
+  HANDOFF_BACKUP_USERID: z.string().min(1).max(64).optional(),
+  SCHEDULER_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  GROUP_RECONCILE_CRON: z
+    .string()
+    .default('30 2 * * *')
+    .refine((v) => cron.validate(v), 'must be a cron expression such as "30 2 * * *"'),
+});
 
 /** The validated, frozen configuration every composition root receives. */
 export type Config = ReturnType<typeof toConfig>;
@@ -200,7 +167,16 @@ function toConfig(env: z.infer<typeof envSchema>) {
   const dataDir = path.resolve(env.HELIX_DATA_DIR);
   return {
     env: env.NODE_ENV,
-    http: { port: env.PORT, host: env.HOST, callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES },
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES,
+    },
+    /** Who may scrape /metrics: holders of this bearer token, or anyone when it is unset (never in production). */
+    metrics: { token: env.METRICS_TOKEN },
+    /** `/api/v1` answers 429 to an IP after `failureLimit` failed authentications within `failureWindowS`. */
+    auth: { failureLimit: env.AUTH_FAILURE_LIMIT, failureWindowS: env.AUTH_FAILURE_WINDOW_S },
     log: { level: env.LOG_LEVEL },
     db: {
       url: env.DATABASE_URL,
@@ -234,7 +210,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       usingDevCredentials: dev && !env.WECOM_CORP_ID,
       app: { token: pick('WECOM_TOKEN'), encodingAesKey: pick('WECOM_ENCODING_AES_KEY') },
       bot: { token: pick('WECOM_BOT_TOKEN'), encodingAesKey: pick('WECOM_BOT_ENCODING_AES_KEY') },
-      replayWindowS: env.WECOM_REPLAY_WINDOW_S,
+      replayWindowS: effectiveReplayWindowS(env.NODE_ENV, env.WECOM_REPLAY_WINDOW_S),
       api: {
         appSecret: pick('WECOM_SECRET'),
         contactSecret: pick('WECOM_CONTACT_SECRET'),
@@ -314,10 +290,35 @@ function deepFreeze<T>(value: T): T {
 /** Parses `env` (default `process.env`) into a frozen Config, or throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty string means "unset": shells and .env files commonly export VAR= to clear a value.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Record<string, string>;
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
-  }
+  // Format errors, production requirements and cross-field rules are all collected before throwing, so an
+  // operator fixes everything in one round instead of discovering the next layer after each restart.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`)),
+    ...productionProblems(cleaned),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(toConfig(parsed.data));
+}
+
+/**
+ * Rules that relate two variables. Each field is parsed on its own so a rule still runs when some unrelated
+ * variable is malformed; a rule whose own inputs are malformed is skipped (their format error is reported).
+ */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const window = envSchema.shape.WECOM_REPLAY_WINDOW_S.safeParse(env.WECOM_REPLAY_WINDOW_S);
+  const retention = envSchema.shape.INBOX_DEDUP_RETENTION_S.safeParse(env.INBOX_DEDUP_RETENTION_S);
+  if (window.success && retention.success) {
+    // Dedup keys must outlive the replay window, or a replayed callback could be processed twice.
+    const windowS = effectiveReplayWindowS(env.NODE_ENV, window.data);
+    if (windowS > 0 && retention.data <= windowS) {
+      problems.push(`INBOX_DEDUP_RETENTION_S must be longer than the replay window (${windowS} s)`);
+    }
+  }
+  return problems;
 }

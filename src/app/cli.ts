@@ -103,6 +103,27 @@ const role = (value: string): Role => {
   return value as Role;
 };
 
+const DURATION_UNITS_S = { m: 60, h: 3600, d: 86_400 } as const;
+
+/** `--expires-in`: a positive whole number of minutes, hours or days, such as 90d, 12h or 30m. */
+const duration = (value: string): number => {
+  const m = /^(\d{1,6})([mhd])$/.exec(value.trim());
+  const seconds = m ? Number(m[1]) * DURATION_UNITS_S[m[2] as keyof typeof DURATION_UNITS_S] : 0;
+  if (seconds <= 0 || seconds > 10 * 365 * 86_400) {
+    throw new InvalidArgumentError('must be a number with m, h or d (e.g. 90d, 12h), at most 10 years');
+  }
+  return seconds;
+};
+
+/** `--expires-at`: an ISO 8601 date or date-time; a bare date means midnight UTC. */
+const instant = (value: string): Date => {
+  const d = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())
+    ? new Date(value.trim())
+    : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('must be an ISO date such as 2026-12-31');
+  return d;
+};
+
 const program = new Command('helix').description('Helix: private-domain client operations on WeCom');
 
 for (const r of ['web', 'worker', 'scheduler', 'all'] as const) {
@@ -297,19 +318,37 @@ token
   .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, role)
   .option('--name <name>', 'who or what the token is for', 'cli')
   .option('--branch <branch>', 'limit the token to one branch scope')
-  .action(async (opts: { role: Role; name: string; branch?: string }) => {
-    const { config } = boot();
-    await withDatabase(config, async ({ db }) => {
-      const tokens = createTokenService({ db, audit: createAuditRepository() });
-      const created = await tokens.create({
-        name: opts.name,
-        role: opts.role,
-        branchScope: opts.branch ?? null,
-        actor: `cli:${userInfo().username}`,
+  .option('--expires-in <duration>', 'the token stops working after this long, e.g. 90d, 12h, 30m', duration)
+  .option('--expires-at <date>', 'the token stops working at this ISO date or date-time', instant)
+  .action(
+    async (opts: { role: Role; name: string; branch?: string; expiresIn?: number; expiresAt?: Date }) => {
+      if (opts.expiresIn !== undefined && opts.expiresAt) fail('give --expires-in or --expires-at, not both');
+      const now = systemClock.now();
+      const expiresAt =
+        opts.expiresAt ??
+        (opts.expiresIn !== undefined ? new Date(now.getTime() + opts.expiresIn * 1000) : null);
+      if (expiresAt && expiresAt <= now) fail('--expires-at is in the past');
+      const { config } = boot();
+      await withDatabase(config, async ({ db }) => {
+        const tokens = createTokenService({ db, audit: createAuditRepository() });
+        const created = await tokens.create({
+          name: opts.name,
+          role: opts.role,
+          branchScope: opts.branch ?? null,
+          expiresAt,
+          actor: `cli:${userInfo().username}`,
+        });
+        out(
+          JSON.stringify({
+            id: created.id,
+            role: opts.role,
+            expiresAt: expiresAt?.toISOString() ?? null,
+            token: created.secret,
+          }),
+        );
       });
-      out(JSON.stringify({ id: created.id, role: opts.role, token: created.secret }));
-    });
-  });
+    },
+  );
 token
   .command('list')
   .description('list API tokens (never their secrets)')

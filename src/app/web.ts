@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
@@ -24,7 +25,8 @@ import { createConversationsRepository } from '../modules/smart-service/conversa
 import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
 import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/smart-service/faq-review.routes.ts';
-import { authenticate } from '../platform/auth/auth.middleware.ts';
+import { authenticate, requireStaticBearer } from '../platform/auth/auth.middleware.ts';
+import { createAuthFailureLimiter } from '../platform/auth/auth-failure-limiter.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import type { InboxSource } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
@@ -68,7 +70,16 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   // WeCom API calls (tokens, limits) go through their own connection, never the intake producer's.
   const general = createRedis(ctx.redisUrl, 'general');
   const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: general, log, metrics });
-  const tokens = createTokenService({ db, audit });
+  const tokens = createTokenService({ db, audit, clock });
+  // Shares the general connection: a failed-login count is one small command, and it fails open anyway.
+  const authFailures = createAuthFailureLimiter({
+    redis: general,
+    prefix: config.queue.prefix,
+    limit: config.auth.failureLimit,
+    windowS: config.auth.failureWindowS,
+    clock,
+    log,
+  });
 
   const codecFor = (source: InboxSource) =>
     createCallbackCodec({
@@ -98,6 +109,18 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind N proxies req.ip is the client's address from X-Forwarded-For; with 0 it is the socket peer.
+  app.set('trust proxy', config.http.trustProxyHops);
+  // Security headers on every response, callbacks included: they add headers only and never touch a body,
+  // so WeCom still gets its plaintext echo or empty 200. Nothing here serves HTML, so the CSP forbids all.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+    }),
+  );
   mountCallbackRoutes(app, {
     intake,
     metrics,
@@ -118,7 +141,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
       );
     const [dbState, redisState] = await Promise.all([
       check(() => database.ping()),
-      check(() => producer.ping()),
+      // Both connections: intake enqueues on one, API authentication (failure counts) uses the other.
+      check(() => Promise.all([producer.ping(), general.ping()])),
     ]);
     const { stalled } = intake.health();
     const intakeState = stalled ? ('stalled' as const) : ('ok' as const);
@@ -127,7 +151,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'not_ready', db: dbState, redis: redisState, intake: intakeState });
   });
-  app.get('/metrics', async (_req: Request, res: Response) => {
+  // With METRICS_TOKEN set (required in production) the scraper presents it as a bearer token; unset (dev,
+  // tests) /metrics stays open so a fresh clone needs no setup.
+  const metricsGuard = config.metrics.token
+    ? requireStaticBearer(config.metrics.token)
+    : (_req: Request, _res: Response, next: NextFunction) => next();
+  app.get('/metrics', metricsGuard, async (_req: Request, res: Response) => {
     try {
       const rows = await withTimeout(queues.depth(), 1000);
       for (const r of rows) metrics.queueDepth.set({ queue: r.queue, state: r.state }, r.count);
@@ -139,7 +168,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
 
   const api = express.Router();
   api.use(logContext());
-  api.use(authenticate(tokens));
+  // API answers carry client data: no browser or proxy may keep a copy, errors (401, 429) included.
+  api.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(authenticate({ tokens, limiter: authFailures }));
   api.use(express.json({ limit: '1mb' }));
   api.get('/whoami', (_req: Request, res: Response) => {
     const p = locals(res).principal;

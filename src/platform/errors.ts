@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  token_expired: 401,
   rate_limited: 429,
   internal: 500,
   db_unavailable: 503,
@@ -26,6 +27,8 @@ export class AppError extends Error {
   readonly userMessage: string | undefined;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
+  /** The thrower already logged this (throttled); the error middleware then logs it at debug only. */
+  readonly logged: boolean;
 
   constructor(
     code: ErrorCode,
@@ -34,6 +37,7 @@ export class AppError extends Error {
       userMessage?: string;
       retryable?: boolean;
       details?: Record<string, unknown>;
+      logged?: boolean;
       cause?: unknown;
     },
   ) {
@@ -43,6 +47,7 @@ export class AppError extends Error {
     this.userMessage = opts.userMessage;
     this.retryable = opts.retryable ?? false;
     this.details = opts.details;
+    this.logged = opts.logged ?? false;
   }
 
   /** The HTTP status this error maps to. */

@@ -56,6 +56,99 @@ describe('loadConfig', () => {
   });
 });
 
+/** A production environment with the bank's own (made-up, unpublished) credentials: it loads. */
+const productionEnv = (overrides: Record<string, string | undefined> = {}) => ({
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://helix@db.bank.internal/helix',
+  REDIS_URL: 'redis://redis.bank.internal:6379',
+  WECOM_CORP_ID: 'ww5e1b7c9d2f0a4e83',
+  WECOM_AGENT_ID: '1000017',
+  WECOM_TOKEN: 'Zq8rT2vYw6nB4mK1pX9s',
+  WECOM_ENCODING_AES_KEY: 'R7fN2qLw9XcV4bT1mK8sD3gH6jP0yA5eZuWiOoQrStU',
+  WECOM_BOT_TOKEN: 'Lp3mN8qR2tV6wY9zB1cD',
+  WECOM_BOT_ENCODING_AES_KEY: 'kS4dF7gH1jK9lZ2xC5vB8nM3qW6eR0tYuIoPaSdFgHj',
+  WECOM_SECRET: 'bank-app-secret-7f3a9c',
+  WECOM_CONTACT_SECRET: 'bank-contact-secret-2e8d1b',
+  METRICS_TOKEN: 'prom-scrape-9d7c5b3a1e',
+  ...overrides,
+});
+
+const problemsOf = (env: Record<string, string | undefined>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  return [];
+};
+
+describe('production posture', () => {
+  it('refuses every published development or sample credential, naming the variable and never the value', () => {
+    const published = {
+      WECOM_CORP_ID: 'wwhelixdev00000001', // our dev default
+      WECOM_TOKEN: 'QDG6eK', // Tencent's WXBizMsgCrypt sample
+      WECOM_ENCODING_AES_KEY: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt', // our test credentials
+      WECOM_BOT_TOKEN: 'helixDevBotToken',
+      WECOM_BOT_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+      WECOM_SECRET: 'helixDevAppSecret',
+      WECOM_CONTACT_SECRET: 'helixDevContactSecret',
+    };
+    // The bank's own credentials load; each published one is refused on its own line.
+    expect(problemsOf(productionEnv())).toEqual([]);
+    const problems = problemsOf(productionEnv(published));
+    for (const [key, value] of Object.entries(published)) {
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${key} is a published`)));
+      expect(problems.join('\n')).not.toContain(value);
+    }
+    expect(problems).toHaveLength(Object.keys(published).length);
+    // The same values are the normal thing in development.
+    expect(problemsOf({ ...published })).toEqual([]);
+  });
+
+  it('reports format, production and cross-field problems together in one round', () => {
+    const problems = problemsOf(
+      productionEnv({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        WECOM_SECRET: undefined,
+        METRICS_TOKEN: undefined,
+        WECOM_TOKEN: 'helixDevToken',
+        WECOM_REPLAY_WINDOW_S: '7200',
+        INBOX_DEDUP_RETENTION_S: '3600',
+      }),
+    );
+    const text = problems.join('\n');
+    expect(text).toMatch(/^PORT /m);
+    expect(text).toMatch(/^LOG_LEVEL /m);
+    expect(text).toMatch(/^WECOM_SECRET is required in production/m);
+    expect(text).toMatch(/^METRICS_TOKEN is required in production/m);
+    expect(text).toMatch(/^WECOM_TOKEN is a published/m);
+    expect(text).toMatch(/^INBOX_DEDUP_RETENTION_S must be longer than the replay window \(7200 s\)/m);
+  });
+
+  it('turns the replay window on in production, keeps it configurable, and keeps dedup longer', () => {
+    expect(loadConfig(productionEnv()).wecom.replayWindowS).toBe(600);
+    expect(loadConfig(productionEnv({ WECOM_REPLAY_WINDOW_S: '120' })).wecom.replayWindowS).toBe(120);
+    expect(loadConfig(productionEnv({ WECOM_REPLAY_WINDOW_S: '0' })).wecom.replayWindowS).toBe(0);
+    expect(loadConfig({}).wecom.replayWindowS).toBe(0);
+    expect(loadConfig({ WECOM_REPLAY_WINDOW_S: '300' }).wecom.replayWindowS).toBe(300);
+    expect(
+      problemsOf(productionEnv({ WECOM_REPLAY_WINDOW_S: '3600', INBOX_DEDUP_RETENTION_S: '3600' })),
+    ).toEqual(['INBOX_DEDUP_RETENTION_S must be longer than the replay window (3600 s)']);
+  });
+
+  it('requires a metrics token in production and bounds its format everywhere', () => {
+    expect(problemsOf(productionEnv({ METRICS_TOKEN: undefined }))).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN is required in production/),
+    ]);
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN must be 16/),
+    ]);
+    expect(loadConfig({}).metrics.token).toBeUndefined();
+  });
+});
+
 describe('createJobRegistry', () => {
   const policy = {
     attempts: 1,

@@ -1,21 +1,53 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Role } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { locals } from '../http/request-context.ts';
+import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
 import type { TokenService } from './tokens.ts';
 
-/** Requires a valid `Authorization: Bearer <token>`; 401 otherwise. */
-export function authenticate(tokens: Pick<TokenService, 'authenticate'>) {
+/**
+ * Requires a valid `Authorization: Bearer <token>`: 401 without one (`token_expired` for an expired one),
+ * 429 with Retry-After once the client IP has failed too often. A blocked IP is refused before its token is
+ * checked, so blocked requests cannot keep testing guesses.
+ */
+export function authenticate(deps: {
+  tokens: Pick<TokenService, 'authenticate'>;
+  limiter: Pick<AuthFailureLimiter, 'retryAfterS' | 'recordFailure'>;
+}) {
+  const { tokens, limiter } = deps;
   return async (req: Request, res: Response, next: NextFunction) => {
+    const ip = req.ip ?? 'unknown';
+    const waitS = await limiter.retryAfterS(ip);
+    if (waitS > 0) {
+      await limiter.recordFailure(ip, 'rate_limited');
+      res.setHeader('Retry-After', String(waitS));
+      throw new AppError('rate_limited', {
+        message: `too many failed authentications from this address; retry in ${waitS} s`,
+        logged: true,
+      });
+    }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) {
-      throw new AppError('unauthenticated', { message: 'missing bearer token' });
+    const result = match?.[1]
+      ? await tokens.authenticate(match[1])
+      : ({ ok: false, reason: 'missing' } as const);
+    if (result.ok) {
+      res.locals.principal = result.principal;
+      next();
+      return;
     }
-    const principal = await tokens.authenticate(match[1]);
-    if (!principal) throw new AppError('unauthenticated', { message: 'invalid or revoked token' });
-    res.locals.principal = principal;
-    next();
+    await limiter.recordFailure(ip, result.reason);
+    if (result.reason === 'expired') {
+      throw new AppError('token_expired', {
+        message: 'the API token has expired; ask for a new one',
+        logged: true,
+      });
+    }
+    throw new AppError('unauthenticated', {
+      message: result.reason === 'missing' ? 'missing bearer token' : 'invalid or revoked token',
+      logged: true,
+    });
   };
 }
 
@@ -28,6 +60,23 @@ export function requireRole(...roles: Role[]) {
       throw new AppError('forbidden', {
         message: `role "${p.role}" may not do this; needs ${roles.join(' or ')}`,
       });
+    }
+    next();
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Requires `Authorization: Bearer <token>` equal to one configured secret (the metrics scraper's); 401
+ * otherwise. Compared as SHA-256 digests in constant time, so neither content nor length leaks by timing.
+ */
+export function requireStaticBearer(token: string) {
+  const expected = digest(token);
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      throw new AppError('unauthenticated', { message: 'this endpoint needs the metrics bearer token' });
     }
     next();
   };

@@ -1,27 +1,41 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AuditRepository } from '../../modules/audit/audit.repository.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { apiTokens, type Role } from '../db/schema.ts';
 
 /** Who is calling the admin API. */
 export type Principal = { tokenId: string; name: string; role: Role; branchScope: string | null };
 
+/** What checking a presented secret gives: the principal, or why there is none. */
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'expired' };
+
 /** Issues and checks admin API tokens. */
 export type TokenService = ReturnType<typeof createTokenService>;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const TOKEN_FORMAT = /^hx_[A-Za-z0-9_-]{43}$/;
+/** last_used_at is approximate to this much, so a busy token costs one write a minute, not one a request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * Tokens are 32 random bytes (`hx_` + base64url). Only their SHA-256 is stored: with that much entropy a
  * fast hash is enough, and it lets us look a token up by its hash in one indexed query.
  */
-export function createTokenService(deps: { db: Db; audit: AuditRepository }) {
-  const { db, audit } = deps;
+export function createTokenService(deps: { db: Db; audit: AuditRepository; clock?: Clock }) {
+  // The clock is optional because most callers (the CLI, test factories) only create tokens.
+  const { db, audit, clock = systemClock } = deps;
   return {
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
-    async create(input: { name: string; role: Role; branchScope?: string | null; actor: string }) {
+    async create(input: {
+      name: string;
+      role: Role;
+      branchScope?: string | null;
+      /** When the token stops working; null or absent: never. */
+      expiresAt?: Date | null;
+      actor: string;
+    }) {
       const secret = `hx_${randomBytes(32).toString('base64url')}`;
       return db.transaction(async (tx) => {
         const [row] = await tx
@@ -32,6 +46,7 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository }) {
             branchScope: input.branchScope ?? null,
             tokenHash: hash(secret),
             tokenPrefix: secret.slice(0, 8),
+            expiresAt: input.expiresAt ?? null,
           })
           .returning({ id: apiTokens.id });
         if (!row) throw new Error('token insert returned no row');
@@ -40,22 +55,41 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository }) {
           action: 'api_token.create',
           targetType: 'api_token',
           targetId: row.id,
-          details: { name: input.name, role: input.role, branchScope: input.branchScope ?? null },
+          details: {
+            name: input.name,
+            role: input.role,
+            branchScope: input.branchScope ?? null,
+            expiresAt: input.expiresAt?.toISOString() ?? null,
+          },
         });
         return { id: row.id, secret };
       });
     },
 
-    /** The principal for a presented secret, or null when it is malformed, unknown or revoked. */
-    async authenticate(secret: string): Promise<Principal | null> {
-      if (!TOKEN_FORMAT.test(secret)) return null;
-      const rows = await db
-        .update(apiTokens)
-        .set({ lastUsedAt: sql`now()` })
-        .where(and(eq(apiTokens.tokenHash, hash(secret)), isNull(apiTokens.revokedAt)))
-        .returning();
-      const row = rows[0];
-      return row ? { tokenId: row.id, name: row.name, role: row.role, branchScope: row.branchScope } : null;
+    /** The principal for a presented secret; `invalid` if malformed, unknown or revoked, `expired` if past expiry. */
+    async authenticate(secret: string): Promise<AuthResult> {
+      if (!TOKEN_FORMAT.test(secret)) return { ok: false, reason: 'invalid' };
+      const [row] = await db
+        .select()
+        .from(apiTokens)
+        .where(and(eq(apiTokens.tokenHash, hash(secret)), isNull(apiTokens.revokedAt)));
+      if (!row) return { ok: false, reason: 'invalid' };
+      const now = clock.now();
+      if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+      const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+      if (!row.lastUsedAt || row.lastUsedAt < stale) {
+        // Conditional, so replicas racing on the same token write once between them.
+        await db
+          .update(apiTokens)
+          .set({ lastUsedAt: now })
+          .where(
+            and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))),
+          );
+      }
+      return {
+        ok: true,
+        principal: { tokenId: row.id, name: row.name, role: row.role, branchScope: row.branchScope },
+      };
     },
 
     /** Revokes a token; returns false when there was no such active token. */
@@ -72,6 +106,7 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository }) {
       });
     },
 
+    /** Every token, oldest first, with its expiry and approximate last use; never a secret or hash. */
     async list() {
       return db
         .select({
@@ -82,6 +117,7 @@ export function createTokenService(deps: { db: Db; audit: AuditRepository }) {
           tokenPrefix: apiTokens.tokenPrefix,
           createdAt: apiTokens.createdAt,
           lastUsedAt: apiTokens.lastUsedAt,
+          expiresAt: apiTokens.expiresAt,
           revokedAt: apiTokens.revokedAt,
         })
         .from(apiTokens)

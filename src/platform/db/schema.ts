@@ -50,7 +50,10 @@ export const apiTokens = pgTable('api_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   tokenPrefix: text('token_prefix').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Approximate: updated at most once a minute per token (tokens.ts). */
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  /** Null: the token never expires. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 

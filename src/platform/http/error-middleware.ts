@@ -49,11 +49,12 @@ export function errorMiddleware(log: Log) {
     const requestId = locals(res).requestId ?? randomUUID();
     const where = requestPlace(req);
     if (e.code === 'internal') log.error({ err, requestId, ...where }, 'unhandled error');
-    else
-      log.warn(
-        { code: e.code, reason: e.details?.reason, error: e.message, requestId, ...where },
-        'request rejected',
-      );
+    else {
+      // A flood of rejections the thrower already logged (throttled) must not become a flood of lines here.
+      const fields = { code: e.code, reason: e.details?.reason, error: e.message, requestId, ...where };
+      if (e.logged) log.debug(fields, 'request rejected');
+      else log.warn(fields, 'request rejected');
+    }
     if (res.headersSent) return;
     // Internal details stay in the log; the caller sees the user message or the code's generic message.
     const message = e.code === 'internal' ? 'internal error' : (e.userMessage ?? e.message);
