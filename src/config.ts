@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_DECISION_THRESHOLDS } from './config-defaults.ts';
 import { DEV_DEFAULTS, effectiveReplayWindowS, productionProblems } from './config-production.ts';
-import { DEFAULT_DECISION_THRESHOLDS } from './modules/smart-service/retrieval/decision-defaults.ts';
 
 /**
  * The one place Helix reads its environment. Parsed once at boot, every problem reported at once, frozen.

@@ -1,9 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { AuditRepository } from '../../modules/audit/audit.repository.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { apiTokens, type Role } from '../db/schema.ts';
+
+/**
+ * Where token changes are audited. The audit module provides it; platform code names only the shape it
+ * needs, so it does not import a module above it.
+ */
+export type TokenAudit = {
+  append(
+    tx: Tx,
+    entry: {
+      actor: string;
+      action: string;
+      targetType: string;
+      targetId: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<void>;
+};
 
 /** Who is calling the admin API. */
 export type Principal = { tokenId: string; name: string; role: Role; branchScope: string | null };
@@ -23,7 +39,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * Tokens are 32 random bytes (`hx_` + base64url). Only their SHA-256 is stored: with that much entropy a
  * fast hash is enough, and it lets us look a token up by its hash in one indexed query.
  */
-export function createTokenService(deps: { db: Db; audit: AuditRepository; clock?: Clock }) {
+export function createTokenService(deps: { db: Db; audit: TokenAudit; clock?: Clock }) {
   // The clock is optional because most callers (the CLI, test factories) only create tokens.
   const { db, audit, clock = systemClock } = deps;
   return {

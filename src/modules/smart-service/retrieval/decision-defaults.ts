@@ -1,3 +1,4 @@
+import { DEFAULT_DECISION_THRESHOLDS as CONFIGURED_DEFAULTS } from '../../../config-defaults.ts';
 import type { RetrievalModel } from './ranking-model.ts';
 
 /** The knobs of the answer / clarify / hand-off decision (config.ts maps env vars onto these). */
@@ -14,14 +15,8 @@ export type DecisionThresholds = {
   maxQueryChars: number;
 };
 
-/** Defaults chosen by cross-validation on development data (docs/faq-retrieval.md). */
-export const DEFAULT_DECISION_THRESHOLDS: DecisionThresholds = {
-  answerThreshold: 0.92,
-  clarifyThreshold: 0.5,
-  clarifyMinShare: 0.1,
-  clarifyMaxCandidates: 3,
-  maxQueryChars: 300,
-};
+/** Defaults chosen by cross-validation on development data; config.ts applies the same values. */
+export const DEFAULT_DECISION_THRESHOLDS: DecisionThresholds = { ...CONFIGURED_DEFAULTS };
 
 /** Ranking and calibration weights fitted on cross-validation folds (tests/bench/faq-train.ts). */
 export const DEFAULT_RETRIEVAL_MODEL: RetrievalModel = {
