@@ -59,6 +59,73 @@ describe('banned claims', () => {
   });
 });
 
+describe('banned claims as families, not fixed phrases', () => {
+  const found = (text: string) => checker.check(text).findings.map((f) => [f.rule, text.slice(...f.span)]);
+
+  it('blocks a claim written in traditional characters, pointing at what was typed', () => {
+    expect(found('這檔理財穩賺，絕對零風險')).toEqual([
+      ['sure-profit', '穩賺'],
+      ['zero-risk', '零風險'],
+    ]);
+    // The negation and the citation excuse in traditional characters as they do in simplified ones.
+    expect(rulesOf('本產品不保本，過往業績不代表未來表現。')).toEqual([]);
+    expect(rulesOf('依據資管新規，銀行理財不得承諾保本。')).toEqual([]);
+  });
+
+  it('blocks "expected return" wording for wealth products in its variants', () => {
+    for (const [text, wording] of [
+      ['这只理财的预期收益率是3.8%', '预期收益率'],
+      ['预期年化收益率4%左右', '预期年化收益率'],
+      ['預計收益下月初到賬', '預計收益'],
+      ['预估年化回报挺可观', '预估年化回报'],
+    ]) {
+      expect(found(text as string), text).toEqual([['expected-return', wording]]);
+    }
+    expect(rulesOf('新规实施后理财产品不再公布预期收益率，改用业绩比较基准。')).toEqual([]);
+    expect(rulesOf('三季度业绩好于预期，收益表现平稳')).toEqual([]);
+  });
+
+  it('blocks a guarantee of return in either word order within one clause', () => {
+    for (const [text, wording] of [
+      ['放心买，收益保证到位', '收益保证'],
+      ['跟着我投保证年年有收益', '保证年年有收益'],
+      ['这只基金收益稳定有保障', '收益稳定有保障'],
+      ['我们会确保您的回报', '确保您的回报'],
+    ]) {
+      expect(found(text as string), text).toEqual([['guaranteed-return', wording]]);
+    }
+    // Negated inside or before the pair, split over two clauses, or margin money (保证金): no claim.
+    expect(rulesOf('理财产品的收益并不保证，请理性投资')).toEqual([]);
+    expect(rulesOf('收益没有保障，请量力而行')).toEqual([]);
+    expect(rulesOf('我们保证服务及时，收益以实际到账为准')).toEqual([]);
+    expect(rulesOf('保证金账户的收益按日计算')).toEqual([]);
+    // A guarantee word far from the return word in a long clause is a different promise.
+    expect(rulesOf('我们保证在三个工作日内把收益明细寄给您')).toEqual([]);
+  });
+
+  it('blocks promises of no loss, but not a question about loss or a negated promise', () => {
+    for (const [text, wording] of [
+      ['这款放心买，不会亏的', '不会亏'],
+      ['放一年肯定不亏本', '肯定不亏本'],
+      ['这只产品亏不了', '亏不了'],
+      ['拿住了绝不会亏损', '绝不会亏损'],
+      ['長期持有不會虧錢', '不會虧錢'],
+    ]) {
+      expect(found(text as string), text).toEqual([['no-loss', wording]]);
+    }
+    expect(found('稳赚不赔的好机会')).toEqual([['sure-profit', '稳赚不赔']]);
+    expect(rulesOf('您问这只基金会不会亏，要看市场走势')).toEqual([]);
+    expect(rulesOf('亏不亏本谁也说不准')).toEqual([]);
+    expect(rulesOf('我们不会亏待老客户')).toEqual([]);
+    expect(rulesOf('没有人能保证投资不会亏损')).toEqual([]);
+  });
+
+  it('gives machine-written text no benefit of the doubt, but still tells a question from a claim', () => {
+    expect(checker.check('收益不保证', { strict: true }).ok).toBe(false);
+    expect(checker.check('会不会亏要看市场', { strict: true }).ok).toBe(true);
+  });
+});
+
 describe('required disclosures', () => {
   it('requires the base disclosure for every product and stronger wording for high risk', () => {
     const base = '理财非存款，产品有风险，投资须谨慎。';
@@ -120,6 +187,21 @@ describe('rules file', () => {
     writeFileSync(file, readFileSync(rulesFile, 'utf8').replace('phrases: [稳赚,', 'phrases: [保本, 稳赚,'));
     expect(() => loadComplianceRules(file)).toThrow(
       /"保本" is already a phrase of rule "guaranteed-principal"/,
+    );
+    // Patterns are expanded and phrases normalised before the check, so a family cannot hide a duplicate.
+    writeFileSync(
+      file,
+      readFileSync(rulesFile, 'utf8').replace('phrases: [稳赚,', 'phrases: ["(保|穩)本", 稳赚,'),
+    );
+    expect(() => loadComplianceRules(file)).toThrow(
+      /"保本" is already a phrase of rule "guaranteed-principal"/,
+    );
+    writeFileSync(
+      file,
+      readFileSync(rulesFile, 'utf8').replace('phrases: [稳赚,', 'phrases: ["(稳|准赚", 稳赚,'),
+    );
+    expect(() => loadComplianceRules(file)).toThrow(
+      /bannedClaims\.1\.phrases\.0: "\(稳\|准赚" "\(" is never closed/,
     );
   });
 });

@@ -16,7 +16,7 @@ import {
   rankerFromVector,
   rankScore,
 } from '../../src/modules/smart-service/retrieval/ranking-model.ts';
-import { normalizeText } from '../../src/modules/smart-service/retrieval/text-normalizer.ts';
+import { normalizeForSearch } from '../../src/platform/text/normalize.ts';
 
 const lexicon = loadLexicon(path.join(import.meta.dirname, '..', '..', 'content-library', 'faq'));
 
@@ -108,9 +108,13 @@ describe('FAQ retrieval core', () => {
   });
 
   it('reads full-width, traditional and punctuated input like plain text', () => {
-    expect(normalizeText('ＡＴＭ機  轉賬！！')).toBe('atm机 转账');
+    expect(normalizeForSearch('ＡＴＭ機  轉賬！！')).toBe('atm机 转账');
     const index = build();
     expect(index.decide('信用卡丟了怎麼掛失？？')).toMatchObject({ entryId: 'credit-card-lost' });
+    // A client typing in 繁體 gets exactly the answer, and the confidence, of one typing in 简体.
+    const traditional = index.decide('轉給別的銀行的錢什麼時候到帳');
+    expect(traditional).toEqual(index.decide('转给别的银行的钱什么时候到账'));
+    expect(traditional).toMatchObject({ entryId: 'transfer-arrival' });
   });
 
   it('uses the banking synonyms: 贷记卡 is 信用卡 and 遗失 is 丢了', () => {

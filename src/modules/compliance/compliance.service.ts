@@ -1,6 +1,7 @@
 import { applyMasks, detectPii, type PiiMatch } from '../../platform/pii/pii-detector.ts';
+import { normalizeForMatching, normalizePhrase, originalSpan } from '../../platform/text/normalize.ts';
+import { CLAUSE_END, compileClaimMatcher } from './claim-matcher.ts';
 import type { ComplianceRules, RiskLevel } from './compliance.rules.ts';
-import { normalizeForMatching, normalizePhrase } from './text-normalizer.ts';
 
 /** One explainable finding: which rule, what kind, where in the original text, how bad, what to do. */
 export type Finding = {
@@ -17,8 +18,6 @@ export type ComplianceResult = { ok: boolean; findings: Finding[]; masked: strin
 /** Checks texts against the rules. */
 export type ComplianceChecker = ReturnType<typeof createComplianceChecker>;
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const CLAUSE_END = /[，,。！？!?；;\n]/;
 const SENTENCE_END = /[。！？!?；;\n]/;
 
 // Personal data an RM must never send on (IDs, cards) blocks; a phone number or e-mail is often the RM's
@@ -31,21 +30,16 @@ const PII_RULES: Record<PiiMatch['type'], { severity: Finding['severity']; sugge
 };
 
 /**
- * Compiles the rules once (one alternation of every banned phrase, longest first) and returns a checker.
- * A banned phrase is excused when a negation appears before it in the same clause, or a citation of a rule
- * in the same sentence, within `context.windowChars` characters.
+ * Compiles the rules once (claim-matcher.ts) and returns a checker. A banned wording is excused when a
+ * negation appears before it in the same clause (or, for two words found together, between them), or a
+ * citation of a rule in the same sentence, within `context.windowChars` characters.
  */
 export function createComplianceChecker(rules: ComplianceRules) {
-  const ruleOf = new Map<string, ComplianceRules['bannedClaims'][number]>();
-  for (const c of rules.bannedClaims) for (const p of c.phrases) ruleOf.set(normalizePhrase(p), c);
-  const alternation = [...ruleOf.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-    .join('|');
-  const banned = new RegExp(alternation, 'g');
+  const findClaims = compileClaimMatcher(rules.bannedClaims);
   const negations = rules.context.negations.map(normalizePhrase);
   const notNegations = rules.context.notNegations.map(normalizePhrase);
-  const citations = rules.context.citations;
+  // A citation is looked for as written (《 is punctuation, which normalising drops) and normalised (根據).
+  const citations = rules.context.citations.map((c) => ({ raw: c, norm: normalizePhrase(c) }));
   const windowChars = rules.context.windowChars;
 
   /** The text before `start` back to a boundary, at most `limit` characters. */
@@ -55,12 +49,19 @@ export function createComplianceChecker(rules: ComplianceRules) {
     return text.slice(from, start);
   };
 
-  const excused = (original: string, start: number): boolean => {
-    let clause = normalizePhrase(before(original, start, CLAUSE_END, windowChars));
+  const negated = (normalized: string): boolean => {
+    let clause = normalized;
     for (const nn of notNegations) clause = clause.split(nn).join('');
-    if (negations.some((n) => clause.includes(n))) return true;
+    return negations.some((n) => clause.includes(n));
+  };
+
+  const excused = (original: string, start: number, inside: string): boolean => {
+    const clause = before(original, start, CLAUSE_END, windowChars);
+    if (negated(normalizePhrase(clause)) || negated(inside)) return true;
     const sentence = before(original, start, SENTENCE_END, windowChars * 2);
-    return citations.some((c) => sentence.includes(c));
+    if (citations.some((c) => sentence.includes(c.raw))) return true;
+    const normSentence = normalizePhrase(sentence);
+    return citations.some((c) => c.norm !== '' && normSentence.includes(c.norm));
   };
 
   return {
@@ -71,18 +72,16 @@ export function createComplianceChecker(rules: ComplianceRules) {
     check(text: string, opts: { productRiskLevel?: RiskLevel; strict?: boolean } = {}): ComplianceResult {
       const findings: Finding[] = [];
       const norm = normalizeForMatching(text);
-      for (const m of norm.text.matchAll(banned)) {
-        const rule = ruleOf.get(m[0]);
-        if (!rule) continue;
-        const start = norm.offsets[m.index] as number;
-        const end = (norm.offsets[m.index + m[0].length - 1] as number) + 1;
-        if (!opts.strict && excused(text, start)) continue;
+      for (const m of findClaims(norm, text)) {
+        const span = originalSpan(norm, m.index, m.length);
+        const inside = m.together ? norm.text.slice(m.index, m.index + m.length) : '';
+        if (!opts.strict && excused(text, span[0], inside)) continue;
         findings.push({
-          rule: rule.id,
+          rule: m.claim.id,
           kind: 'banned-claim',
-          span: [start, end],
-          severity: rule.severity,
-          suggestion: rule.suggestion,
+          span,
+          severity: m.claim.severity,
+          suggestion: m.claim.suggestion,
         });
       }
       if (opts.productRiskLevel) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { normalizeForSearch } from '../../../platform/text/normalize.ts';
 import { loadYamlFile } from '../../../platform/yaml-file.ts';
-import { normalizeText } from './text-normalizer.ts';
 
 /** The word lists retrieval uses: synonym phrase → its group's canonical phrase, and stop words. */
 export type Lexicon = { synonyms: ReadonlyMap<string, string>; stopWords: ReadonlySet<string> };
@@ -19,7 +19,7 @@ export const synonymsFileSchema = z
     const seen = new Map<string, number>();
     for (const [i, group] of file.groups.entries()) {
       for (const [j, word] of group.entries()) {
-        const key = normalizeText(word);
+        const key = normalizeForSearch(word);
         const other = seen.get(key);
         if (!key) ctx.addIssue({ code: 'custom', path: ['groups', i, j], message: 'no letters or digits' });
         else if (other !== undefined)
@@ -43,10 +43,10 @@ export function buildLexicon(
 ): Lexicon {
   const map = new Map<string, string>();
   for (const group of synonyms.groups) {
-    const canonical = normalizeText(group[0] as string);
-    for (const word of group) map.set(normalizeText(word), canonical);
+    const canonical = normalizeForSearch(group[0] as string);
+    for (const word of group) map.set(normalizeForSearch(word), canonical);
   }
-  return { synonyms: map, stopWords: new Set(stopWords.words.map(normalizeText)) };
+  return { synonyms: map, stopWords: new Set(stopWords.words.map((w) => normalizeForSearch(w))) };
 }
 
 /** Reads and validates `synonyms.yaml` and `stop-words.yaml` from the FAQ content folder. */

@@ -1,7 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { normalizeForSearch } from '../../../platform/text/normalize.ts';
 import type { Lexicon } from './lexicon.loader.ts';
-import { normalizeText, numberClass, textUnits } from './text-normalizer.ts';
 
 let jieba: Jieba | undefined;
 // Loading the dictionary takes a few hundred milliseconds and ~5 MB: once per process, on first use.
@@ -37,6 +37,45 @@ export const DEFAULT_TOKENIZER_OPTIONS: TokenizerOptions = {
   synonymMode: 'both',
 };
 
+/** Placeholder unit for a short number (an amount, a time, a count). */
+export const NUMBER_UNIT = '#n';
+/** Placeholder unit for a long digit run (a card, account or phone number). */
+export const LONG_NUMBER_UNIT = '#l';
+
+/** Digit runs this long or longer are identifiers rather than quantities. */
+const LONG_DIGITS = 7;
+
+/** The most characters of one text the index ever looks at; longer input is cut (never an error). */
+export const MAX_TEXT_CHARS = 1000;
+
+const UNIT_PATTERN = /[a-z]+|\d+|\p{Script=Han}|[\p{L}\p{N}]/gu;
+
+/**
+ * Splits normalised text into units: one Han character, one Latin word, or one number placeholder each.
+ * Character n-grams are built over units, so `pay` or a card number counts as one "character".
+ */
+export function textUnits(normalized: string): string[][] {
+  const runs: string[][] = [];
+  for (const run of normalized.split(' ')) {
+    if (!run) continue;
+    const units: string[] = [];
+    for (const m of run.matchAll(UNIT_PATTERN)) {
+      const u = m[0];
+      const c = u.charCodeAt(0);
+      units.push(c >= 48 && c <= 57 ? (u.length >= LONG_DIGITS ? LONG_NUMBER_UNIT : NUMBER_UNIT) : u);
+    }
+    if (units.length > 0) runs.push(units);
+  }
+  return runs;
+}
+
+/** The class placeholder of a digit-only word (`#n` or `#l`), or undefined for any other word. */
+export function numberClass(word: string): string | undefined {
+  const c = word.charCodeAt(0);
+  if (c < 48 || c > 57 || !/^\d+$/u.test(word)) return undefined;
+  return word.length >= LONG_DIGITS ? LONG_NUMBER_UNIT : NUMBER_UNIT;
+}
+
 /** Field of a term. */
 export const fieldOf = (term: string): Field => term[0] as Field;
 
@@ -61,7 +100,7 @@ export function createTokenizer(lexicon: Lexicon, options: Partial<TokenizerOpti
     const bag: TermBag = new Map();
     const all: string[] = [];
     const add = (term: string) => bag.set(term, (bag.get(term) ?? 0) + 1);
-    let norm = normalizeText(text);
+    let norm = normalizeForSearch(text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text);
     if (!norm) return { bag, units: all };
     if (phrasePattern) {
       const groups = new Set<string>();
