@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { apiTokens, type Role } from '../db/schema.ts';
+import type { Role } from '../db/schema.ts';
+import { createTokensRepository } from './tokens.repository.ts';
 
 /**
  * Where token changes are audited. The audit module provides it; platform code names only the shape it
@@ -42,6 +42,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export function createTokenService(deps: { db: Db; audit: TokenAudit; clock?: Clock }) {
   // The clock is optional because most callers (the CLI, test factories) only create tokens.
   const { db, audit, clock = systemClock } = deps;
+  const repo = createTokensRepository();
   return {
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
     async create(input: {
@@ -54,18 +55,14 @@ export function createTokenService(deps: { db: Db; audit: TokenAudit; clock?: Cl
     }) {
       const secret = `hx_${randomBytes(32).toString('base64url')}`;
       return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(apiTokens)
-          .values({
-            name: input.name,
-            role: input.role,
-            branchScope: input.branchScope ?? null,
-            tokenHash: hash(secret),
-            tokenPrefix: secret.slice(0, 8),
-            expiresAt: input.expiresAt ?? null,
-          })
-          .returning({ id: apiTokens.id });
-        if (!row) throw new Error('token insert returned no row');
+        const row = await repo.insert(tx, {
+          name: input.name,
+          role: input.role,
+          branchScope: input.branchScope ?? null,
+          tokenHash: hash(secret),
+          tokenPrefix: secret.slice(0, 8),
+          expiresAt: input.expiresAt ?? null,
+        });
         await audit.append(tx, {
           actor: input.actor,
           action: 'api_token.create',
@@ -85,22 +82,13 @@ export function createTokenService(deps: { db: Db; audit: TokenAudit; clock?: Cl
     /** The principal for a presented secret; `invalid` if malformed, unknown or revoked, `expired` if past expiry. */
     async authenticate(secret: string): Promise<AuthResult> {
       if (!TOKEN_FORMAT.test(secret)) return { ok: false, reason: 'invalid' };
-      const [row] = await db
-        .select()
-        .from(apiTokens)
-        .where(and(eq(apiTokens.tokenHash, hash(secret)), isNull(apiTokens.revokedAt)));
+      const row = await repo.findActiveByHash(db, hash(secret));
       if (!row) return { ok: false, reason: 'invalid' };
       const now = clock.now();
       if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
       const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
       if (!row.lastUsedAt || row.lastUsedAt < stale) {
-        // Conditional, so replicas racing on the same token write once between them.
-        await db
-          .update(apiTokens)
-          .set({ lastUsedAt: now })
-          .where(
-            and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))),
-          );
+        await repo.touchLastUsed(db, row.id, now, stale);
       }
       return {
         ok: true,
@@ -111,33 +99,13 @@ export function createTokenService(deps: { db: Db; audit: TokenAudit; clock?: Cl
     /** Revokes a token; returns false when there was no such active token. */
     async revoke(id: string, actor: string): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const rows = await tx
-          .update(apiTokens)
-          .set({ revokedAt: sql`now()` })
-          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-          .returning({ id: apiTokens.id });
-        if (rows.length === 0) return false;
+        if (!(await repo.revoke(tx, id))) return false;
         await audit.append(tx, { actor, action: 'api_token.revoke', targetType: 'api_token', targetId: id });
         return true;
       });
     },
 
     /** Every token, oldest first, with its expiry and approximate last use; never a secret or hash. */
-    async list() {
-      return db
-        .select({
-          id: apiTokens.id,
-          name: apiTokens.name,
-          role: apiTokens.role,
-          branchScope: apiTokens.branchScope,
-          tokenPrefix: apiTokens.tokenPrefix,
-          createdAt: apiTokens.createdAt,
-          lastUsedAt: apiTokens.lastUsedAt,
-          expiresAt: apiTokens.expiresAt,
-          revokedAt: apiTokens.revokedAt,
-        })
-        .from(apiTokens)
-        .orderBy(apiTokens.createdAt);
-    },
+    list: () => repo.list(db),
   };
 }
