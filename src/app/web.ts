@@ -8,6 +8,7 @@ import { createComplianceRouter } from '../modules/compliance/compliance.routes.
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createDirectoryRepository } from '../modules/contacts/directory.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -15,12 +16,13 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createConversationsRepository } from '../modules/smart-service/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
 import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/smart-service/faq-review.routes.ts';
-import { authenticate } from '../platform/auth/auth.middleware.ts';
+import { authenticate, requireRole } from '../platform/auth/auth.middleware.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
-import type { InboxSource } from '../platform/db/schema.ts';
+import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
@@ -130,15 +132,26 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(logContext());
   api.use(authenticate(tokens));
   api.use(express.json({ limit: '1mb' }));
-  api.get('/whoami', (_req: Request, res: Response) => {
+  // Every role may ask who it is; the gate is still declared so the route table shows it.
+  api.get('/whoami', requireRole(...ROLES), (_req: Request, res: Response) => {
     const p = locals(res).principal;
     res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
   });
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
-  api.use(createChannelsRouter({ db, repo: createContactsRepository(), audit, contact: wecom.contact, log }));
+  const directory = createDirectoryRepository();
+  api.use(
+    createChannelsRouter({
+      db,
+      repo: createContactsRepository(),
+      directory,
+      audit,
+      contact: wecom.contact,
+      log,
+    }),
+  );
   api.use(createGroupsRouter({ db, audit, contact: wecom.contact }));
-  api.use(createRmsRouter({ db, audit }));
+  api.use(createRmsRouter({ db, audit, repo: directory }));
   const checker = createConfiguredChecker(config);
   api.use(createComplianceRouter({ checker }));
   // Refuses to start on a broken content file.
@@ -157,9 +170,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
-  api.use(createConversationsRouter({ db, audit }));
+  api.use(createConversationsRouter({ db, audit, repo: createConversationsRepository() }));
   const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
-  api.use(createClientsRouter({ db, imports: profiles.imports }));
+  api.use(createClientsRouter({ db, imports: profiles.imports, repo: directory }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);
 

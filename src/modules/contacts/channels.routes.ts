@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, isUniqueViolation } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
@@ -10,6 +10,7 @@ import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { ContactsRepository } from './contacts.repository.ts';
 import type { ChannelRow } from './contacts.tables.ts';
+import type { DirectoryRepository } from './directory.repository.ts';
 
 const createChannelBody = z
   .object({
@@ -43,22 +44,29 @@ export function presentChannel(c: ChannelRow & { clients?: number }) {
 
 /**
  * `/api/v1/channels`: ops create acquisition channels. Creating one asks WeCom for a contact-me code whose
- * state names the channel, then stores it with an audit entry; a state already in use is a 409.
+ * state names the channel, then stores it with an audit entry; a state already in use is a 409. Branch
+ * ops see, and create, only channels whose RMs are all in their branch.
  */
 export function createChannelsRouter(deps: {
   db: Db;
   repo: ContactsRepository;
+  directory: Pick<DirectoryRepository, 'rmsOutsideScope'>;
   audit: AuditRepository;
   contact: Pick<WecomClient, 'addContactWay'>;
   log: Log;
 }): Router {
   const router = Router();
-  router.get('/channels', requireRole('admin', 'ops'), async (_req: Request, res: Response) => {
-    res.json({ items: (await deps.repo.listChannels(deps.db)).map(presentChannel) });
+  router.get('/channels', requireScopedRole('admin', 'ops'), async (_req: Request, res: Response) => {
+    res.json({ items: (await deps.repo.listChannels(deps.db, scopeOf(res))).map(presentChannel) });
   });
-  router.post('/channels', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.post('/channels', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const body = parseOrThrow(createChannelBody, req.body, 'body');
     const principal = locals(res).principal;
+    const outside = await deps.directory.rmsOutsideScope(deps.db, scopeOf(res), body.rmUserids);
+    // Another branch's RM answers like an unknown one: the token learns nothing about other branches.
+    if (outside.length > 0) {
+      throw new AppError('not_found', { message: `no RM ${outside.join(', ')} in your scope` });
+    }
     if (await deps.repo.channelByState(deps.db, body.state)) {
       throw new AppError('conflict', { message: `state "${body.state}" already names a channel` });
     }

@@ -1,41 +1,15 @@
-import { sql } from 'drizzle-orm';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import type { Principal } from '../../platform/auth/tokens.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
+import type { DirectoryRepository } from './directory.repository.ts';
 import type { ProfileImportService } from './profile-import.service.ts';
 
 /** Largest profile file accepted over HTTP; bigger feeds go through `helix import clients`. */
 export const IMPORT_BODY_LIMIT = '50mb';
-
-type ClientView = {
-  externalUserid: string;
-  name: string | null;
-  aumBand: string | null;
-  riskLevel: string | null;
-  tags: string[];
-  ownerRm: string | null;
-  branch: string | null;
-  channelId: string | null;
-  status: string;
-  tier: string | null;
-  tierSince: string | null;
-  acquiredAt: string | null;
-};
-
-/**
- * Who may see which clients: an RM only their own (the token's name is their WeCom userid), ops only
- * their branch when the token has a branch scope, admin everything.
- */
-function scopeFilter(p: Principal) {
-  if (p.role === 'rm') return sql`c.owner_rm = ${p.name}`;
-  if (p.role === 'ops' && p.branchScope) return sql`r.branch = ${p.branchScope}`;
-  return sql`TRUE`;
-}
 
 const listQuery = z.object({
   channel: z.string().max(64).optional(),
@@ -43,18 +17,20 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** `/api/v1/clients`: profile import (ops, admin) and scoped client lookup (rm, ops, admin). */
-export function createClientsRouter(deps: { db: Db; imports: ProfileImportService }): Router {
+/**
+ * `/api/v1/clients`: profile import (ops, admin) and client lookup (rm, ops, admin), both within the
+ * caller's scope: an RM sees their own clients, branch ops their branch's, admin everything.
+ */
+export function createClientsRouter(deps: {
+  db: Db;
+  imports: ProfileImportService;
+  repo: DirectoryRepository;
+}): Router {
   const router = Router();
-  const select = sql`SELECT c.external_userid AS "externalUserid", c.name, c.aum_band AS "aumBand",
-                            c.risk_level AS "riskLevel", c.tags, c.owner_rm AS "ownerRm", r.branch,
-                            c.channel_id AS "channelId", c.status, c.tier, c.tier_since AS "tierSince",
-                            c.acquired_at AS "acquiredAt"
-                     FROM clients c LEFT JOIN rms r ON r.userid = c.owner_rm`;
 
   router.post(
     '/clients/import',
-    requireRole('admin', 'ops'),
+    requireScopedRole('admin', 'ops'),
     express.text({
       type: ['text/csv', 'application/x-ndjson', 'application/jsonl'],
       limit: IMPORT_BODY_LIMIT,
@@ -73,6 +49,7 @@ export function createClientsRouter(deps: { db: Db; imports: ProfileImportServic
         fileName: typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 200) : null,
         actor: p?.name ?? 'unknown',
         via: 'api',
+        scope: scopeOf(res),
         requestId: locals(res).requestId ?? null,
       });
       if (!outcome.ok) {
@@ -85,26 +62,14 @@ export function createClientsRouter(deps: { db: Db; imports: ProfileImportServic
     },
   );
 
-  router.get('/clients', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+  router.get('/clients', requireScopedRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
     const q = parseOrThrow(listQuery, req.query, 'query');
-    const p = locals(res).principal as Principal;
-    const rows = await queryRows<ClientView>(
-      deps.db,
-      sql`${select} WHERE ${scopeFilter(p)}
-          ${q.channel ? sql`AND c.channel_id = ${q.channel}` : sql``}
-          ${q.tier ? sql`AND c.tier = ${q.tier}` : sql``}
-          ORDER BY c.external_userid LIMIT ${q.limit}`,
-    );
-    res.json({ items: rows });
+    res.json({ items: await deps.repo.listClients(deps.db, scopeOf(res), q) });
   });
 
-  router.get('/clients/:id', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+  router.get('/clients/:id', requireScopedRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
     const { id } = parseOrThrow(z.object({ id: z.string().min(1).max(64) }), req.params, 'path');
-    const p = locals(res).principal as Principal;
-    const [row] = await queryRows<ClientView>(
-      deps.db,
-      sql`${select} WHERE c.external_userid = ${id} AND ${scopeFilter(p)}`,
-    );
+    const row = await deps.repo.findClient(deps.db, scopeOf(res), id);
     // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
     if (!row) throw new AppError('not_found', { message: `no client ${id} in your scope` });
     res.json(row);

@@ -1,4 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { communityGroups } from '../communities/communities.tables.ts';
 import {
@@ -9,6 +10,7 @@ import {
   UNKNOWN_CHANNEL_ID,
   welcomes,
 } from './contacts.tables.ts';
+import { channelInScope } from './scope.sql.ts';
 
 /** What an add event tells Helix about a client and the RM they added. */
 export type ClientAdd = {
@@ -184,14 +186,14 @@ export function createContactsRepository() {
       return row;
     },
 
-    /** Channels with how many clients each brought in. */
-    async listChannels(db: Db) {
+    /** Channels within `scope`, with how many clients each brought in. */
+    async listChannels(db: Db, scope: Scope) {
       return queryRows<ChannelRow & { clients: number }>(
         db,
         sql`SELECT c.id, c.name, c.state, c.cost, c.config_id AS "configId", c.qr_code AS "qrCode",
                    c.rm_userids AS "rmUserids", c.created_by AS "createdBy", c.created_at AS "createdAt",
                    (SELECT count(*)::int FROM clients WHERE channel_id = c.id) AS clients
-            FROM channels c ORDER BY c.created_at`,
+            FROM channels c WHERE ${channelInScope(scope, sql`c.rm_userids`)} ORDER BY c.created_at`,
       );
     },
 

@@ -1,3 +1,4 @@
+import type { Scope } from '../../platform/auth/scope.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
@@ -46,6 +47,8 @@ export function createProfileImportService(deps: {
       fileName: string | null;
       actor: string;
       via: 'cli' | 'api';
+      /** Whose clients the file may touch; the CLI runs with the whole bank's. */
+      scope?: Scope;
       requestId?: string | null;
     }): Promise<ImportOutcome> {
       const now = deps.clock.now();
@@ -59,7 +62,10 @@ export function createProfileImportService(deps: {
         return parsed;
       }
       const rows = parsed.rows;
-      const outcome = await deps.db.transaction(async (tx) => {
+      const outcome = await deps.db.transaction(async (tx): Promise<ImportOutcome> => {
+        // Checked in the transaction that writes, so a rejected file changes nothing, like any bad row.
+        const problems = await deps.repo.scopeProblems(tx, rows, input.scope ?? { kind: 'all' });
+        if (problems.length > 0) return { ok: false, rows: rows.length, problems };
         const { created } = await deps.repo.upsertProfiles(tx, rows, now);
         const routing = await deps.route(tx, rows, now);
         const importId = await deps.repo.recordImport(tx, {
@@ -88,6 +94,13 @@ export function createProfileImportService(deps: {
           routing,
         };
       });
+      if (!outcome.ok) {
+        deps.log.info(
+          { rows: outcome.rows, problems: outcome.problems.length },
+          'profile import out of scope',
+        );
+        return outcome;
+      }
       deps.log.info(
         { importId: outcome.importId, rows: outcome.rows, created: outcome.created },
         'profile import applied',

@@ -1,11 +1,14 @@
-import { sql } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { assertMayPlaceRm } from '../../platform/auth/scope.ts';
+import type { Principal } from '../../platform/auth/tokens.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { DirectoryRepository } from './directory.repository.ts';
 
 const rmBody = z
   .object({
@@ -20,46 +23,38 @@ const rmBody = z
   })
   .strict();
 
-type RmView = {
-  userid: string;
-  name: string;
-  branch: string | null;
-  persona: string | null;
-  capacity: number;
-};
-const selectRms = sql`SELECT userid, name, branch, persona, capacity FROM rms`;
-
-/** `/api/v1/rms`: ops set up RMs (name, branch, persona, capacity); WeCom events only carry their userid. */
-export function createRmsRouter(deps: { db: Db; audit: AuditRepository }): Router {
+/**
+ * `/api/v1/rms`: ops set up RMs (name, branch, persona, capacity); WeCom events only carry their userid.
+ * Branch ops see and edit their branch's RMs only; moving an RM between branches needs admin.
+ */
+export function createRmsRouter(deps: { db: Db; audit: AuditRepository; repo: DirectoryRepository }): Router {
   const router = Router();
-  router.get('/rms', requireRole('admin', 'ops'), async (_req: Request, res: Response) => {
-    res.json({ items: await queryRows<RmView>(deps.db, sql`${selectRms} ORDER BY userid`) });
+  router.get('/rms', requireScopedRole('admin', 'ops'), async (_req: Request, res: Response) => {
+    res.json({ items: await deps.repo.listRms(deps.db, scopeOf(res)) });
   });
-  router.put('/rms/:userid', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.put('/rms/:userid', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const { userid } = parseOrThrow(
       z.object({ userid: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/) }),
       req.params,
       'path',
     );
     const body = parseOrThrow(rmBody, req.body, 'body');
-    const actor = locals(res).principal?.name ?? 'unknown';
+    const p = locals(res).principal as Principal;
     const row = await deps.db.transaction(async (tx) => {
-      await queryRows(
-        tx,
-        sql`INSERT INTO rms (userid, name, branch, persona, capacity)
-            VALUES (${userid}, ${body.name}, ${body.branch}, ${body.persona}, ${body.capacity})
-            ON CONFLICT (userid) DO UPDATE SET name = EXCLUDED.name, branch = EXCLUDED.branch,
-              persona = EXCLUDED.persona, capacity = EXCLUDED.capacity, updated_at = now()`,
-      );
+      const current = await deps.repo.rmForUpdate(tx, scopeOf(res), userid);
+      // Another branch's RM looks absent, so a branch token cannot probe for it.
+      if (current && !current.inScope)
+        throw new AppError('not_found', { message: `no RM ${userid} in your scope` });
+      assertMayPlaceRm(p, { exists: current !== undefined, branch: current?.branch ?? null }, body.branch);
+      const rm = await deps.repo.upsertRm(tx, { userid, ...body });
       await deps.audit.append(tx, {
-        actor,
+        actor: p.name,
         action: 'rm.upsert',
         targetType: 'rm',
         targetId: userid,
-        details: body,
+        details: { ...body, previousBranch: current?.branch ?? null },
         requestId: locals(res).requestId ?? null,
       });
-      const [rm] = await queryRows<RmView>(tx, sql`${selectRms} WHERE userid = ${userid}`);
       return rm;
     });
     res.json(row);
