@@ -1,14 +1,11 @@
-import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../../src/app/web.ts';
-import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { scopeFor } from '../../src/platform/auth/scope.ts';
-import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import { queryRows } from '../../src/platform/db/client.ts';
 import { ROLES, type Role } from '../../src/platform/db/schema.ts';
 import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table.ts';
 import { createTestContext } from '../helpers/infra.ts';
+import { type BranchSeed, SEEDED_COMPONENT, seedTwoBranches } from '../helpers/two-branches.ts';
 
 /**
  * The authorization matrix, generated from the routes Express really serves: for every `/api/v1` route,
@@ -18,15 +15,7 @@ import { createTestContext } from '../helpers/infra.ts';
  * entry in FIXTURES fails, so a new route cannot ship unchecked.
  */
 
-/** What one branch holds; seeded below for branches A and B. */
-type Seed = {
-  branch: string;
-  rm: string;
-  client: string;
-  channel: string;
-  conversation: number;
-  variant: string;
-};
+type Seed = BranchSeed;
 
 /**
  * A request that names `target`'s resources, made by a principal of `actor`'s branch. `expect` is the
@@ -84,7 +73,7 @@ const FIXTURES: Record<string, Fixture> = {
       {
         expect: 404,
         body: (t) => ({
-          componentId: 'matrix-probe',
+          componentId: SEEDED_COMPONENT,
           version: 1,
           variantId: t.variant,
           externalUserid: t.client,
@@ -95,7 +84,7 @@ const FIXTURES: Record<string, Fixture> = {
     ],
   },
   'GET /api/v1/content/components/:id/outcomes': {
-    scoped: [{ expect: 'hides', params: () => ({ id: 'matrix-probe' }), mark: (t) => t.variant }],
+    scoped: [{ expect: 'hides', params: () => ({ id: SEEDED_COMPONENT }), mark: (t) => t.variant }],
   },
   'POST /api/v1/assist/suggest': {},
   'POST /api/v1/faq/import': {},
@@ -140,56 +129,7 @@ afterAll(async () => {
 const routes = listRoutes(web.app);
 const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
 
-const db = t.ctx.database.db;
-const seed = (b: 'A' | 'B', conversation: number): Seed => ({
-  branch: `BR-${b}`,
-  rm: `rm-${b.toLowerCase()}`,
-  client: `wm-${b.toLowerCase()}`,
-  channel: `ch-${b.toLowerCase()}`,
-  conversation,
-  variant: `variant-${b.toLowerCase()}`,
-});
-const branches = { A: seed('A', 0), B: seed('B', 0) };
-for (const s of Object.values(branches)) {
-  await queryRows(db, sql`INSERT INTO rms (userid, name, branch) VALUES (${s.rm}, ${s.rm}, ${s.branch})`);
-  await queryRows(
-    db,
-    sql`INSERT INTO channels (id, name, state, rm_userids, created_by)
-        VALUES (${s.channel}, ${s.channel}, ${s.channel}, ARRAY[${s.rm}]::text[], 'seed')`,
-  );
-  await queryRows(
-    db,
-    sql`INSERT INTO clients (external_userid, owner_rm, channel_id, aum_band)
-        VALUES (${s.client}, ${s.rm}, ${s.channel}, 'lt50k')`,
-  );
-  const [conv] = await queryRows<{ id: number }>(
-    db,
-    sql`INSERT INTO conversations (chat_id, client_userid, owner_state, rm_userid)
-        VALUES (${`chat-${s.branch}`}, ${s.client}, 'pending-human', ${s.rm}) RETURNING id::int AS id`,
-  );
-  s.conversation = conv?.id ?? 0;
-  await queryRows(
-    db,
-    sql`INSERT INTO content_outcomes (component_id, version, variant_id, external_userid, channel, outcome)
-        VALUES ('matrix-probe', 1, ${s.variant}, ${s.client}, 'text', 'sent')`,
-  );
-}
-
-// One token per role; ops and RM tokens exist once per branch.
-const tokenService = createTokenService({ db, audit: createAuditRepository() });
-const issue = async (role: Role, name: string, branchScope: string | null) =>
-  (await tokenService.create({ name, role, branchScope, actor: 'authz-matrix' })).secret;
-const tokens: Record<'A' | 'B', Record<Role, string>> = {
-  A: {} as Record<Role, string>,
-  B: {} as Record<Role, string>,
-};
-for (const b of ['A', 'B'] as const) {
-  const s = branches[b];
-  tokens[b].ops = await issue('ops', `ops-${s.branch}`, s.branch);
-  tokens[b].rm = await issue('rm', s.rm, null);
-}
-tokens.A.admin = tokens.B.admin = await issue('admin', 'admin', null);
-tokens.A.compliance = tokens.B.compliance = await issue('compliance', 'compliance', null);
+const { branches, tokens } = await seedTwoBranches(t.ctx.database.db);
 
 /** Roles whose tokens here are limited to one branch or one RM (ops and rm), as scopeFor decides. */
 const limitedRoles = ROLES.filter(
