@@ -25,10 +25,10 @@ import { createConversationsRepository } from '../modules/smart-service/conversa
 import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
 import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/smart-service/faq-review.routes.ts';
-import { authenticate, requireStaticBearer } from '../platform/auth/auth.middleware.ts';
+import { authenticate, requireRole, requireStaticBearer } from '../platform/auth/auth.middleware.ts';
 import { createAuthFailureLimiter } from '../platform/auth/auth-failure-limiter.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
-import type { InboxSource } from '../platform/db/schema.ts';
+import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
@@ -175,7 +175,8 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(authenticate({ tokens, limiter: authFailures }));
   api.use(express.json({ limit: '1mb' }));
-  api.get('/whoami', (_req: Request, res: Response) => {
+  // Every role may ask who it is; the gate is still declared so the route table shows it.
+  api.get('/whoami', requireRole(...ROLES), (_req: Request, res: Response) => {
     const p = locals(res).principal;
     res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
   });

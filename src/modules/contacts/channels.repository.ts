@@ -1,6 +1,8 @@
 import { eq, or, sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { type ChannelRow, channels } from './contacts.tables.ts';
+import { channelInScope } from './scope.sql.ts';
 
 /** A channel as lists show it: the row, how many clients it brought in, and its position for paging. */
 export type ListedChannel = ChannelRow & { clients: number; sortAt: string };
@@ -31,14 +33,24 @@ export function createChannelsRepository() {
       return row;
     },
 
-    /** One channel by id. */
-    async find(db: Db | Tx, id: string): Promise<ChannelRow | undefined> {
-      const [row] = await db.select().from(channels).where(eq(channels.id, id));
+    /** One channel by id, or undefined when it does not exist or is outside `scope`. */
+    async find(db: Db | Tx, scope: Scope, id: string): Promise<ChannelRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(channels)
+        .where(sql`${channels.id} = ${id} AND ${channelInScope(scope, sql`${channels.rmUserids}`)}`);
       return row;
     },
 
-    /** Channels, oldest first, with how many clients each brought in; archived ones only when asked. */
-    list(db: Db, q: { archived: boolean; after?: ChannelPosition; limit: number }): Promise<ListedChannel[]> {
+    /**
+     * Channels within `scope`, oldest first, with how many clients each brought in; archived ones only
+     * when asked.
+     */
+    list(
+      db: Db,
+      scope: Scope,
+      q: { archived: boolean; after?: ChannelPosition; limit: number },
+    ): Promise<ListedChannel[]> {
       return queryRows<ListedChannel>(
         db,
         sql`SELECT c.id, c.name, c.state, c.cost, c.config_id AS "configId", c.qr_code AS "qrCode",
@@ -46,7 +58,8 @@ export function createChannelsRepository() {
                    c.archived_at AS "archivedAt", c.created_at::text AS "sortAt",
                    (SELECT count(*)::int FROM clients WHERE channel_id = c.id) AS clients
             FROM channels c
-            WHERE ${q.archived ? sql`TRUE` : sql`c.archived_at IS NULL`}
+            WHERE ${channelInScope(scope, sql`c.rm_userids`)}
+              ${q.archived ? sql`` : sql`AND c.archived_at IS NULL`}
               ${q.after ? sql`AND (c.created_at, c.id) > (${q.after[0]}::timestamptz, ${q.after[1]})` : sql``}
             ORDER BY c.created_at, c.id LIMIT ${q.limit}`,
       );

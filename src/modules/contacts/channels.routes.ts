@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
@@ -43,7 +43,8 @@ export function presentChannel(c: ChannelRow & { clients?: number }) {
 
 /**
  * `/api/v1/channels`: ops create acquisition channels (each with a WeCom contact-me code whose state names
- * it), list them, and archive them.
+ * it), list them, and archive them. Branch ops see, create and archive only channels whose RMs are all in
+ * their branch.
  */
 export function createChannelsRouter(deps: { channels: ChannelsService }): Router {
   const router = Router();
@@ -51,9 +52,9 @@ export function createChannelsRouter(deps: { channels: ChannelsService }): Route
     name: locals(res).principal?.name ?? 'unknown',
     requestId: locals(res).requestId ?? null,
   });
-  router.get('/channels', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.get('/channels', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const q = parseListQuery(listFilters, req.query);
-    const rows = await deps.channels.list({
+    const rows = await deps.channels.list(scopeOf(res), {
       archived: q.archived === 'true',
       ...(q.cursor ? { after: decodeCursor(q.cursor, channelCursor) } : {}),
       limit: q.limit + 1,
@@ -65,15 +66,23 @@ export function createChannelsRouter(deps: { channels: ChannelsService }): Route
       ),
     );
   });
-  router.post('/channels', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.post('/channels', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const body = parseOrThrow(createChannelBody, req.body, 'body');
     const { remark, ...rest } = body;
-    const row = await deps.channels.create({ ...rest, ...(remark ? { remark } : {}) }, actor(res));
+    const row = await deps.channels.create(
+      { ...rest, ...(remark ? { remark } : {}) },
+      actor(res),
+      scopeOf(res),
+    );
     res.status(201).json(presentChannel(row));
   });
-  router.post('/channels/:id/archive', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
-    const { id } = parseOrThrow(idPath, req.params, 'path');
-    res.json(presentChannel(await deps.channels.archive(id, actor(res))));
-  });
+  router.post(
+    '/channels/:id/archive',
+    requireScopedRole('admin', 'ops'),
+    async (req: Request, res: Response) => {
+      const { id } = parseOrThrow(idPath, req.params, 'path');
+      res.json(presentChannel(await deps.channels.archive(id, actor(res), scopeOf(res))));
+    },
+  );
   return router;
 }

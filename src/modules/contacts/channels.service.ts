@@ -1,3 +1,4 @@
+import type { Scope } from '../../platform/auth/scope.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, isUniqueViolation } from '../../platform/errors.ts';
@@ -33,7 +34,7 @@ export type ChannelsService = ReturnType<typeof createChannelsService>;
 export function createChannelsService(deps: {
   db: Db;
   repo: ChannelsRepository;
-  rms: Pick<RmsRepository, 'unknown'>;
+  rms: Pick<RmsRepository, 'unknown' | 'outsideScope'>;
   audit: AuditRepository;
   contact: Pick<WecomClient, 'addContactWay' | 'deleteContactWay'>;
   clock: Clock;
@@ -53,8 +54,18 @@ export function createChannelsService(deps: {
   }
 
   return {
-    /** Creates a channel and its contact way; unknown RMs are a 400, an id or state in use a 409. */
-    async create(c: NewChannel, actor: Actor): Promise<ChannelRow> {
+    /**
+     * Creates a channel and its contact way; an RM outside `scope` is a 404, unknown RMs are a 400, an id
+     * or state in use a 409, all decided before WeCom is asked. Without a scope (the CLI, tests) the whole
+     * bank's RMs may be named.
+     */
+    async create(c: NewChannel, actor: Actor, scope: Scope = { kind: 'all' }): Promise<ChannelRow> {
+      // Another branch's RM answers like an unknown one, and for a limited scope an unknown RM is outside
+      // it too: the token learns nothing about other branches.
+      const outside = await deps.rms.outsideScope(deps.db, scope, c.rmUserids);
+      if (outside.length > 0) {
+        throw new AppError('not_found', { message: `no RM ${outside.join(', ')} in your scope` });
+      }
       const unknown = new Set(await deps.rms.unknown(deps.db, c.rmUserids));
       if (unknown.size > 0) {
         throw invalidInput(
@@ -108,16 +119,18 @@ export function createChannelsService(deps: {
       }
     },
 
-    /** Channels oldest first; archived ones only when `archived` is true. */
-    list: (q: { archived: boolean; after?: ChannelPosition; limit: number }) => deps.repo.list(deps.db, q),
+    /** Channels within `scope`, oldest first; archived ones only when `archived` is true. */
+    list: (scope: Scope, q: { archived: boolean; after?: ChannelPosition; limit: number }) =>
+      deps.repo.list(deps.db, scope, q),
 
     /**
      * Archives a channel: its contact way is deleted in WeCom first (so no new client can scan it), then the
      * channel is marked and audited. Clients it brought in keep their attribution, and an add event that
      * still carries its state is attributed to it. Archiving an archived channel changes nothing.
      */
-    async archive(id: string, actor: Actor): Promise<ChannelRow> {
-      const channel = await deps.repo.find(deps.db, id);
+    async archive(id: string, actor: Actor, scope: Scope): Promise<ChannelRow> {
+      // A channel outside `scope` answers like a missing one.
+      const channel = await deps.repo.find(deps.db, scope, id);
       if (!channel) throw new AppError('not_found', { message: `no channel "${id}"` });
       if (channel.archivedAt) return channel;
       if (channel.configId) await deleteWay(channel.configId);
@@ -135,7 +148,7 @@ export function createChannelsService(deps: {
         });
         return row;
       });
-      return archived ?? (await deps.repo.find(deps.db, id)) ?? channel;
+      return archived ?? (await deps.repo.find(deps.db, scope, id)) ?? channel;
     },
   };
 }

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Principal } from '../../platform/auth/tokens.ts';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows } from '../../platform/db/client.ts';
+import { rmInScope } from './scope.sql.ts';
 
-/** The API's view of a client, as the lookups select it. */
+/** The API's view of a client, with the branch of its owner RM. */
 export type ClientView = {
   externalUserid: string;
   name: string | null;
@@ -24,31 +25,21 @@ const select = sql`SELECT c.external_userid AS "externalUserid", c.name, c.aum_b
                           c.acquired_at AS "acquiredAt"
                    FROM clients c LEFT JOIN rms r ON r.userid = c.owner_rm`;
 
-/**
- * Who may see which clients: an RM only their own (the token's name is their WeCom userid), ops only
- * their branch when the token has a branch scope, admin everything.
- */
-function scopeFilter(p: Principal) {
-  if (p.role === 'rm') return sql`c.owner_rm = ${p.name}`;
-  if (p.role === 'ops' && p.branchScope) return sql`r.branch = ${p.branchScope}`;
-  return sql`TRUE`;
-}
-
-/** Scoped client lookups for the API. */
+/** Client lookups for the API, always within a scope (an RM's own clients, a branch's, or all). */
 export type ClientsRepository = ReturnType<typeof createClientsRepository>;
 
 /** Creates the client lookup repository. */
 export function createClientsRepository() {
   return {
-    /** Clients in the principal's scope, by id, after `after`; `limit` rows at most. */
+    /** Clients within `scope`, by id, after `after`, optionally of one channel or tier; `limit` rows at most. */
     list(
       db: Db,
-      p: Principal,
+      scope: Scope,
       q: { channel?: string; tier?: string; after?: string; limit: number },
     ): Promise<ClientView[]> {
       return queryRows<ClientView>(
         db,
-        sql`${select} WHERE ${scopeFilter(p)}
+        sql`${select} WHERE ${rmInScope(scope, sql`c.owner_rm`)}
             ${q.channel ? sql`AND c.channel_id = ${q.channel}` : sql``}
             ${q.tier ? sql`AND c.tier = ${q.tier}` : sql``}
             ${q.after === undefined ? sql`` : sql`AND c.external_userid > ${q.after}`}
@@ -56,11 +47,11 @@ export function createClientsRepository() {
       );
     },
 
-    /** One client, if it is in the principal's scope. */
-    async find(db: Db, p: Principal, id: string): Promise<ClientView | undefined> {
+    /** One client, or undefined when it does not exist or is outside `scope`. */
+    async find(db: Db, scope: Scope, id: string): Promise<ClientView | undefined> {
       const [row] = await queryRows<ClientView>(
         db,
-        sql`${select} WHERE c.external_userid = ${id} AND ${scopeFilter(p)}`,
+        sql`${select} WHERE c.external_userid = ${id} AND ${rmInScope(scope, sql`c.owner_rm`)}`,
       );
       return row;
     },

@@ -1,7 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
-import type { Principal } from '../../platform/auth/tokens.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
@@ -19,7 +18,10 @@ const listFilters = {
 };
 const clientCursor = z.tuple([z.string().max(64)]);
 
-/** `/api/v1/clients`: profile import (ops, admin) and scoped client lookup (rm, ops, admin). */
+/**
+ * `/api/v1/clients`: profile import (ops, admin) and client lookup (rm, ops, admin), both within the
+ * caller's scope: an RM sees their own clients, branch ops their branch's, admin everything.
+ */
 export function createClientsRouter(deps: {
   db: Db;
   repo: ClientsRepository;
@@ -29,7 +31,7 @@ export function createClientsRouter(deps: {
 
   router.post(
     '/clients/import',
-    requireRole('admin', 'ops'),
+    requireScopedRole('admin', 'ops'),
     // Raw bytes, not express.text: the file's encoding is detected from its bytes (Excel in China saves
     // GB18030 and labels nothing), and decoding them as UTF-8 here would turn every name into mojibake.
     express.raw({
@@ -50,6 +52,7 @@ export function createClientsRouter(deps: {
         fileName: typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 200) : null,
         actor: p?.name ?? 'unknown',
         via: 'api',
+        scope: scopeOf(res),
         requestId: locals(res).requestId ?? null,
       });
       if (!outcome.ok) {
@@ -62,10 +65,9 @@ export function createClientsRouter(deps: {
     },
   );
 
-  router.get('/clients', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+  router.get('/clients', requireScopedRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
     const q = parseListQuery(listFilters, req.query);
-    const p = locals(res).principal as Principal;
-    const rows = await deps.repo.list(deps.db, p, {
+    const rows = await deps.repo.list(deps.db, scopeOf(res), {
       ...(q.channel ? { channel: q.channel } : {}),
       ...(q.tier ? { tier: q.tier } : {}),
       ...(q.cursor ? { after: decodeCursor(q.cursor, clientCursor)[0] } : {}),
@@ -74,10 +76,9 @@ export function createClientsRouter(deps: {
     res.json(toPage(rows, q.limit, (c) => [c.externalUserid]));
   });
 
-  router.get('/clients/:id', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
+  router.get('/clients/:id', requireScopedRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
     const { id } = parseOrThrow(z.object({ id: z.string().min(1).max(64) }), req.params, 'path');
-    const p = locals(res).principal as Principal;
-    const row = await deps.repo.find(deps.db, p, id);
+    const row = await deps.repo.find(deps.db, scopeOf(res), id);
     // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
     // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
     if (!row) throw new AppError('not_found', { message: 'no such client in your scope' });

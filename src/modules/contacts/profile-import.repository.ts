@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { queryRows, type Tx } from '../../platform/db/client.ts';
 import { clientImports } from './contacts.tables.ts';
-import type { ProfileRow } from './profile-import.parser.ts';
+import { IMPORT_LIMITS, type ImportProblem, type ProfileRow } from './profile-import.parser.ts';
+import { rmInScope } from './scope.sql.ts';
 
 /** Rows per statement: bounded parameter sizes, few round trips. */
 const CHUNK = 5000;
@@ -65,6 +67,52 @@ export function createProfileImportRepository() {
         );
       }
       return { created };
+    },
+
+    /**
+     * A problem for every row that names an existing client, or an owner RM, outside `scope`: a branch
+     * may not re-own or overwrite another branch's clients, nor hand its own to another branch's RM
+     * (or to an RM Helix does not know, which would belong to no branch). New clients are fine.
+     */
+    async scopeProblems(tx: Tx, rows: ProfileRow[], scope: Scope): Promise<ImportProblem[]> {
+      if (scope.kind === 'all') return [];
+      const problems: ImportProblem[] = [];
+      for (let i = 0; i < rows.length && problems.length < IMPORT_LIMITS.maxProblems; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        const found = await queryRows<{
+          line: number;
+          id: string;
+          owner: string | null;
+          client: boolean;
+          rm: boolean;
+        }>(
+          tx,
+          sql`SELECT u.line, u.id, u.owner,
+                     (c.external_userid IS NOT NULL AND NOT ${rmInScope(scope, sql`c.owner_rm`)}) AS client,
+                     (u.owner IS NOT NULL AND NOT ${rmInScope(scope, sql`u.owner`)}) AS rm
+              FROM unnest(${column(chunk, (r) => r.line)}::int[], ${column(chunk, (r) => r.externalUserid)}::text[],
+                          ${column(chunk, (r) => r.ownerRm)}::text[]) AS u(line, id, owner)
+              LEFT JOIN clients c ON c.external_userid = u.id
+              ORDER BY u.line`,
+        );
+        for (const f of found) {
+          if (f.client) {
+            problems.push({
+              line: f.line,
+              field: 'external_userid',
+              message: `"${f.id}" is not a client in your scope`,
+            });
+          }
+          if (f.rm) {
+            problems.push({
+              line: f.line,
+              field: 'owner_rm',
+              message: `"${f.owner}" is not an RM in your scope`,
+            });
+          }
+        }
+      }
+      return problems.slice(0, IMPORT_LIMITS.maxProblems);
     },
 
     /** Records an applied import with its file hash and outcome. */

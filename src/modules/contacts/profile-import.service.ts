@@ -1,3 +1,4 @@
+import type { Scope } from '../../platform/auth/scope.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
@@ -50,9 +51,9 @@ export function createProfileImportService(deps: {
 }) {
   // An owner Helix does not know is a typo far more often than a new RM: creating it would hand clients
   // to nobody, so the file is refused and the RM set up first.
-  async function unknownOwners(rows: ProfileRow[]): Promise<ImportProblem[]> {
+  async function unknownOwners(tx: Tx, rows: ProfileRow[]): Promise<ImportProblem[]> {
     const owners = [...new Set(rows.flatMap((r) => (r.ownerRm ? [r.ownerRm] : [])))];
-    const unknown = new Set(await deps.rms.unknown(deps.db, owners));
+    const unknown = new Set(await deps.rms.unknown(tx, owners));
     return rows
       .filter((r) => r.ownerRm !== undefined && unknown.has(r.ownerRm))
       .slice(0, IMPORT_LIMITS.maxProblems)
@@ -63,6 +64,19 @@ export function createProfileImportService(deps: {
       }));
   }
 
+  /**
+   * Every problem with the rows' references, by line: unknown owner RMs, and clients or RMs outside
+   * `scope`. For a limited scope an unknown RM is outside it too and is reported only as such, so a
+   * branch token cannot tell another branch's RM from one that does not exist.
+   */
+  async function referenceProblems(tx: Tx, rows: ProfileRow[], scope: Scope): Promise<ImportProblem[]> {
+    const outOfScope = await deps.repo.scopeProblems(tx, rows, scope);
+    const ownerOutOfScope = new Set(outOfScope.filter((p) => p.field === 'owner_rm').map((p) => p.line));
+    const unknown = (await unknownOwners(tx, rows)).filter((p) => !ownerOutOfScope.has(p.line));
+    // Stable: on one line, the client's problem stays before the owner's.
+    return [...outOfScope, ...unknown].sort((a, b) => a.line - b.line).slice(0, IMPORT_LIMITS.maxProblems);
+  }
+
   return {
     async importProfiles(input: {
       /** The file's bytes as uploaded (their encoding is detected), or text that is already decoded. */
@@ -71,6 +85,8 @@ export function createProfileImportService(deps: {
       fileName: string | null;
       actor: string;
       via: 'cli' | 'api';
+      /** Whose clients the file may touch; the CLI runs with the whole bank's. */
+      scope?: Scope;
       requestId?: string | null;
     }): Promise<ImportOutcome> {
       const now = deps.clock.now();
@@ -92,12 +108,10 @@ export function createProfileImportService(deps: {
         return parsed;
       }
       const rows = parsed.rows;
-      const problems = await unknownOwners(rows);
-      if (problems.length > 0) {
-        deps.log.info({ rows: rows.length, problems: problems.length }, 'profile import rejected');
-        return { ok: false, rows: rows.length, problems };
-      }
-      const outcome = await deps.db.transaction(async (tx) => {
+      const outcome = await deps.db.transaction(async (tx): Promise<ImportOutcome> => {
+        // Checked in the transaction that writes, so a rejected file changes nothing, like any bad row.
+        const problems = await referenceProblems(tx, rows, input.scope ?? { kind: 'all' });
+        if (problems.length > 0) return { ok: false, rows: rows.length, problems };
         const { created } = await deps.repo.upsertProfiles(tx, rows, now);
         const routing = await deps.route(tx, rows, now);
         const importId = await deps.repo.recordImport(tx, {
@@ -133,6 +147,10 @@ export function createProfileImportService(deps: {
           routing,
         };
       });
+      if (!outcome.ok) {
+        deps.log.info({ rows: outcome.rows, problems: outcome.problems.length }, 'profile import rejected');
+        return outcome;
+      }
       deps.log.info(
         { importId: outcome.importId, rows: outcome.rows, created: outcome.created },
         'profile import applied',

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { rmInScope } from './scope.sql.ts';
 
 /** The API's view of an RM. */
 export type RmView = {
@@ -13,21 +15,35 @@ export type RmView = {
 /** What ops set for an RM. */
 export type RmSetup = Omit<RmView, 'userid'>;
 
-const selectRms = sql`SELECT userid, name, branch, persona, capacity FROM rms`;
+const selectRms = sql`SELECT r.userid, r.name, r.branch, r.persona, r.capacity FROM rms r`;
 
-/** SQL for the RM directory ops maintain. */
+/** SQL for the RM directory ops maintain, always within a scope where the API reads it. */
 export type RmsRepository = ReturnType<typeof createRmsRepository>;
 
 /** Creates the RM directory repository. */
 export function createRmsRepository() {
   return {
-    /** RMs by userid, after `after`; `limit` rows at most. */
-    list(db: Db, q: { after?: string; limit: number }): Promise<RmView[]> {
+    /** RMs within `scope` by userid, after `after`; `limit` rows at most. */
+    list(db: Db, scope: Scope, q: { after?: string; limit: number }): Promise<RmView[]> {
       return queryRows<RmView>(
         db,
-        sql`${selectRms} ${q.after === undefined ? sql`` : sql`WHERE userid > ${q.after}`}
-            ORDER BY userid LIMIT ${q.limit}`,
+        sql`${selectRms} WHERE ${rmInScope(scope, sql`r.userid`)}
+            ${q.after === undefined ? sql`` : sql`AND r.userid > ${q.after}`}
+            ORDER BY r.userid LIMIT ${q.limit}`,
       );
+    },
+
+    /**
+     * One RM and whether it is within `scope`, locked until the transaction ends so a placement
+     * decision holds when it is written.
+     */
+    async findForUpdate(tx: Tx, scope: Scope, userid: string) {
+      const [row] = await queryRows<{ branch: string | null; inScope: boolean }>(
+        tx,
+        sql`SELECT r.branch, ${rmInScope(scope, sql`r.userid`)} AS "inScope" FROM rms r
+            WHERE r.userid = ${userid} FOR UPDATE OF r`,
+      );
+      return row;
     },
 
     /** Creates or replaces an RM's setup; returns the stored row. */
@@ -51,6 +67,17 @@ export function createRmsRepository() {
         db,
         sql`SELECT u.userid FROM unnest(${sql.param([...userids])}::text[]) AS u(userid)
             WHERE NOT EXISTS (SELECT 1 FROM rms r WHERE r.userid = u.userid)`,
+      );
+      return rows.map((r) => r.userid);
+    },
+
+    /** The userids among `userids` that are not RMs within `scope` (unknown ones included). */
+    async outsideScope(db: Db | Tx, scope: Scope, userids: readonly string[]): Promise<string[]> {
+      if (scope.kind === 'all' || userids.length === 0) return [];
+      const rows = await queryRows<{ userid: string }>(
+        db,
+        sql`SELECT u.userid FROM unnest(${sql.param([...userids])}::text[]) AS u(userid)
+            WHERE NOT ${rmInScope(scope, sql`u.userid`)}`,
       );
       return rows.map((r) => r.userid);
     },

@@ -1,7 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { assertMayPlaceRm } from '../../platform/auth/scope.ts';
+import type { Principal } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { invalidInput, parseOrThrow } from '../../platform/http/validate.ts';
@@ -22,7 +25,10 @@ const rmBody = z
   .strict();
 const rmCursor = z.tuple([z.string().max(64)]);
 
-/** `/api/v1/rms`: ops set up RMs (name, branch, persona, capacity); WeCom events only carry their userid. */
+/**
+ * `/api/v1/rms`: ops set up RMs (name, branch, persona, capacity); WeCom events only carry their userid.
+ * Branch ops see and edit their branch's RMs only; moving an RM between branches needs admin.
+ */
 export function createRmsRouter(deps: {
   db: Db;
   repo: RmsRepository;
@@ -31,15 +37,15 @@ export function createRmsRouter(deps: {
   personas: Pick<ReadonlySet<string>, 'has'>;
 }): Router {
   const router = Router();
-  router.get('/rms', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.get('/rms', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const q = parseListQuery({}, req.query);
-    const rows = await deps.repo.list(deps.db, {
+    const rows = await deps.repo.list(deps.db, scopeOf(res), {
       ...(q.cursor ? { after: decodeCursor(q.cursor, rmCursor)[0] } : {}),
       limit: q.limit + 1,
     });
     res.json(toPage(rows, q.limit, (r) => [r.userid]));
   });
-  router.put('/rms/:userid', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
+  router.put('/rms/:userid', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
     const { userid } = parseOrThrow(
       z.object({ userid: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/) }),
       req.params,
@@ -52,15 +58,20 @@ export function createRmsRouter(deps: {
         `persona: unknown persona "${body.persona}"; see content-library/personas/personas.yaml`,
       ]);
     }
-    const actor = locals(res).principal?.name ?? 'unknown';
+    const p = locals(res).principal as Principal;
     const row = await deps.db.transaction(async (tx) => {
+      const current = await deps.repo.findForUpdate(tx, scopeOf(res), userid);
+      // Another branch's RM looks absent, so a branch token cannot probe for it.
+      if (current && !current.inScope)
+        throw new AppError('not_found', { message: `no RM ${userid} in your scope` });
+      assertMayPlaceRm(p, { exists: current !== undefined, branch: current?.branch ?? null }, body.branch);
       const rm = await deps.repo.upsert(tx, userid, body);
       await deps.audit.append(tx, {
-        actor,
+        actor: p.name,
         action: 'rm.upsert',
         targetType: 'rm',
         targetId: userid,
-        details: body,
+        details: { ...body, previousBranch: current?.branch ?? null },
         requestId: locals(res).requestId ?? null,
       });
       return rm;

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { ContentService } from './content.service.ts';
@@ -106,17 +106,21 @@ export function createContentRouter(deps: { content: ContentService }): Router {
       res.json(await deps.content.preview(id, body));
     },
   );
-  router.post('/content/outcomes', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
-    const o = parseOrThrow(outcomeBody, req.body, 'body');
-    await deps.content.recordOutcome(o);
-    res.status(201).json({ recorded: true });
-  });
+  router.post(
+    '/content/outcomes',
+    requireScopedRole('admin', 'ops', 'rm'),
+    async (req: Request, res: Response) => {
+      const o = parseOrThrow(outcomeBody, req.body, 'body');
+      await deps.content.recordOutcome(o, scopeOf(res));
+      res.status(201).json({ recorded: true });
+    },
+  );
   router.get(
     '/content/components/:id/outcomes',
-    requireRole('admin', 'ops', 'compliance'),
+    requireScopedRole('admin', 'ops', 'compliance'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
-      res.json({ items: await deps.content.outcomes(id) });
+      res.json({ items: await deps.content.outcomes(id, scopeOf(res)) });
     },
   );
   return router;

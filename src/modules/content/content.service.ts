@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { ComplianceChecker } from '../compliance/compliance.service.ts';
+import { clientInScope } from '../contacts/scope.sql.ts';
 import { type Component, componentSchema } from './content.schemas.ts';
 import { type ContentLibrary, type ContentProblem, lintComponent } from './content-library.ts';
 import { type Channel, type MarketDataProvider, renderComponent } from './render.ts';
@@ -372,29 +374,46 @@ export function createContentService(deps: {
       };
     },
 
-    /** A/B results: how many of each outcome every variant of every version had. */
-    outcomes: (componentId: string) =>
+    /**
+     * A/B results: how many of each outcome every variant of every version had, counting the clients
+     * within `scope` only (a branch sees its own results).
+     */
+    outcomes: (componentId: string, scope: Scope) =>
       queryRows<{ version: number; variantId: string; outcome: string; count: number }>(
         db,
-        sql`SELECT version, variant_id AS "variantId", outcome, count(*)::int AS count FROM content_outcomes
-            WHERE component_id = ${componentId} GROUP BY version, variant_id, outcome
-            ORDER BY version, variant_id, outcome`,
+        sql`SELECT o.version, o.variant_id AS "variantId", o.outcome, count(*)::int AS count
+            FROM content_outcomes o
+            WHERE o.component_id = ${componentId} AND ${clientInScope(scope, sql`o.external_userid`)}
+            GROUP BY o.version, o.variant_id, o.outcome
+            ORDER BY o.version, o.variant_id, o.outcome`,
       ),
 
-    /** Records what happened to a rendering (sent, clicked, converted …), for A/B results. */
-    async recordOutcome(o: {
-      componentId: string;
-      version: number;
-      variantId: string;
-      externalUserid: string;
-      channel: Channel;
-      outcome: string;
-    }) {
-      await queryRows(
+    /**
+     * Records what happened to a rendering (sent, clicked, converted …), for A/B results. A client
+     * outside `scope` is not found: an RM reports on their own clients only.
+     */
+    async recordOutcome(
+      o: {
+        componentId: string;
+        version: number;
+        variantId: string;
+        externalUserid: string;
+        channel: Channel;
+        outcome: string;
+      },
+      scope: Scope,
+    ) {
+      const rows = await queryRows(
         db,
         sql`INSERT INTO content_outcomes (component_id, version, variant_id, external_userid, channel, outcome)
-            VALUES (${o.componentId}, ${o.version}, ${o.variantId}, ${o.externalUserid}, ${o.channel}, ${o.outcome})`,
+            SELECT ${o.componentId}, ${o.version}, ${o.variantId}, ${o.externalUserid}, ${o.channel}, ${o.outcome}
+            WHERE ${clientInScope(scope, sql`${o.externalUserid}::text`)}
+            RETURNING 1`,
       );
+      if (rows.length === 0) {
+        // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
+        throw new AppError('not_found', { message: 'no such client in your scope' });
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import type { Principal } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -13,31 +13,37 @@ import type { ConversationsRepository } from './conversations.repository.ts';
 const listFilters = { state: z.enum(['bot', 'pending-human', 'human', 'resolved']).optional() };
 const idCursor = z.tuple([z.number().int().min(1)]);
 
-/** `/api/v1/conversations`: hand-offs to work on, and closing one once the client is helped. */
+/**
+ * `/api/v1/conversations`: hand-offs to work on, and closing one once the client is helped. An RM sees
+ * their own, branch ops their branch's, admin all; anything else answers 404.
+ */
 export function createConversationsRouter(deps: {
   db: Db;
   repo: ConversationsRepository;
   audit: AuditRepository;
 }): Router {
   const router = Router();
-  router.get('/conversations', requireRole('admin', 'ops', 'rm'), async (req: Request, res: Response) => {
-    const q = parseListQuery(listFilters, req.query);
-    const p = locals(res).principal as Principal;
-    const rows = await deps.repo.list(deps.db, p, {
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.cursor ? { before: decodeCursor(q.cursor, idCursor)[0] } : {}),
-      limit: q.limit + 1,
-    });
-    res.json(toPage(rows, q.limit, (c) => [c.id]));
-  });
+  router.get(
+    '/conversations',
+    requireScopedRole('admin', 'ops', 'rm'),
+    async (req: Request, res: Response) => {
+      const q = parseListQuery(listFilters, req.query);
+      const rows = await deps.repo.list(deps.db, scopeOf(res), {
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.cursor ? { before: decodeCursor(q.cursor, idCursor)[0] } : {}),
+        limit: q.limit + 1,
+      });
+      res.json(toPage(rows, q.limit, (c) => [c.id]));
+    },
+  );
   router.post(
     '/conversations/:id/resolve',
-    requireRole('admin', 'ops', 'rm'),
+    requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.coerce.number().int().min(1) }), req.params, 'path');
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
-        const c = await deps.repo.resolve(tx, p, id);
+        const c = await deps.repo.resolve(tx, scopeOf(res), id);
         if (!c) throw new AppError('not_found', { message: `no open hand-off ${id} in your scope` });
         await deps.audit.append(tx, {
           actor: p.name,

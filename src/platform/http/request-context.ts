@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Scope } from '../auth/scope.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { withLogContext } from '../logger.ts';
 
 /** Per-request state Helix attaches to Express's `res.locals`. */
-export type Locals = { requestId?: string; principal?: Principal };
+export type Locals = { requestId?: string; principal?: Principal; scope?: Scope };
 
 /** Reads Helix's typed locals from a response. */
 export const locals = (res: Response): Locals => res.locals as Locals;

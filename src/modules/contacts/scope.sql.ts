@@ -1,0 +1,37 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
+
+// Each condition is built from EXISTS or COALESCE so it is never NULL: `NOT inScope` must also hold for
+// a client without an owner or an RM without a branch. Pass columns qualified with their table alias
+// (`r.userid`, not `userid`): inside the EXISTS subqueries a bare name would bind to the subquery's table.
+
+/** SQL that is true when the RM whose userid `rmUserid` yields is within `scope`. */
+export function rmInScope(scope: Scope, rmUserid: SQL): SQL {
+  switch (scope.kind) {
+    case 'all':
+      return sql`TRUE`;
+    case 'rm':
+      return sql`COALESCE(${rmUserid} = ${scope.rmUserid}, FALSE)`;
+    case 'branch':
+      return sql`EXISTS (SELECT 1 FROM rms scope_r WHERE scope_r.userid = ${rmUserid}
+                         AND scope_r.branch = ${scope.branch})`;
+  }
+}
+
+/** SQL that is true when the client whose external userid `clientUserid` yields is within `scope`. */
+export function clientInScope(scope: Scope, clientUserid: SQL): SQL {
+  if (scope.kind === 'all') return sql`TRUE`;
+  return sql`EXISTS (SELECT 1 FROM clients scope_c WHERE scope_c.external_userid = ${clientUserid}
+                     AND ${rmInScope(scope, sql`scope_c.owner_rm`)})`;
+}
+
+/**
+ * SQL that is true when every RM of the channel whose `rm_userids` array `rmUserids` yields is within
+ * `scope`: a channel that also brings clients to another branch's RM belongs to neither branch alone.
+ */
+export function channelInScope(scope: Scope, rmUserids: SQL): SQL {
+  if (scope.kind === 'all') return sql`TRUE`;
+  return sql`(cardinality(${rmUserids}) > 0 AND NOT EXISTS (
+                SELECT 1 FROM unnest(${rmUserids}) AS scope_u(userid)
+                WHERE NOT ${rmInScope(scope, sql`scope_u.userid`)}))`;
+}

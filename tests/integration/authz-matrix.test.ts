@@ -1,0 +1,245 @@
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildWebApp } from '../../src/app/web.ts';
+import { scopeFor } from '../../src/platform/auth/scope.ts';
+import { ROLES, type Role } from '../../src/platform/db/schema.ts';
+import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table.ts';
+import { createTestContext } from '../helpers/infra.ts';
+import { type BranchSeed, SEEDED_COMPONENT, seedTwoBranches } from '../helpers/two-branches.ts';
+
+/**
+ * The authorization matrix, generated from the routes Express really serves: for every `/api/v1` route,
+ * no token → 401 and every role its gate does not allow → 403; for scoped routes, a branch-A ops or RM
+ * token naming branch B's RM, client, channel or conversation → 404 (or a per-line 400 for the import,
+ * or absence from a list), with branch B's own token doing the same as a control. A route without an
+ * entry in FIXTURES fails, so a new route cannot ship unchecked.
+ */
+
+type Seed = BranchSeed;
+
+/**
+ * A request that names `target`'s resources, made by a principal of `actor`'s branch. `expect` is the
+ * status when target is another branch ('hides': 200, and the body must not mention the target's `mark`).
+ */
+type Probe = {
+  params?: (target: Seed) => Record<string, string>;
+  body?: (target: Seed, actor: Seed) => object | string;
+  contentType?: string;
+  expect: 404 | 400 | 'hides';
+  mark?: (target: Seed) => string;
+  /** Why the same request by the target's own branch cannot be checked here (it is, elsewhere). */
+  noControl?: string;
+};
+type Fixture = { params?: Record<string, string>; scoped?: Probe[] };
+
+const csv = 'text/csv';
+const FIXTURES: Record<string, Fixture> = {
+  'GET /api/v1/whoami': {},
+  'GET /api/v1/inbox': {},
+  'GET /api/v1/inbox/:id': { params: { id: '1' } },
+  'GET /api/v1/audit-log': {},
+  'GET /api/v1/channels': { scoped: [{ expect: 'hides', mark: (t) => t.channel }] },
+  'POST /api/v1/channels': {
+    scoped: [
+      {
+        expect: 404,
+        body: (t) => ({ id: 'matrix-new', name: '矩阵', state: 'matrix-new', rmUserids: [t.rm] }),
+        noControl: 'creating a channel calls WeCom; channels-scope tests cover it with the emulator',
+      },
+    ],
+  },
+  // Runs after GET /api/v1/channels (route order), whose control still lists branch B's live channel;
+  // the seeded channel has no contact way, so the control archives it without calling WeCom.
+  'POST /api/v1/channels/:id/archive': {
+    scoped: [{ expect: 404, params: (t) => ({ id: t.channel }) }],
+  },
+  'GET /api/v1/groups': {},
+  'POST /api/v1/groups': {},
+  'POST /api/v1/groups/:chatId/archive': {},
+  'GET /api/v1/rms': { scoped: [{ expect: 'hides', mark: (t) => t.rm }] },
+  'PUT /api/v1/rms/:userid': {
+    scoped: [
+      {
+        expect: 404,
+        params: (t) => ({ userid: t.rm }),
+        body: (t, actor) => ({ name: `RM ${t.rm}`, branch: actor.branch }),
+      },
+    ],
+  },
+  'POST /api/v1/compliance/check': {},
+  'GET /api/v1/content/components': {},
+  'GET /api/v1/content/components/:id/versions': {},
+  'POST /api/v1/content/components': {},
+  'POST /api/v1/content/components/:id/versions/:v/submit': {},
+  'POST /api/v1/content/components/:id/versions/:v/approve': {},
+  'POST /api/v1/content/components/:id/versions/:v/reject': {},
+  'POST /api/v1/content/components/:id/preview': {},
+  'POST /api/v1/content/outcomes': {
+    scoped: [
+      {
+        expect: 404,
+        body: (t) => ({
+          componentId: SEEDED_COMPONENT,
+          version: 1,
+          variantId: t.variant,
+          externalUserid: t.client,
+          channel: 'text',
+          outcome: 'sent',
+        }),
+      },
+    ],
+  },
+  'GET /api/v1/content/components/:id/outcomes': {
+    scoped: [{ expect: 'hides', params: () => ({ id: SEEDED_COMPONENT }), mark: (t) => t.variant }],
+  },
+  'POST /api/v1/assist/suggest': {},
+  'POST /api/v1/faq/import': {},
+  'GET /api/v1/faq/export': {},
+  'GET /api/v1/faq/pending': {},
+  'POST /api/v1/faq/:id/versions/:v/approve': {},
+  'POST /api/v1/faq/:id/versions/:v/reject': {},
+  'GET /api/v1/faq/review-queue': {},
+  'POST /api/v1/faq/review-queue/attach': {},
+  'POST /api/v1/faq/review-queue/draft': {},
+  'POST /api/v1/faq/review-queue/dismiss': {},
+  'GET /api/v1/faq/deflection': {},
+  'GET /api/v1/conversations': { scoped: [{ expect: 'hides', mark: (t) => `chat-${t.branch}` }] },
+  'POST /api/v1/conversations/:id/resolve': {
+    scoped: [{ expect: 404, params: (t) => ({ id: String(t.conversation) }) }],
+  },
+  'POST /api/v1/clients/import': {
+    scoped: [
+      // Overwriting another branch's client's AUM band (and so its tier).
+      { expect: 400, contentType: csv, body: (t) => `external_userid,aum_band\n${t.client},ge6m\n` },
+      // Handing a new client to another branch's RM.
+      {
+        expect: 400,
+        contentType: csv,
+        body: (t, actor) => `external_userid,owner_rm\nwm-new-${actor.branch},${t.rm}\n`,
+      },
+    ],
+  },
+  'GET /api/v1/clients': { scoped: [{ expect: 'hides', mark: (t) => t.client }] },
+  'GET /api/v1/clients/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
+  'GET /api/v1/tiers/policy': {},
+  'POST /api/v1/tiers/preview': {},
+};
+
+// Built at collection time so every route becomes its own test, named after it.
+const t = await createTestContext();
+const web = buildWebApp(t.ctx);
+afterAll(async () => {
+  await web.close();
+  await t.close();
+});
+const routes = listRoutes(web.app);
+const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
+
+const { branches, tokens } = await seedTwoBranches(t.ctx.database.db);
+
+/** Roles whose tokens here are limited to one branch or one RM (ops and rm), as scopeFor decides. */
+const limitedRoles = ROLES.filter(
+  (role) => scopeFor({ role, name: 'x', branchScope: role === 'ops' ? 'BR-A' : null }).kind !== 'all',
+);
+
+const fill = (path: string, params: Record<string, string> = {}) =>
+  path.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? '1');
+
+const send = (r: RouteEntry, path: string, token?: string, body?: object | string, contentType?: string) => {
+  let req = request(web.app)[r.method.toLowerCase() as 'get' | 'post' | 'put'](path);
+  if (token) req = req.set('authorization', `Bearer ${token}`);
+  if (contentType) req = req.set('content-type', contentType);
+  return body === undefined ? req : req.send(body);
+};
+
+let checks = 0;
+let expectedChecks = 0;
+
+describe('authorization matrix over every /api/v1 route', () => {
+  it('reads a role gate and a fixture for every mounted route, and no fixture is stale', () => {
+    expect(routes.length).toBeGreaterThan(30);
+    const ungated = routes.filter((r) => r.gate === null).map(keyOf);
+    expect(ungated, 'routes without requireRole/requireScopedRole').toEqual([]);
+    const missing = routes.filter((r) => !(keyOf(r) in FIXTURES)).map(keyOf);
+    expect(missing, 'routes without an entry in FIXTURES').toEqual([]);
+    const stale = Object.keys(FIXTURES).filter((k) => !routes.some((r) => keyOf(r) === k));
+    expect(stale, 'FIXTURES entries for routes that no longer exist').toEqual([]);
+    const mismatched = routes
+      .filter((r) => Boolean(r.gate?.scoped) !== Boolean(FIXTURES[keyOf(r)]?.scoped))
+      .map(keyOf);
+    expect(mismatched, 'scoped routes need scoped probes, and only they').toEqual([]);
+  });
+
+  for (const r of routes) {
+    it(`${r.method} ${r.path}`, async () => {
+      const fixture = FIXTURES[keyOf(r)];
+      if (!fixture || !r.gate) throw new Error(`no fixture or role gate for ${keyOf(r)}`);
+      const allowed = r.gate.roles;
+      const path = fill(r.path, fixture.params);
+
+      const anonymous = await send(r, path);
+      expect(anonymous.status, `${keyOf(r)} without a token`).toBe(401);
+      checks++;
+
+      for (const role of ROLES.filter((x) => !allowed.includes(x))) {
+        const res = await send(r, path, tokens.A[role]);
+        expect(res.status, `${keyOf(r)} as ${role}`).toBe(403);
+        expect(res.body.error.code).toBe('forbidden');
+        checks++;
+      }
+
+      for (const probe of fixture.scoped ?? []) {
+        const roles = limitedRoles.filter((x) => allowed.includes(x));
+        expect(roles.length, `${keyOf(r)} is scoped but no limited role may call it`).toBeGreaterThan(0);
+        const { A, B } = branches;
+        for (const role of roles) {
+          const res = await send(
+            r,
+            fill(r.path, probe.params?.(B)),
+            tokens.A[role],
+            probe.body?.(B, A),
+            probe.contentType,
+          );
+          const what = `${keyOf(r)} as branch A ${role} on branch B's resource`;
+          if (probe.expect === 'hides') {
+            expect(res.status, what).toBe(200);
+            expect(JSON.stringify(res.body), what).not.toContain(probe.mark?.(B) ?? '\u0000');
+          } else {
+            expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(probe.expect);
+          }
+          checks++;
+        }
+        if (probe.noControl) continue;
+        // The control: branch B's own token gets through, so the refusals above are scope, not a bad fixture.
+        const own = roles[0] as Role;
+        const res = await send(
+          r,
+          fill(r.path, probe.params?.(B)),
+          tokens.B[own],
+          probe.body?.(B, B),
+          probe.contentType,
+        );
+        const what = `${keyOf(r)} as branch B ${own} on its own resource`;
+        expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(200);
+        expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+        if (probe.expect === 'hides') expect(JSON.stringify(res.body), what).toContain(probe.mark?.(B));
+        checks++;
+      }
+    });
+  }
+
+  it('ran one check per route, per refused role and per scoped probe and role', () => {
+    for (const r of routes) {
+      const allowed = r.gate?.roles ?? [];
+      expectedChecks += 1 + ROLES.filter((x) => !allowed.includes(x)).length;
+      for (const probe of FIXTURES[keyOf(r)]?.scoped ?? []) {
+        expectedChecks += limitedRoles.filter((x) => allowed.includes(x)).length + (probe.noControl ? 0 : 1);
+      }
+    }
+    process.stdout.write(
+      `authz matrix: ${routes.length} routes × ${ROLES.length} roles × 2 branches → ${checks} checks\n`,
+    );
+    expect(checks).toBe(expectedChecks);
+    expect(checks).toBeGreaterThan(routes.length * 2);
+  });
+});
