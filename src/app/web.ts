@@ -24,6 +24,7 @@ import type { InboxSource } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
+import { guardRequestInput } from '../platform/http/validate.ts';
 import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
@@ -123,6 +124,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     } catch {
       // Redis unavailable: report the other metrics; the depth gauge keeps its last values.
     }
+    try {
+      // Read from the table, not counted in-process: the worker that dead-letters may be another process.
+      metrics.inboxDeadLetters.set(await withTimeout(inboxRepo.countDead(db), 1000));
+    } catch {
+      // Database unavailable: the gauge keeps its last value.
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -130,6 +137,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   api.use(logContext());
   api.use(authenticate(tokens));
   api.use(express.json({ limit: '1mb' }));
+  api.use(guardRequestInput());
   api.get('/whoami', (_req: Request, res: Response) => {
     const p = locals(res).principal;
     res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });

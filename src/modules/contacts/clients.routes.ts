@@ -6,7 +6,7 @@ import type { Principal } from '../../platform/auth/tokens.ts';
 import { type Db, queryRows } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { guardRequestInput, parseOrThrow } from '../../platform/http/validate.ts';
 import type { ProfileImportService } from './profile-import.service.ts';
 
 /** Largest profile file accepted over HTTP; bigger feeds go through `helix import clients`. */
@@ -59,6 +59,7 @@ export function createClientsRouter(deps: { db: Db; imports: ProfileImportServic
       type: ['text/csv', 'application/x-ndjson', 'application/jsonl'],
       limit: IMPORT_BODY_LIMIT,
     }),
+    guardRequestInput(),
     async (req: Request, res: Response) => {
       const type = req.headers['content-type'] ?? '';
       if (typeof req.body !== 'string') {

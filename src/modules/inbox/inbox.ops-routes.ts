@@ -22,11 +22,11 @@ export function presentInboxRow(r: InboxRow) {
 }
 
 const listQuery = z.object({
-  status: z.enum(['received', 'processed', 'failed']).optional(),
+  status: z.enum(['received', 'processed', 'dead']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** `/api/v1/inbox`: lets ops see pending and failed callbacks (admin, ops). */
+/** `/api/v1/inbox`: lets ops see pending and dead-lettered callbacks (admin, ops). */
 export function createInboxOpsRouter(deps: { db: Db; repo: InboxRepository }): Router {
   const router = Router();
   router.get('/inbox', requireRole('admin', 'ops'), async (req: Request, res: Response) => {

@@ -6,7 +6,7 @@ import type { Principal } from '../../platform/auth/tokens.ts';
 import { type Db, queryRows } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 
 type ConversationView = {
@@ -48,7 +48,11 @@ export function createConversationsRouter(deps: { db: Db; audit: AuditRepository
     '/conversations/:id/resolve',
     requireRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
-      const { id } = parseOrThrow(z.object({ id: z.coerce.number().int().min(1) }), req.params, 'path');
+      const { id } = parseOrThrow(
+        z.object({ id: z.coerce.number().int().min(1).max(PG_ID_MAX) }),
+        req.params,
+        'path',
+      );
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
         const [c] = await queryRows<ConversationView>(
