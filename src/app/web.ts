@@ -32,6 +32,7 @@ import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
+import { guardRequestInput } from '../platform/http/validate.ts';
 import { maskPii } from '../platform/pii/pii-detector.ts';
 import { createQueues, type Queues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
@@ -163,6 +164,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     } catch {
       // Redis unavailable: report the other metrics; the depth gauge keeps its last values.
     }
+    try {
+      // Read from the table, not counted in-process: the worker that dead-letters may be another process.
+      metrics.inboxDeadLetters.set(await withTimeout(inboxRepo.countDead(db), 1000));
+    } catch {
+      // Database unavailable: the gauge keeps its last value.
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -175,6 +182,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(authenticate({ tokens, limiter: authFailures }));
   api.use(express.json({ limit: '1mb' }));
+  api.use(guardRequestInput());
   // Every role may ask who it is; the gate is still declared so the route table shows it.
   api.get('/whoami', requireRole(...ROLES), (_req: Request, res: Response) => {
     const p = locals(res).principal;

@@ -1,6 +1,8 @@
 /** The small vocabulary of failures Helix reports; each maps to one HTTP status in one table. */
 export const ERROR_STATUS = {
   bad_request: 400,
+  // A URL whose percent-encoding does not decode to UTF-8 (e.g. `%E0%A4%A`, `%C3%28`).
+  invalid_encoding: 400,
   invalid_signature: 401,
   unauthenticated: 401,
   forbidden: 403,

@@ -77,6 +77,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['op', 'result'] as const,
       registers: [registry],
     }),
+    inboxDeadLetters: new Gauge({
+      name: 'helix_inbox_dead_letters',
+      help: 'Inbox rows dead-lettered after their attempts were spent (status dead; see /api/v1/inbox?status=dead)',
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

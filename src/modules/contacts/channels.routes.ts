@@ -15,7 +15,8 @@ const createChannelBody = z
     state: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,30}$/, 'at most 30 characters: letters, digits, dash and underscore'),
-    cost: z.coerce.number().min(0).max(1e12).default(0),
+    // channels.cost is numeric(14, 2): twelve digits before the point, and rounding to cents must not add one.
+    cost: z.coerce.number().min(0).max(999_999_999_999).default(0),
     rmUserids: z.array(z.string().min(1).max(64)).min(1).max(100),
     remark: z.string().max(30).optional(),
   })

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { guardRequestInput, parseOrThrow } from '../../platform/http/validate.ts';
 import type { ClientsRepository } from './clients.repository.ts';
 import type { ProfileImportService } from './profile-import.service.ts';
 
@@ -38,6 +38,7 @@ export function createClientsRouter(deps: {
       type: ['text/csv', 'application/x-ndjson', 'application/jsonl'],
       limit: IMPORT_BODY_LIMIT,
     }),
+    guardRequestInput(),
     async (req: Request, res: Response) => {
       const type = req.headers['content-type'] ?? '';
       if (!Buffer.isBuffer(req.body)) {

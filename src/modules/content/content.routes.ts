@@ -2,17 +2,18 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { ContentService } from './content.service.ts';
 
 const versionPath = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  v: z.coerce.number().int().min(1),
+  // content_versions.version is an int4 column.
+  v: z.coerce.number().int().min(1).max(PG_INT_MAX),
 });
 const outcomeBody = z
   .object({
     componentId: z.string().regex(/^[a-z0-9-]{1,64}$/),
-    version: z.number().int().min(1),
+    version: z.number().int().min(1).max(PG_INT_MAX),
     variantId: z.string().regex(/^[a-z0-9-]{1,32}$/),
     externalUserid: z.string().min(1).max(64),
     channel: z.enum(['text', 'markdown', 'news', 'template_card']),
@@ -22,7 +23,7 @@ const outcomeBody = z
 
 const previewBody = z
   .object({
-    version: z.number().int().min(1).optional(),
+    version: z.number().int().min(1).max(PG_INT_MAX).optional(),
     channel: z.enum(['text', 'markdown', 'news', 'template_card']).default('text'),
     client: z
       .object({

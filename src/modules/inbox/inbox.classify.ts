@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { InboxSource } from '../../platform/db/schema.ts';
+import { makeStorableDeep } from '../../platform/db/storable-text.ts';
 import { type AppEvent, appEventKind, parseAppEvent } from '../../wecom/protocol/app-events.ts';
 import { type BotEvent, botEventKind, parseBotEvent } from '../../wecom/protocol/bot-events.ts';
 import { JsonError } from '../../wecom/protocol/callback-codec.ts';
-import { parseWecomXml } from '../../wecom/protocol/xml.ts';
+import { parseWecomXml, type XmlNode } from '../../wecom/protocol/xml.ts';
 
 /** What intake needs to know about a decrypted payload before storing it. */
 export type Classified = { kind: string; msgId: string | null; dedupKey: string };
@@ -22,7 +23,7 @@ export function classifyPayload(source: InboxSource, plaintext: string): Classif
   let kind: string;
   let msgId: string | null;
   if (source === 'app') {
-    const node = parseWecomXml(plaintext);
+    const node = parseXmlPayload(plaintext);
     kind = appEventKind(node);
     msgId =
       kind !== 'unknown' && !kind.startsWith('event') && typeof node.MsgId === 'string' ? node.MsgId : null;
@@ -38,8 +39,17 @@ export function classifyPayload(source: InboxSource, plaintext: string): Classif
 /** Decodes a stored payload into its typed event (unknown shapes become `kind: 'unknown'`). */
 export function decodeStoredPayload(source: InboxSource, plaintext: string): InboundEvent {
   return source === 'app'
-    ? parseAppEvent(parseWecomXml(plaintext))
+    ? parseAppEvent(parseXmlPayload(plaintext))
     : parseBotEvent(parseJsonObject(plaintext));
+}
+
+/*
+ * Both payload readers return values with U+0000 replaced (U+FFFD): a decrypted payload can carry one (a
+ * JSON "\u0000", an XML "&#0;"), and every field of it may end up in a text column, where PostgreSQL
+ * refuses it and the callback would fail on every attempt. Replacing keeps the client's text, visibly.
+ */
+function parseXmlPayload(text: string): XmlNode {
+  return makeStorableDeep(parseWecomXml(text));
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {
@@ -52,5 +62,5 @@ function parseJsonObject(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JsonError('payload must be a JSON object');
   }
-  return value as Record<string, unknown>;
+  return makeStorableDeep(value as Record<string, unknown>);
 }

@@ -31,6 +31,20 @@ export const ProcessInbound = defineJob({
 /** The job definitions this module owns. */
 export const inboxJobDefinitions = [ProcessInbound] as const;
 
+/**
+ * Why a row failed, as `last_error` and the log keep it. A query error's own text lists the query's
+ * parameters (client text, perhaps the very character that failed it), so only the database's message is
+ * kept; the repository makes whatever remains storable.
+ */
+function failureReason(err: unknown): string {
+  // A failed query's own message says what went wrong; its parameters are client data and never kept, and
+  // what remains is scrubbed of PII (PostgreSQL repeats a bad value in its message).
+  if (err instanceof Error && 'params' in err && err.cause instanceof Error) {
+    return `database error: ${describeError(err.cause)}`;
+  }
+  return describeError(err);
+}
+
 /** Processes one row exactly once; returns false (and records the error) when its handlers failed. */
 async function processRow(
   deps: { db: Db; repo: InboxRepository; dispatcher: InboundDispatcher },
@@ -58,9 +72,13 @@ async function processRow(
       await repo.markProcessed(tx, id);
     });
   } catch (err) {
-    log.warn({ err, inboxId: id }, 'processing an inbound callback failed');
-    // Operators read last_error through the API: never a failed query's parameters, which are client data.
-    await repo.recordFailedAttempt(db, id, describeError(err)).catch(() => {});
+    const reason = failureReason(err);
+    log.warn({ inboxId: id, reason }, 'processing an inbound callback failed');
+    await repo
+      .recordFailedAttempt(db, id, reason)
+      .catch((e: unknown) =>
+        log.error({ inboxId: id, reason: failureReason(e) }, 'could not record a failure'),
+      );
     return false;
   }
   // Network side effects (enqueues, API calls) only after the commit, never inside the transaction.
@@ -91,10 +109,11 @@ export function registerInboxJobs(deps: {
       },
       async onGaveUp({ inboxIds }, error, ctx) {
         const pending = await repo.filterPending(db, inboxIds.map(Number));
-        for (const id of pending) await repo.markFailed(db, id, describeError(error));
+        // Dead letters keep the reason their own last attempt recorded, not the batch's summary.
+        for (const id of pending) await repo.markDead(db, id, describeError(error));
         ctx.log.error(
           { inboxIds: pending, err: error },
-          'inbound callbacks failed permanently; marked failed',
+          'inbound callbacks failed permanently; dead-lettered (GET /api/v1/inbox?status=dead)',
         );
       },
     }),

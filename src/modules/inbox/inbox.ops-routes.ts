@@ -22,10 +22,10 @@ export function presentInboxRow(r: InboxRow) {
   };
 }
 
-const listFilters = { status: z.enum(['received', 'processed', 'failed']).optional() };
+const listFilters = { status: z.enum(['received', 'processed', 'dead']).optional() };
 const idCursor = z.tuple([z.number().int().min(1)]);
 
-/** `/api/v1/inbox`: lets ops see pending and failed callbacks (admin, ops). */
+/** `/api/v1/inbox`: lets ops see pending and dead-lettered callbacks (admin, ops). */
 export function createInboxOpsRouter(deps: { db: Db; repo: InboxRepository }): Router {
   const router = Router();
   router.get('/inbox', requireRole('admin', 'ops'), async (req: Request, res: Response) => {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { type InboxSource, type InboxStatus, inbox } from '../../platform/db/schema.ts';
+import { storableText } from '../../platform/db/storable-text.ts';
 
 /** A callback to store. */
 export type NewInboxRow = {
@@ -15,6 +16,9 @@ export type InboxRow = typeof inbox.$inferSelect;
 
 /** SQL for the inbox table. Every method takes the handle it runs on, so callers control transactions. */
 export type InboxRepository = ReturnType<typeof createInboxRepository>;
+
+// An error text about a failed row must itself always be storable, or recording the failure fails too.
+const errorText = (error: string) => storableText(error.slice(0, 2000));
 
 // One column of a batch as a single array parameter (a bare array in drizzle's sql`` would be a list).
 const col = (rows: NewInboxRow[], key: keyof NewInboxRow) => sql.param(rows.map((r) => r[key]));
@@ -77,19 +81,32 @@ export function createInboxRepository() {
         .where(eq(inbox.id, id));
     },
 
+    /** Counts one failed attempt and its reason. */
     async recordFailedAttempt(db: Db, id: number, error: string): Promise<void> {
       await db
         .update(inbox)
-        .set({ attempts: sql`${inbox.attempts} + 1`, lastError: error.slice(0, 2000) })
+        .set({ attempts: sql`${inbox.attempts} + 1`, lastError: errorText(error) })
         .where(eq(inbox.id, id));
     },
 
-    /** Marks a row failed (the job gave up), unless it was processed meanwhile. */
-    async markFailed(db: Db, id: number, error: string): Promise<void> {
+    /**
+     * Dead-letters a row whose attempts are spent, unless it was processed meanwhile. The row keeps the
+     * reason its last attempt recorded; `fallback` is used only when none was recorded.
+     */
+    async markDead(db: Db, id: number, fallback: string): Promise<void> {
       await db
         .update(inbox)
-        .set({ status: 'failed', lastError: error.slice(0, 2000) })
+        .set({ status: 'dead', lastError: sql`coalesce(${inbox.lastError}, ${errorText(fallback)})` })
         .where(and(eq(inbox.id, id), eq(inbox.status, 'received')));
+    },
+
+    /** How many rows are dead letters. */
+    async countDead(db: Db): Promise<number> {
+      const r = await queryRows<{ n: string }>(
+        db,
+        sql`SELECT count(*)::text AS n FROM inbox WHERE status = 'dead'`,
+      );
+      return Number(r[0]?.n ?? 0);
     },
 
     /** Rows stored at least `minAgeMs` ago and still waiting to be processed, oldest first. */

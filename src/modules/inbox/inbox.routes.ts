@@ -3,10 +3,19 @@ import type { InboxSource } from '../../platform/db/schema.ts';
 import { readRawBody } from '../../platform/http/raw-body.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { parseCallbackQuery } from '../../wecom/protocol/callback-codec.ts';
-import type { IntakeResult, IntakeService } from './inbox.service.ts';
+import { type IntakeResult, type IntakeService, toIntakeError } from './inbox.service.ts';
 
 /** Optional synchronous reply to a callback (the plaintext to encrypt, sign and return), else empty 200. */
 export type PassiveReplyHook = (source: InboxSource, result: IntakeResult) => string | undefined;
+
+/** The signed query of a callback; a value that does not percent-decode is the caller's error (400). */
+function callbackQuery(req: Request) {
+  try {
+    return parseCallbackQuery(req.originalUrl);
+  } catch (err) {
+    throw toIntakeError(err);
+  }
+}
 
 const ENDPOINTS: Record<InboxSource, string> = { app: '/wecom/callback', bot: '/wecom/bot/callback' };
 
@@ -32,7 +41,7 @@ export function mountCallbackRoutes(
 
     app.get(endpoint, (req: Request, res: Response) => {
       try {
-        const echo = intake.verifyUrl(source, parseCallbackQuery(req.originalUrl));
+        const echo = intake.verifyUrl(source, callbackQuery(req));
         metrics.callbacks.inc({ endpoint: source, type: 'url_verify', outcome: 'ok' });
         // WeCom compares the body byte for byte: no quotes, newline or BOM.
         res.status(200).type('text/plain; charset=utf-8').end(echo);
@@ -45,8 +54,10 @@ export function mountCallbackRoutes(
     app.post(endpoint, async (req: Request, res: Response) => {
       const stop = metrics.intakeDuration.startTimer({ endpoint: source });
       try {
+        // The query first: a request whose signature parameters cannot even be decoded is refused unread.
+        const query = callbackQuery(req);
         const body = (await readRawBody(req, deps.bodyLimitBytes)).toString('utf8');
-        const result = await intake.receive(source, parseCallbackQuery(req.originalUrl), body);
+        const result = await intake.receive(source, query, body);
         metrics.callbacks.inc({ endpoint: source, type: result.kind, outcome: result.outcome });
         const reply = deps.passiveReply?.(source, result);
         if (reply === undefined) res.status(200).end();

@@ -1,6 +1,7 @@
 import { BatcherFullError, createBatcher } from '../../platform/batcher.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { InboxSource } from '../../platform/db/schema.ts';
+import { storableText } from '../../platform/db/storable-text.ts';
 import { AppError, isConnectionError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Queues } from '../../platform/queue/queues.ts';
@@ -24,6 +25,13 @@ export type IntakeService = ReturnType<typeof createIntakeService>;
 
 /** Turns protocol failures into the HTTP-facing error vocabulary. Nothing is stored for any of them. */
 export function toIntakeError(err: unknown): unknown {
+  if (err instanceof EnvelopeError && err.reason === 'invalid_query_encoding') {
+    return new AppError('invalid_encoding', {
+      message: `callback rejected: ${err.message}`,
+      details: { reason: err.reason },
+      cause: err,
+    });
+  }
   if (err instanceof EnvelopeError) {
     const unauthenticated = err.reason === 'invalid_signature' || err.reason === 'stale_timestamp';
     return new AppError(unauthenticated ? 'invalid_signature' : 'bad_request', {
@@ -124,7 +132,9 @@ export function createIntakeService(deps: {
     /** Accepts one POSTed callback; resolves once it is durably stored (or recognised as a retry). */
     async receive(source: InboxSource, query: CallbackQuery, body: string): Promise<IntakeResult> {
       try {
-        const plaintext = deps.codecs[source].open(query, body);
+        // The raw plaintext is stored as is, except for U+0000, which PostgreSQL text cannot hold (a literal
+        // one would fail the whole intake batch's INSERT, not just this callback).
+        const plaintext = storableText(deps.codecs[source].open(query, body));
         const c = classifyPayload(source, plaintext);
         const inboxId = await withTimeout(
           store({ source, dedupKey: c.dedupKey, kind: c.kind, msgId: c.msgId, plaintext }),

@@ -11,7 +11,7 @@ export type InboxSweeper = ReturnType<typeof createInboxSweeper>;
 /**
  * The safety net behind "acknowledged means processed": a row can be committed while Redis is down, or its
  * job can be lost with Redis. Every `intervalMs` the sweeper finds rows still `received` after `minAgeMs`
- * and makes sure each has a live job. Rows that failed far more often than a job retries are marked failed
+ * and makes sure each has a live job. Rows that failed far more often than a job retries are dead-lettered
  * so a poison message cannot loop forever.
  */
 export function createInboxSweeper(deps: {
@@ -33,7 +33,7 @@ export function createInboxSweeper(deps: {
   const sweepOnce = async (): Promise<{ requeued: number; failed: number; pruned: number }> => {
     const pending = await repo.findPending(db, deps.minAgeMs, deps.batch ?? 500);
     const poisoned = pending.filter((r) => r.attempts >= maxAttempts);
-    for (const r of poisoned) await repo.markFailed(db, r.id, `gave up after ${r.attempts} attempts`);
+    for (const r of poisoned) await repo.markDead(db, r.id, `gave up after ${r.attempts} attempts`);
     const live = pending.filter((r) => r.attempts < maxAttempts).map((r) => String(r.id));
     const requeued = live.length > 0 ? await queues.ensureQueued(ProcessInbound, [{ inboxIds: live }]) : 0;
     if (requeued > 0) {

@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 
@@ -40,7 +40,11 @@ export function createConversationsRouter(deps: {
     '/conversations/:id/resolve',
     requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
-      const { id } = parseOrThrow(z.object({ id: z.coerce.number().int().min(1) }), req.params, 'path');
+      const { id } = parseOrThrow(
+        z.object({ id: z.coerce.number().int().min(1).max(PG_ID_MAX) }),
+        req.params,
+        'path',
+      );
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
         const c = await deps.repo.resolve(tx, scopeOf(res), id);

@@ -2,11 +2,11 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import { RISK_LEVELS } from '../compliance/compliance.rules.ts';
 import type { FaqReviewService } from './faq-review.service.ts';
 
-const questionIds = z.array(z.number().int().positive()).min(1).max(500);
+const questionIds = z.array(z.number().int().positive().max(PG_ID_MAX)).min(1).max(500);
 const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { locals } from '../../platform/http/request-context.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { guardRequestInput, PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { FaqService } from './faq.service.ts';
 import { parseFaqUpload } from './faq-import.parser.ts';
 import type { QuestionLog } from './question-log.ts';
@@ -20,7 +20,8 @@ const suggestBody = z
   .strict();
 const versionPath = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  v: z.coerce.number().int().min(1),
+  // faq_versions.version is an int4 column.
+  v: z.coerce.number().int().min(1).max(PG_INT_MAX),
 });
 
 /**
@@ -42,6 +43,7 @@ export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLo
     requireRole('admin', 'ops'),
     // Raw bytes: the file's encoding is detected from them (see decodeUpload), never assumed to be UTF-8.
     express.raw({ type: ['text/tab-separated-values', 'text/csv'], limit: '10mb' }),
+    guardRequestInput(),
     async (req: Request, res: Response) => {
       const format = String(req.headers['content-type']).startsWith('text/csv') ? 'csv' : 'tsv';
       const parsed = parseFaqUpload(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), format);

@@ -33,13 +33,18 @@ export const inbox = pgTable(
   (t) => [
     uniqueIndex('inbox_source_dedup_key_uq').on(t.source, t.dedupKey),
     index('inbox_pending_idx').on(t.receivedAt).where(sql`${t.status} = 'received'`),
+    // /metrics counts the dead letters on every scrape; the partial index keeps that off the whole table.
+    index('inbox_dead_idx').on(t.id).where(sql`${t.status} = 'dead'`),
   ],
 );
 
 /** Where a callback came from: the self-built app (XML) or the AI bot (JSON). */
 export type InboxSource = 'app' | 'bot';
-/** received → processed, or → failed after the job gave up. */
-export type InboxStatus = 'received' | 'processed' | 'failed';
+/**
+ * received → processed, or → dead (the dead letters) once its attempts are spent; `last_error` says why.
+ * Dead rows are kept (never pruned) for ops to inspect and replay by hand.
+ */
+export type InboxStatus = 'received' | 'processed' | 'dead';
 
 /** Admin API tokens. Only a SHA-256 of the secret is stored; the secret is shown once, at creation. */
 export const apiTokens = pgTable('api_tokens', {

@@ -21,6 +21,11 @@ export function toAppError(err: unknown): AppError {
   if (isConnectionError(err)) {
     return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
   }
+  // Express throws a URIError when a path parameter's percent-encoding does not decode; the API's input
+  // guard refuses such paths first, and this keeps every other route from answering 500 for them.
+  if (err instanceof URIError) {
+    return new AppError('invalid_encoding', { message: 'the URL is not valid percent-encoding', cause: err });
+  }
   const type = (err as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && BODY_PARSER_ERRORS[type]) {
     return new AppError(BODY_PARSER_ERRORS[type], { message: (err as Error).message, cause: err });

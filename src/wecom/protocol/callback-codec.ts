@@ -10,7 +10,7 @@ import {
   sign,
   verifySignature,
 } from './crypto.ts';
-import { cdata, parseWecomXml, XmlError } from './xml.ts';
+import { cdata, parseWecomXml, scanFirstElementText, XmlError } from './xml.ts';
 
 /** The query WeCom signs a callback with. */
 export type CallbackQuery = { msg_signature?: string; timestamp?: string; nonce?: string; echostr?: string };
@@ -36,19 +36,25 @@ export function parseCallbackQuery(url: string): CallbackQuery {
     try {
       out[key] = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
     } catch {
-      throw new EnvelopeError('invalid_base64', `query parameter ${key} is not valid percent-encoding`);
+      throw new EnvelopeError(
+        'invalid_query_encoding',
+        `query parameter ${key} is not valid percent-encoding`,
+      );
     }
   }
   return out;
 }
 
-/** Extracts the Encrypt field from an envelope body; throws XmlError/SyntaxError-derived EnvelopeErrors. */
+/**
+ * Extracts the Encrypt field from an envelope body before its signature is checked, so the work an unsigned
+ * request can cause stays linear in its (bounded) size: the XML envelope is scanned, not parsed; the JSON
+ * one goes through JSON.parse, which is native, iterative and linear. Throws XmlError/JsonError.
+ */
 export function extractEncrypt(format: EnvelopeFormat, body: string): string {
   if (format === 'xml') {
-    const root = parseWecomXml(body);
-    if (typeof root.Encrypt !== 'string' || root.Encrypt === '')
-      throw new XmlError('envelope has no <Encrypt>');
-    return root.Encrypt;
+    const encrypt = scanFirstElementText(body, 'Encrypt');
+    if (encrypt === undefined || encrypt === '') throw new XmlError('envelope has no <Encrypt>');
+    return encrypt;
   }
   let parsed: unknown;
   try {
@@ -59,6 +65,15 @@ export function extractEncrypt(format: EnvelopeFormat, body: string): string {
   const encrypt = (parsed as { encrypt?: unknown } | null)?.encrypt;
   if (typeof encrypt !== 'string' || encrypt === '') throw new JsonError('envelope has no "encrypt" string');
   return encrypt;
+}
+
+/**
+ * Checks, once the signature is known good, that the XML envelope is a well-formed document whose Encrypt
+ * is the one the scan found (the scan would also find an `<Encrypt>` hidden inside another element).
+ */
+function confirmXmlEnvelope(body: string, encrypt: string): void {
+  const root = parseWecomXml(body);
+  if (root.Encrypt !== encrypt) throw new XmlError('envelope must hold exactly one top-level <Encrypt>');
 }
 
 /** Raised for a JSON body Helix cannot read. */
@@ -103,7 +118,9 @@ export function createCallbackCodec(opts: {
     /** POST: verifies the signature over the envelope's ciphertext and returns the decrypted payload. */
     open(q: CallbackQuery, body: string): string {
       const encrypt = extractEncrypt(opts.format, body);
+      // Signature first: only a request signed with our token earns a full parse and a decryption.
       requireSigned(q, encrypt);
+      if (opts.format === 'xml') confirmXmlEnvelope(body, encrypt);
       return openCiphertext(key, encrypt, opts.receiveId, opts.maxMessageBytes);
     },
     /**

@@ -16,6 +16,8 @@ export class EnvelopeError extends Error {
   constructor(
     readonly reason:
       | 'invalid_signature'
+      // Not a WXBizMsgCrypt error: the signed query parameters themselves do not percent-decode.
+      | 'invalid_query_encoding'
       | 'invalid_base64'
       | 'invalid_block'
       | 'invalid_padding'
