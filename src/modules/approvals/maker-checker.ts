@@ -9,9 +9,6 @@ import type { Role } from '../../platform/db/schema.ts';
 /** Where a reviewed version stands. */
 export type ApprovalStatus = 'draft' | 'submitted' | 'approved' | 'rejected';
 
-/** Every status, in workflow order (for CHECK constraints and validation). */
-export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['draft', 'submitted', 'approved', 'rejected'];
-
 /** A step someone takes on a version. */
 export type ApprovalStep = 'submit' | 'approve' | 'reject';
 
