@@ -15,8 +15,10 @@ import { createClientsRepository } from '../modules/contacts/clients.repository.
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
+import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createContentService } from '../modules/content/content.service.ts';
+import { createContentRenderService } from '../modules/content/content-render.service.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -218,17 +220,18 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   // Refuses to start on a broken content file.
   const library = loadConfiguredLibrary(config);
   api.use(createRmsRouter({ db, repo: rms, audit, personas: library.personas }));
-  const content = createContentService({
+  const contentRepo = createContentRepository();
+  const content = createContentService({ db, repo: contentRepo, audit, check: checker, library, log });
+  const rendering = createContentRenderService({
     db,
-    audit,
+    repo: contentRepo,
     check: checker,
     library,
     market: demoMarketData,
     sampleMarketDataSendable: config.env === 'development',
     clock,
-    log,
   });
-  api.use(createContentRouter({ content }));
+  api.use(createContentRouter({ content, rendering }));
   const starterFaq = loadStarterFaq(config, checker);
   const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
   const { faq } = smart;

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/platform/db/client.ts';
 import { useWebWithPeople } from '../helpers/web-with-people.ts';
 
 const env = useWebWithPeople([
@@ -58,6 +60,10 @@ describe('maker–checker workflow', () => {
     expect(bad.body).toMatchObject({ version: 1, status: 'draft', author: '运营小李' });
     expect(bad.body.findings.map((f: { message: string }) => f.message).join('\n')).toMatch(
       /guaranteed-principal[\s\S]*sure-profit/,
+    );
+    // Findings speak the compliance engine's (and the maker–checker's) words: block stops approval.
+    expect(new Set(bad.body.findings.map((f: { severity: string }) => f.severity))).toEqual(
+      new Set(['block']),
     );
 
     expect((await act('运营小周/ops', 1, 'submit')).status).toBe(403);
@@ -194,6 +200,37 @@ describe('maker–checker workflow', () => {
     expect((await step('合规老王/compliance', 'reject')).status).toBe(200);
     expect((await step('合规老王/compliance', 'approve')).status).toBe(409);
     expect((await request(env.web.app).get('/readyz')).body).toMatchObject({ status: 'ready', db: 'ok' });
+  });
+
+  it('still blocks a draft whose findings were stored in the old error/warning words', async () => {
+    const created = await call('运营小李/ops', 'post', '/components', {
+      ...draft('保本稳赚的理财沙龙，欢迎联系{{rm.name}}。{{persona.signoff}}'),
+      id: 'legacy-draft',
+    });
+    expect(created.status).toBe(201);
+    // What a version drafted before the shared vocabulary looks like in the database.
+    await queryRows(
+      env.ctx.database.db,
+      sql`UPDATE content_versions
+          SET findings = (SELECT jsonb_agg(f || '{"severity":"error"}'::jsonb) FROM jsonb_array_elements(findings) f)
+          WHERE component_id = 'legacy-draft'`,
+    );
+    await call('运营小李/ops', 'post', '/components/legacy-draft/versions/1/submit');
+    const approve = await call(
+      '合规老王/compliance',
+      'post',
+      '/components/legacy-draft/versions/1/approve',
+      {},
+    );
+    expect(approve.status).toBe(409);
+    expect(approve.body.error.message).toBe(
+      'version 1 of legacy-draft has 2 blocking finding(s); reject it instead',
+    );
+    const versions = await call('合规老王/compliance', 'get', '/components/legacy-draft/versions');
+    expect(versions.body.items[0].findings.map((f: { severity: string }) => f.severity)).toEqual([
+      'block',
+      'block',
+    ]);
   });
 
   it('refuses a draft with an unknown variable, naming the field', async () => {

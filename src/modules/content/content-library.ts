@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import type { FindingSeverity } from '../approvals/maker-checker.ts';
 import type { ComplianceChecker } from '../compliance/compliance.service.ts';
 import {
   type Component,
@@ -12,8 +13,11 @@ import {
 } from './content.schemas.ts';
 import { type Channel, channelTemplates, fill, limitProblems, PLACEHOLDER } from './render.ts';
 
-/** One lint problem: the file, the field path, the reason; errors fail lint and boot, warnings do not. */
-export type ContentProblem = { file: string; field: string; message: string; severity: 'error' | 'warning' };
+/**
+ * One lint problem: the file, the field path, the reason. In the maker–checker vocabulary: `block` fails
+ * lint and boot (and approval, on a draft), `warn` does not.
+ */
+export type ContentProblem = { file: string; field: string; message: string; severity: FindingSeverity };
 
 /** A library component with the file it came from and its content hash (its version). */
 export type LibraryComponent = { component: Component; file: string; hash: string };
@@ -48,7 +52,7 @@ function readYaml(file: string, problems: ContentProblem[]): unknown {
       file,
       field: '(file)',
       message: `not readable YAML: ${(err as Error).message}`,
-      severity: 'error',
+      severity: 'block',
     });
     return undefined;
   }
@@ -64,7 +68,7 @@ export function lintComponent(
   check: ComplianceChecker | undefined,
 ): ContentProblem[] {
   const out: ContentProblem[] = [];
-  const error = (field: string, message: string) => out.push({ file, field, message, severity: 'error' });
+  const error = (field: string, message: string) => out.push({ file, field, message, severity: 'block' });
   if (file.endsWith('.yaml') && path.basename(file, '.yaml') !== c.id)
     error('id', `must match the file name (${path.basename(file)})`);
   const declared = new Set(Object.keys(c.variables));
@@ -96,7 +100,7 @@ export function lintComponent(
             file,
             field,
             message: `compliance ${f.kind} ${f.rule}${f.kind === 'missing-disclosure' ? '' : ` at "${text.slice(...f.span)}"`}: ${f.suggestion}`,
-            severity: f.severity === 'block' ? 'error' : 'warning',
+            severity: f.severity,
           });
         }
       }
@@ -125,7 +129,7 @@ export function loadContentLibrary(dir: string, opts: { check?: ComplianceChecke
           file: personasFile,
           field: i.path.join('.') || '(file)',
           message: i.message,
-          severity: 'error',
+          severity: 'block',
         });
     } else for (const p of parsed.data.personas) personas.set(p.id, p);
   }
@@ -141,7 +145,7 @@ export function loadContentLibrary(dir: string, opts: { check?: ComplianceChecke
     const parsed = componentSchema.safeParse(raw);
     if (!parsed.success) {
       for (const i of parsed.error.issues)
-        problems.push({ file, field: i.path.join('.') || '(file)', message: i.message, severity: 'error' });
+        problems.push({ file, field: i.path.join('.') || '(file)', message: i.message, severity: 'block' });
       continue;
     }
     const c = parsed.data;
@@ -151,19 +155,19 @@ export function loadContentLibrary(dir: string, opts: { check?: ComplianceChecke
         file,
         field: 'id',
         message: `duplicate id "${c.id}" (also ${seen.file})`,
-        severity: 'error',
+        severity: 'block',
       });
       continue;
     }
     problems.push(...lintComponent(c, file, opts.check));
     components.set(c.id, { component: c, file, hash: createHash('sha256').update(text).digest('hex') });
   }
-  return { components, personas, problems, ok: !problems.some((p) => p.severity === 'error') };
+  return { components, personas, problems, ok: !problems.some((p) => p.severity === 'block') };
 }
 
-/** One line per problem: `<file>: <field>: <reason>`. */
+/** One line per problem: `error|warning <file>: <field>: <reason>` (the words people reading lint output know). */
 export const formatProblem = (p: ContentProblem) =>
-  `${p.severity === 'error' ? 'error' : 'warning'} ${p.file}: ${p.field}: ${p.message}`;
+  `${p.severity === 'block' ? 'error' : 'warning'} ${p.file}: ${p.field}: ${p.message}`;
 
 /** The boot-time check: loads the library and throws, listing every error, when it has any. */
 export function loadContentLibraryOrThrow(
@@ -174,7 +178,7 @@ export function loadContentLibraryOrThrow(
   if (!library.ok) {
     throw new ContentLibraryError(
       `content library has errors:\n${library.problems
-        .filter((p) => p.severity === 'error')
+        .filter((p) => p.severity === 'block')
         .map(formatProblem)
         .join('\n')}`,
     );

@@ -4,6 +4,7 @@ import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/aut
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { ContentService } from './content.service.ts';
+import type { ContentRenderService } from './content-render.service.ts';
 
 const versionPath = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
@@ -44,12 +45,17 @@ const previewBody = z
  * `/api/v1/content`: list and preview components (every role), author drafts and submit them (ops,
  * admin), approve or reject them (compliance, never the author).
  */
-export function createContentRouter(deps: { content: ContentService }): Router {
+export function createContentRouter(deps: {
+  content: ContentService;
+  rendering: ContentRenderService;
+}): Router {
   const router = Router();
-  const actor = (res: Response) => ({
-    name: locals(res).principal?.name ?? 'unknown',
-    requestId: locals(res).requestId ?? null,
-  });
+  const actor = (res: Response) => {
+    const principal = locals(res).principal;
+    // Every route below sits behind a role gate, so a missing principal is a wiring bug, not a caller's.
+    if (!principal) throw new Error('content route reached without a principal');
+    return { name: principal.name, role: principal.role, requestId: locals(res).requestId ?? null };
+  };
   router.get(
     '/content/components',
     requireRole('admin', 'ops', 'compliance', 'rm'),
@@ -104,7 +110,7 @@ export function createContentRouter(deps: { content: ContentService }): Router {
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
       const body = parseOrThrow(previewBody, req.body, 'body');
-      res.json(await deps.content.preview(id, body));
+      res.json(await deps.rendering.preview(id, body));
     },
   );
   router.post(
@@ -112,7 +118,7 @@ export function createContentRouter(deps: { content: ContentService }): Router {
     requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const o = parseOrThrow(outcomeBody, req.body, 'body');
-      await deps.content.recordOutcome(o, scopeOf(res));
+      await deps.rendering.recordOutcome(o, scopeOf(res));
       res.status(201).json({ recorded: true });
     },
   );
@@ -121,7 +127,7 @@ export function createContentRouter(deps: { content: ContentService }): Router {
     requireScopedRole('admin', 'ops', 'compliance'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
-      res.json({ items: await deps.content.outcomes(id, scopeOf(res)) });
+      res.json({ items: await deps.rendering.outcomes(id, scopeOf(res)) });
     },
   );
   return router;

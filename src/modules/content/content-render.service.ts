@@ -1,0 +1,124 @@
+import type { Scope } from '../../platform/auth/scope.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { ComplianceChecker } from '../compliance/compliance.service.ts';
+import type { ContentRepository, OutcomeInput } from './content.repository.ts';
+import type { Component } from './content.schemas.ts';
+import type { ContentLibrary } from './content-library.ts';
+import { type Channel, type MarketDataProvider, renderComponent } from './render.ts';
+
+/** Rendering content for clients and counting what happened to it. */
+export type ContentRenderService = ReturnType<typeof createContentRenderService>;
+
+/**
+ * Creates the content rendering service: only the newest approved version inside its validity window is
+ * sendable; any version can be previewed with the compliance verdict on the result; A/B outcomes are
+ * recorded and read within the caller's branch scope.
+ */
+export function createContentRenderService(deps: {
+  db: Db;
+  repo: Pick<ContentRepository, 'findVersion' | 'newestApproved' | 'outcomeCounts' | 'insertOutcome'>;
+  check: ComplianceChecker;
+  library: Pick<ContentLibrary, 'personas'>;
+  market: MarketDataProvider;
+  /** Whether a rendering with sample market figures may be sent: only in development, never to clients. */
+  sampleMarketDataSendable: boolean;
+  clock: Clock;
+}) {
+  const { db, repo } = deps;
+
+  /** Why a component may not be sent today, or undefined when its validity window holds today. */
+  const outsideValidity = (c: Component): string | undefined => {
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    if (c.validity.from && today < c.validity.from) return `${c.id} is valid only from ${c.validity.from}`;
+    if (c.validity.until && today > c.validity.until) return `${c.id} expired on ${c.validity.until}`;
+    return undefined;
+  };
+
+  /** The newest approved version of a component: the only thing schedules and senders may render. */
+  async function approved(componentId: string): Promise<{ version: number; component: Component }> {
+    const row = await repo.newestApproved(db, componentId);
+    if (!row) throw new AppError('conflict', { message: `${componentId} has no approved version` });
+    const invalid = outsideValidity(row.body);
+    if (invalid) throw new AppError('conflict', { message: invalid });
+    return { version: row.version, component: row.body };
+  }
+
+  return {
+    approved,
+
+    /** Renders a version for a client, as they would see it, with the compliance verdict on the result. */
+    async preview(
+      componentId: string,
+      input: {
+        version?: number;
+        channel: Channel;
+        client: { externalUserid: string; name?: string; tier?: string; tags?: string[]; riskLevel?: string };
+        rm?: Record<string, unknown>;
+        personaId?: string;
+        context?: Record<string, unknown>;
+      },
+    ) {
+      const target = input.version ? await repo.findVersion(db, componentId, input.version) : null;
+      if (input.version && !target)
+        throw new AppError('not_found', { message: `no version ${input.version} of ${componentId}` });
+      // A preview may show any version; only an approved one inside its validity window is sendable.
+      const chosen = target
+        ? { version: target.version, component: target.body, status: target.status }
+        : { ...(await approved(componentId)), status: 'approved' as const };
+      const persona = input.personaId ? deps.library.personas.get(input.personaId) : undefined;
+      if (input.personaId && !persona)
+        throw new AppError('bad_request', { message: `no persona ${input.personaId}` });
+      const rendered = await renderComponent(chosen.component, {
+        channel: input.channel,
+        client: input.client,
+        ...(input.rm ? { rm: input.rm } : {}),
+        ...(persona ? { persona } : {}),
+        ...(input.context ? { context: input.context } : {}),
+        date: deps.clock.now(),
+        market: deps.market,
+      }).catch((err: unknown) => {
+        if (err instanceof Error && err.name === 'RenderError')
+          throw new AppError('bad_request', { message: err.message });
+        throw err;
+      });
+      const compliance = deps.check.check(
+        Object.values(rendered.payload).join('\n'),
+        chosen.component.productRiskLevel ? { productRiskLevel: chosen.component.productRiskLevel } : {},
+      );
+      const unsendableReason =
+        chosen.status !== 'approved'
+          ? `version ${chosen.version} is ${chosen.status}, not approved`
+          : (outsideValidity(chosen.component) ??
+            (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable
+              ? 'the market figures are sample data: no market-data feed is configured'
+              : undefined));
+      return {
+        version: chosen.version,
+        status: chosen.status,
+        sendable: unsendableReason === undefined,
+        ...(unsendableReason ? { unsendableReason } : {}),
+        ...rendered,
+        compliance,
+      };
+    },
+
+    /**
+     * A/B results: how many of each outcome every variant of every version had, counting the clients
+     * within `scope` only (a branch sees its own results).
+     */
+    outcomes: (componentId: string, scope: Scope) => repo.outcomeCounts(db, componentId, scope),
+
+    /**
+     * Records what happened to a rendering (sent, clicked, converted …), for A/B results. A client
+     * outside `scope` is not found: an RM reports on their own clients only.
+     */
+    async recordOutcome(o: OutcomeInput, scope: Scope): Promise<void> {
+      if (!(await repo.insertOutcome(db, o, scope))) {
+        // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
+        throw new AppError('not_found', { message: 'no such client in your scope' });
+      }
+    },
+  };
+}
