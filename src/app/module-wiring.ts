@@ -41,6 +41,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   const welcome = createWelcomeSender({
     db,
     repo: contactsRepo,
+    groups: communitiesRepo,
     templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml'), {
       check: (text) => checker.check(text),
     }),

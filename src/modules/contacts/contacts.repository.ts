@@ -1,6 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { communityGroups } from '../communities/communities.tables.ts';
 import { clientRms, rms, UNKNOWN_CHANNEL_ID, welcomes } from './contacts.tables.ts';
 
 /** What an add event tells Helix about a client and the RM they added. */
@@ -128,20 +127,6 @@ export function createContactsRepository() {
             VALUES (${r.externalUserid}, ${r.rmUserid}, ${r.at}, ${r.at})
             ON CONFLICT (external_userid, rm_userid) DO UPDATE SET removed_at = EXCLUDED.removed_at`,
       );
-    },
-
-    /** The join link of the first active group serving `groupKey` that has room, if any. */
-    async joinLinkFor(db: Db | Tx, groupKey: string): Promise<string | null> {
-      const [g] = await db
-        .select({ qr: communityGroups.joinWayQr })
-        .from(communityGroups)
-        .where(
-          sql`${communityGroups.groupKey} = ${groupKey} AND ${communityGroups.status} = 'active'
-              AND ${communityGroups.joinWayQr} IS NOT NULL`,
-        )
-        .orderBy(communityGroups.createdAt)
-        .limit(1);
-      return g?.qr ?? null;
     },
 
     /** Stores a welcome decision; returns its id. */
