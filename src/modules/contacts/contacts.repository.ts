@@ -129,6 +129,23 @@ export function createContactsRepository() {
       );
     },
 
+    /** Every RM's userid, in order. */
+    async listRmUserids(db: Db): Promise<string[]> {
+      const rows = await queryRows<{ userid: string }>(db, sql`SELECT userid FROM rms ORDER BY userid`);
+      return rows.map((r) => r.userid);
+    },
+
+    /** Which of `ids` Helix already holds as clients of `rmUserid` with a known channel. */
+    async attributedClientsOf(db: Db, rmUserid: string, ids: string[]): Promise<string[]> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT cr.external_userid AS id FROM client_rms cr JOIN clients c USING (external_userid)
+            WHERE cr.rm_userid = ${rmUserid} AND cr.external_userid = ANY(${sql.param(ids)}::text[])
+              AND c.channel_id IS NOT NULL AND c.channel_id <> ${UNKNOWN_CHANNEL_ID}`,
+      );
+      return rows.map((r) => r.id);
+    },
+
     /** Stores a welcome decision; returns its id. */
     async insertWelcome(tx: Tx, w: NewWelcome): Promise<number> {
       const [row] = await tx.insert(welcomes).values(w).returning({ id: welcomes.id });
