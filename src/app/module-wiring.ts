@@ -9,6 +9,7 @@ import { createAttributionBackfill } from '../modules/contacts/attribution-backf
 import { createContactsInboundHandlers } from '../modules/contacts/contacts.inbound.ts';
 import { registerContactsJobs } from '../modules/contacts/contacts.jobs.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createCorpTagsRepository } from '../modules/contacts/corp-tags.repository.ts';
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
@@ -41,6 +42,7 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   const welcome = createWelcomeSender({
     db,
     repo: contactsRepo,
+    groups: communitiesRepo,
     templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml'), {
       check: (text) => checker.check(text),
     }),
@@ -58,7 +60,13 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     log,
   });
   const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
-  const corpTags = createCorpTagSync({ db, contact: wecom.contact, clock, log });
+  const corpTags = createCorpTagSync({
+    db,
+    repo: createCorpTagsRepository(),
+    contact: wecom.contact,
+    clock,
+    log,
+  });
   const backfill = createAttributionBackfill({
     db,
     repo: contactsRepo,

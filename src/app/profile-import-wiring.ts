@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { createRoutingRepository } from '../modules/communities/routing.repository.ts';
 import { createRoutingService, type RoutingSummary } from '../modules/communities/routing.service.ts';
 import { loadTierPolicy } from '../modules/communities/routing-policy.ts';
+import { createClientsRepository } from '../modules/contacts/clients.repository.ts';
 import { createProfileImportRepository } from '../modules/contacts/profile-import.repository.ts';
 import { createProfileImportService } from '../modules/contacts/profile-import.service.ts';
 import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
@@ -27,7 +29,11 @@ export function createProfileImportWiring(deps: {
   app: Pick<WecomClient, 'sendAppMessage'>;
 }) {
   const policy = loadTierPolicy(tierPolicyPath(deps.config));
-  const routing = createRoutingService({ policy: () => policy });
+  const routing = createRoutingService({
+    policy: () => policy,
+    clients: createClientsRepository(),
+    moves: createRoutingRepository(),
+  });
   const imports = createProfileImportService({
     db: deps.db,
     repo: createProfileImportRepository(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { communityGroups } from './communities.tables.ts';
 
 /** A membership change as an event or the reconciliation reports it. */
 export type MembershipChange = {
@@ -213,6 +214,90 @@ export function createCommunitiesRepository() {
             RETURNING i.id`,
       );
       return rows.length;
+    },
+
+    /**
+     * One row per join way: the key, capacity and QR code of the oldest group it covers, which groups WeCom
+     * later creates for that way inherit.
+     */
+    joinWays(db: Db): Promise<{ config: string; key: string; capacity: number; qr: string | null }[]> {
+      return queryRows(
+        db,
+        sql`SELECT DISTINCT ON (join_way_config_id) join_way_config_id AS config, group_key AS key, capacity,
+                   join_way_qr AS qr
+            FROM community_groups WHERE join_way_config_id IS NOT NULL AND group_key IS NOT NULL
+            ORDER BY join_way_config_id, created_at`,
+      );
+    },
+
+    /**
+     * Gives `chatIds` a join way's key, capacity and QR code, creating rows for groups Helix has not seen.
+     * Groups that already serve a key keep it. Returns how many groups were adopted.
+     */
+    async adoptGroups(
+      db: Db,
+      chatIds: string[],
+      way: { config: string; key: string; capacity: number; qr: string | null },
+    ): Promise<number> {
+      const rows = await queryRows<{ chat_id: string }>(
+        db,
+        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, join_way_config_id, join_way_qr)
+            SELECT id, id, ${way.key}, ${way.capacity}, ${way.config}, ${way.qr} FROM unnest(${sql.param(chatIds)}::text[]) AS id
+            ON CONFLICT (chat_id) DO UPDATE SET group_key = EXCLUDED.group_key, capacity = EXCLUDED.capacity,
+              join_way_config_id = EXCLUDED.join_way_config_id, join_way_qr = EXCLUDED.join_way_qr
+            WHERE community_groups.group_key IS NULL
+            RETURNING chat_id`,
+      );
+      return rows.length;
+    },
+
+    /** A group's current name, its row locked until the transaction ends; undefined for an unknown group. */
+    async lockGroupName(tx: Tx, chatId: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ name: string }>(
+        tx,
+        sql`SELECT name FROM community_groups WHERE chat_id = ${chatId} FOR UPDATE`,
+      );
+      return row?.name;
+    },
+
+    /**
+     * Records what WeCom reports for a group, creating its row if needed. An empty name or a missing owner
+     * keeps what Helix had.
+     */
+    async recordSyncedGroup(
+      tx: Tx,
+      g: { chatId: string; name: string | undefined; owner: string | null; at: Date },
+    ): Promise<void> {
+      await queryRows(
+        tx,
+        sql`INSERT INTO community_groups (chat_id, name, owner_rm, synced_at)
+            VALUES (${g.chatId}, ${g.name || g.chatId}, ${g.owner}, ${g.at})
+            ON CONFLICT (chat_id) DO UPDATE SET name = COALESCE(NULLIF(${g.name ?? ''}, ''), community_groups.name),
+              owner_rm = COALESCE(${g.owner}, community_groups.owner_rm), synced_at = ${g.at}`,
+      );
+    },
+
+    /** Chat ids of the groups Helix routes into or tracks as full, in order. */
+    async activeGroupIds(db: Db): Promise<string[]> {
+      const rows = await queryRows<{ chat_id: string }>(
+        db,
+        sql`SELECT chat_id FROM community_groups WHERE status IN ('active', 'full') ORDER BY chat_id`,
+      );
+      return rows.map((r) => r.chat_id);
+    },
+
+    /** The join link of the first active group serving `groupKey` that has room, if any. */
+    async joinLinkFor(db: Db | Tx, groupKey: string): Promise<string | null> {
+      const [g] = await db
+        .select({ qr: communityGroups.joinWayQr })
+        .from(communityGroups)
+        .where(
+          sql`${communityGroups.groupKey} = ${groupKey} AND ${communityGroups.status} = 'active'
+              AND ${communityGroups.joinWayQr} IS NOT NULL`,
+        )
+        .orderBy(communityGroups.createdAt)
+        .limit(1);
+      return g?.qr ?? null;
     },
 
     /** Open members of a group. */

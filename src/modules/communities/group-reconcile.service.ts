@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
@@ -38,13 +37,7 @@ export function createGroupReconciler(deps: {
    * siblings. Returns how many were adopted.
    */
   async function adoptJoinWayGroups(): Promise<number> {
-    const ways = await queryRows<{ config: string; key: string; capacity: number; qr: string | null }>(
-      deps.db,
-      sql`SELECT DISTINCT ON (join_way_config_id) join_way_config_id AS config, group_key AS key, capacity,
-                 join_way_qr AS qr
-          FROM community_groups WHERE join_way_config_id IS NOT NULL AND group_key IS NOT NULL
-          ORDER BY join_way_config_id, created_at`,
-    );
+    const ways = await deps.repo.joinWays(deps.db);
     let adopted = 0;
     for (const w of ways) {
       // One join way WeCom no longer knows must not keep the others from being read.
@@ -56,16 +49,7 @@ export function createGroupReconciler(deps: {
         },
       );
       if (chatIds.length === 0) continue;
-      const rows = await queryRows<{ chat_id: string }>(
-        deps.db,
-        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, join_way_config_id, join_way_qr)
-            SELECT id, id, ${w.key}, ${w.capacity}, ${w.config}, ${w.qr} FROM unnest(${sql.param(chatIds)}::text[]) AS id
-            ON CONFLICT (chat_id) DO UPDATE SET group_key = EXCLUDED.group_key, capacity = EXCLUDED.capacity,
-              join_way_config_id = EXCLUDED.join_way_config_id, join_way_qr = EXCLUDED.join_way_qr
-            WHERE community_groups.group_key IS NULL
-            RETURNING chat_id`,
-      );
-      adopted += rows.length;
+      adopted += await deps.repo.adoptGroups(deps.db, chatIds, w);
     }
     if (adopted > 0) {
       // Clients who joined an adopted group before it had its key now count as having accepted.
@@ -98,19 +82,10 @@ export function createGroupReconciler(deps: {
           const { group_chat: g } = await deps.contact.getGroupChat(chatId);
           const now = deps.clock.now();
           await deps.db.transaction(async (tx) => {
-            const [before] = await queryRows<{ name: string }>(
-              tx,
-              sql`SELECT name FROM community_groups WHERE chat_id = ${chatId} FOR UPDATE`,
-            );
-            if (!before) report.newGroups++;
-            else if (g.name && before.name !== g.name) report.renamed++;
-            await queryRows(
-              tx,
-              sql`INSERT INTO community_groups (chat_id, name, owner_rm, synced_at)
-                  VALUES (${chatId}, ${g.name || chatId}, ${g.owner ?? null}, ${now})
-                  ON CONFLICT (chat_id) DO UPDATE SET name = COALESCE(NULLIF(${g.name ?? ''}, ''), community_groups.name),
-                    owner_rm = COALESCE(${g.owner ?? null}, community_groups.owner_rm), synced_at = ${now}`,
-            );
+            const before = await deps.repo.lockGroupName(tx, chatId);
+            if (before === undefined) report.newGroups++;
+            else if (g.name && before !== g.name) report.renamed++;
+            await deps.repo.recordSyncedGroup(tx, { chatId, name: g.name, owner: g.owner ?? null, at: now });
             const open = new Set((await deps.repo.openMembers(tx, chatId)).map((m) => m.memberId));
             const present = new Set(g.member_list.map((m) => m.userid));
             for (const m of g.member_list) {
@@ -142,11 +117,8 @@ export function createGroupReconciler(deps: {
         }
         cursor = page.next_cursor || undefined;
       } while (cursor);
-      const active = await queryRows<{ chat_id: string }>(
-        deps.db,
-        sql`SELECT chat_id FROM community_groups WHERE status IN ('active', 'full') ORDER BY chat_id`,
-      );
-      report.missingInWecom = active.map((r) => r.chat_id).filter((id) => !seen.has(id));
+      const active = await deps.repo.activeGroupIds(deps.db);
+      report.missingInWecom = active.filter((id) => !seen.has(id));
       await deps.audit.append(deps.db, {
         actor: 'system',
         action: 'groups.reconcile',

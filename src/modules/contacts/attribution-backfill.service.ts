@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
@@ -27,24 +26,15 @@ export function createAttributionBackfill(deps: {
   return {
     async backfill(): Promise<BackfillReport> {
       const report: BackfillReport = { rms: 0, checked: 0, added: 0, attributed: 0 };
-      const rms = await queryRows<{ userid: string }>(deps.db, sql`SELECT userid FROM rms ORDER BY userid`);
-      for (const { userid } of rms) {
+      const rms = await deps.repo.listRmUserids(deps.db);
+      for (const userid of rms) {
         const ids = await deps.contact.listExternalContacts(userid).catch((err: unknown) => {
           deps.log.warn({ err, rm: userid }, 'could not list an RM’s clients; skipped');
           return [] as string[];
         });
         report.rms++;
         if (ids.length === 0) continue;
-        const known = new Set(
-          (
-            await queryRows<{ id: string }>(
-              deps.db,
-              sql`SELECT cr.external_userid AS id FROM client_rms cr JOIN clients c USING (external_userid)
-                  WHERE cr.rm_userid = ${userid} AND cr.external_userid = ANY(${sql.param(ids)}::text[])
-                    AND c.channel_id IS NOT NULL AND c.channel_id <> 'unknown'`,
-            )
-          ).map((r) => r.id),
-        );
+        const known = new Set(await deps.repo.attributedClientsOf(deps.db, userid, ids));
         for (const id of ids) {
           if (known.has(id)) continue;
           report.checked++;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { rmInScope } from './scope.sql.ts';
 
 /** The API's view of a client, with the branch of its owner RM. */
@@ -25,7 +25,34 @@ const select = sql`SELECT c.external_userid AS "externalUserid", c.name, c.aum_b
                           c.acquired_at AS "acquiredAt"
                    FROM clients c LEFT JOIN rms r ON r.userid = c.owner_rm`;
 
-/** Client lookups for the API, always within a scope (an RM's own clients, a branch's, or all). */
+/** A client's profile and tier state as tier routing reads them. */
+export type ClientTierState = {
+  externalUserid: string;
+  aumBand: string | null;
+  engagementScore: number | null;
+  tags: string[];
+  ownerRm: string | null;
+  tier: string | null;
+  tierSince: Date | null;
+  pendingDowngradeTo: string | null;
+  pendingDowngradeSince: Date | null;
+};
+
+/** A client's tier state as tier routing decided it. */
+export type TierUpdate = {
+  externalUserid: string;
+  tier: string;
+  tierSince: Date;
+  pendingDowngradeTo: string | null;
+  pendingDowngradeSince: Date | null;
+};
+
+const param = (xs: unknown[]) => sql.param(xs);
+
+/**
+ * Client lookups for the API, always within a scope (an RM's own clients, a branch's, or all), and the
+ * tier state the communities module's routing reads and writes inside its caller's transaction.
+ */
 export type ClientsRepository = ReturnType<typeof createClientsRepository>;
 
 /** Creates the client lookup repository. */
@@ -44,6 +71,40 @@ export function createClientsRepository() {
             ${q.tier ? sql`AND c.tier = ${q.tier}` : sql``}
             ${q.after === undefined ? sql`` : sql`AND c.external_userid > ${q.after}`}
             ORDER BY c.external_userid LIMIT ${q.limit}`,
+      );
+    },
+
+    /** Profile and tier state of the clients `ids` names; unknown ids are left out. */
+    async tierStates(tx: Tx, ids: string[]): Promise<ClientTierState[]> {
+      // Raw rows carry timestamps as text; routing works with Dates.
+      const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+      const rows = await queryRows<ClientTierState>(
+        tx,
+        sql`SELECT c.external_userid AS "externalUserid", c.aum_band AS "aumBand",
+                   c.engagement_score AS "engagementScore", c.tags, c.owner_rm AS "ownerRm", c.tier,
+                   c.tier_since AS "tierSince", c.pending_downgrade_to AS "pendingDowngradeTo",
+                   c.pending_downgrade_since AS "pendingDowngradeSince"
+            FROM clients c WHERE c.external_userid = ANY(${param(ids)}::text[])`,
+      );
+      return rows.map((r) => ({
+        ...r,
+        tierSince: toDate(r.tierSince),
+        pendingDowngradeSince: toDate(r.pendingDowngradeSince),
+      }));
+    },
+
+    /** Writes each client's tier, tier start and pending downgrade in one statement. */
+    async writeTierStates(tx: Tx, us: TierUpdate[]): Promise<void> {
+      await queryRows(
+        tx,
+        sql`UPDATE clients c SET tier = u.tier, tier_since = u.since, pending_downgrade_to = u.pto,
+                                 pending_downgrade_since = u.psince, updated_at = now()
+            FROM unnest(${param(us.map((u) => u.externalUserid))}::text[], ${param(us.map((u) => u.tier))}::text[],
+                        ${param(us.map((u) => u.tierSince.toISOString()))}::timestamptz[],
+                        ${param(us.map((u) => u.pendingDowngradeTo))}::text[],
+                        ${param(us.map((u) => u.pendingDowngradeSince?.toISOString() ?? null))}::timestamptz[])
+                 AS u(id, tier, since, pto, psince)
+            WHERE c.external_userid = u.id`,
       );
     },
 

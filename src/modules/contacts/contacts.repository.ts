@@ -1,6 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { communityGroups } from '../communities/communities.tables.ts';
 import { clientRms, rms, UNKNOWN_CHANNEL_ID, welcomes } from './contacts.tables.ts';
 
 /** What an add event tells Helix about a client and the RM they added. */
@@ -130,18 +129,21 @@ export function createContactsRepository() {
       );
     },
 
-    /** The join link of the first active group serving `groupKey` that has room, if any. */
-    async joinLinkFor(db: Db | Tx, groupKey: string): Promise<string | null> {
-      const [g] = await db
-        .select({ qr: communityGroups.joinWayQr })
-        .from(communityGroups)
-        .where(
-          sql`${communityGroups.groupKey} = ${groupKey} AND ${communityGroups.status} = 'active'
-              AND ${communityGroups.joinWayQr} IS NOT NULL`,
-        )
-        .orderBy(communityGroups.createdAt)
-        .limit(1);
-      return g?.qr ?? null;
+    /** Every RM's userid, in order. */
+    async listRmUserids(db: Db): Promise<string[]> {
+      const rows = await queryRows<{ userid: string }>(db, sql`SELECT userid FROM rms ORDER BY userid`);
+      return rows.map((r) => r.userid);
+    },
+
+    /** Which of `ids` Helix already holds as clients of `rmUserid` with a known channel. */
+    async attributedClientsOf(db: Db, rmUserid: string, ids: string[]): Promise<string[]> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT cr.external_userid AS id FROM client_rms cr JOIN clients c USING (external_userid)
+            WHERE cr.rm_userid = ${rmUserid} AND cr.external_userid = ANY(${sql.param(ids)}::text[])
+              AND c.channel_id IS NOT NULL AND c.channel_id <> ${UNKNOWN_CHANNEL_ID}`,
+      );
+      return rows.map((r) => r.id);
     },
 
     /** Stores a welcome decision; returns its id. */

@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import type { CorpTag, CorpTagsRepository } from './corp-tags.repository.ts';
 
 /** Mirrors WeCom's corp tag library into `corp_tags`. */
 export type CorpTagSync = ReturnType<typeof createCorpTagSync>;
@@ -14,6 +14,7 @@ export type CorpTagSync = ReturnType<typeof createCorpTagSync>;
  */
 export function createCorpTagSync(deps: {
   db: Db;
+  repo: CorpTagsRepository;
   contact: Pick<WecomClient, 'getCorpTagList'>;
   clock: Clock;
   log: Log;
@@ -21,30 +22,17 @@ export function createCorpTagSync(deps: {
   return {
     async sync(): Promise<{ tags: number; deleted: number }> {
       const { tag_group: groups } = await deps.contact.getCorpTagList();
-      const tags = groups.flatMap((g) =>
+      const tags: CorpTag[] = groups.flatMap((g) =>
         g.tag.map((t) => ({ id: t.id, name: t.name, groupId: g.group_id, groupName: g.group_name ?? '' })),
       );
       const now = deps.clock.now();
       const deleted = await deps.db.transaction(async (tx) => {
-        if (tags.length > 0) {
-          await queryRows(
-            tx,
-            sql`INSERT INTO corp_tags (id, name, group_id, group_name, synced_at, deleted_at)
-                SELECT u.id, u.name, u.gid, u.gname, ${now}, NULL
-                FROM unnest(${sql.param(tags.map((t) => t.id))}::text[], ${sql.param(tags.map((t) => t.name))}::text[],
-                            ${sql.param(tags.map((t) => t.groupId))}::text[], ${sql.param(tags.map((t) => t.groupName))}::text[])
-                     AS u(id, name, gid, gname)
-                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, group_id = EXCLUDED.group_id,
-                  group_name = EXCLUDED.group_name, synced_at = EXCLUDED.synced_at, deleted_at = NULL`,
-          );
-        }
-        const gone = await queryRows<{ id: string }>(
+        if (tags.length > 0) await deps.repo.upsertTags(tx, tags, now);
+        return deps.repo.markDeletedExcept(
           tx,
-          sql`UPDATE corp_tags SET deleted_at = ${now}
-              WHERE deleted_at IS NULL AND NOT (id = ANY(${sql.param(tags.map((t) => t.id))}::text[]))
-              RETURNING id`,
+          tags.map((t) => t.id),
+          now,
         );
-        return gone.length;
       });
       deps.log.info({ tags: tags.length, deleted }, 'corp tags synced');
       return { tags: tags.length, deleted };

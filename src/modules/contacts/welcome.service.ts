@@ -4,6 +4,7 @@ import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { WecomApiError } from '../../wecom/client/errors.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import type { CommunitiesRepository } from '../communities/communities.repository.ts';
 import type { ContactsRepository, RecordedAdd } from './contacts.repository.ts';
 import { renderWelcome, type WelcomeTemplates } from './welcome-templates.ts';
 
@@ -24,6 +25,8 @@ export type WelcomeSender = ReturnType<typeof createWelcomeSender>;
 export function createWelcomeSender(deps: {
   db: Db;
   repo: ContactsRepository;
+  /** The join link comes from the communities module, which owns the groups. */
+  groups: Pick<CommunitiesRepository, 'joinLinkFor'>;
   templates: WelcomeTemplates;
   contact: Pick<WecomClient, 'sendWelcomeMessage'>;
   clock: Clock;
@@ -70,7 +73,7 @@ export function createWelcomeSender(deps: {
       if (!input.welcomeCode) return void (await skip('no_welcome_code'));
       if (age(input.eventAt) > WELCOME_WINDOW_MS - marginMs) return void (await skip('welcome_code_expired'));
       const template = deps.templates.pick(input.added.persona, tier);
-      const joinLink = await deps.repo.joinLinkFor(tx, tier);
+      const joinLink = await deps.groups.joinLinkFor(tx, tier);
       const text = renderWelcome(template, {
         clientName: input.added.clientName,
         rmName: input.added.rmName,
