@@ -95,7 +95,7 @@ describe('U+0000 in API input', () => {
       .send('external_userid,name\nwm_nul,张\u0000三\n');
     expectRejected(csv, 400, 'bad_request');
     // Uploads arrive as bytes; the decoder refuses a control character once it has decoded them.
-    expect(csv.body.error.problems.join(' ')).toContain('control character U+0000');
+    expect(JSON.stringify(csv.body.error.problems)).toContain('control character U+0000');
     const tsv = await request(web.app)
       .post('/api/v1/faq/import')
       .set(auth())
