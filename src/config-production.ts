@@ -36,7 +36,7 @@ const PUBLISHED_VALUES: ReadonlySet<string> = new Set([
   'wx5823bf96d3bd56c7',
   'QDG6eK',
   'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-  // The public WeChat MP encrypt test (WECOM.md).
+  // The public WeChat MP encrypt test (docs/wecom.md).
   'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
   'wxb11529c136998cb6',
 ]);
@@ -56,7 +56,7 @@ const CREDENTIAL_VARS = [
 
 /**
  * The replay window production uses when WECOM_REPLAY_WINDOW_S is unset. WeCom waits 5 s for an answer and
- * retries about three times (WECOM.md; "接收消息与事件", developer.work.weixin.qq.com/document/path/90238,
+ * retries about three times (docs/wecom.md; "接收消息与事件", developer.work.weixin.qq.com/document/path/90238,
  * formerly work.weixin.qq.com/api/doc/10514), so a genuine delivery arrives within roughly 20 s of its
  * timestamp. Ten minutes leaves a wide margin for clock skew and queueing at WeCom during incidents while
  * still bounding how long a captured callback can be replayed; dedup keys (7 days) cover the window itself.

@@ -8,7 +8,7 @@ import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { CommunitiesRepository, GroupPosition, GroupView } from './communities.repository.ts';
 
-/** A join way covers at most this many groups (WECOM.md). */
+/** A join way covers at most this many groups (docs/wecom.md). */
 const JOIN_WAY_MAX_GROUPS = 5;
 
 /** A group ops register for routing. */

@@ -8,7 +8,7 @@ import type { CommunitiesRepository } from '../communities/communities.repositor
 import type { ContactsRepository, RecordedAdd } from './contacts.repository.ts';
 import { renderWelcome, type WelcomeTemplates } from './welcome-templates.ts';
 
-/** WeCom accepts a welcome code for this long after the add event (WECOM.md). */
+/** WeCom accepts a welcome code for this long after the add event (docs/wecom.md). */
 export const WELCOME_WINDOW_MS = 20_000;
 
 /** A welcome decided inside the processing transaction, to send once it commits. */

@@ -6,7 +6,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 import type { TokenCache } from './token-cache.ts';
 import type { Transport } from './transport.ts';
 
-/** Limits and retry policy; every number is configuration (WECOM.md "Limits"). */
+/** Limits and retry policy; every number is configuration (docs/wecom.md "Limits"). */
 export type ClientPolicy = {
   /** Calls per corp per API per minute (WeCom: 10,000). */
   apiPerMinute: number;

@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/errors.ts';
 
-/** WeCom errcodes Helix treats specially (WECOM.md "Server API"). */
+/** WeCom errcodes Helix treats specially (docs/wecom.md "Server API"). */
 export const WECOM_ERRCODES = {
   systemBusy: -1,
   invalidSecret: 40001,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Shapes of WeCom's answers that Helix reads (developer.work.weixin.qq.com; summarised in WECOM.md). Fields
+ * Shapes of WeCom's answers that Helix reads (developer.work.weixin.qq.com; summarised in docs/wecom.md). Fields
  * Helix does not use pass through untouched; a missing field Helix needs makes the call an error.
  */
 

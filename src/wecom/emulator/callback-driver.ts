@@ -23,7 +23,7 @@ export type CallbackDriverOptions = {
   agentId: string;
   app: { token: string; encodingAesKey: string };
   bot: { token: string; encodingAesKey: string };
-  /** Pause before each retry; WeCom retries about three times, about 5 s apart (WECOM.md). */
+  /** Pause before each retry; WeCom retries about three times, about 5 s apart (docs/wecom.md). */
   retryDelaysMs?: number[];
   /** How long WeCom waits for an answer before it counts the attempt as failed. */
   timeoutMs?: number;

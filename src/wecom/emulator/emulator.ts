@@ -24,7 +24,7 @@ import { createJoinWaysAndTags, type JoinWayOutcome } from './join-ways-and-tags
 import { registerMessageRoutes } from './messages.ts';
 import { createTokenStore, registerTokenRoutes, requireAccessToken } from './tokens.ts';
 
-/** Options of the WeCom emulator; limits default to WeCom's published ones (WECOM.md "Limits"). */
+/** Options of the WeCom emulator; limits default to WeCom's published ones (docs/wecom.md "Limits"). */
 export type WecomEmulatorOptions = {
   corpId: string;
   /** Accepted corpsecret values, keyed by a label such as 'app' or 'contact'. */

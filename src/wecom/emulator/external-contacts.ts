@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { fail, ok, parseOr40058, queryOf } from './api-kit.ts';
 import type { EmulatorState, EmuWelcomeCode } from './emulator-state.ts';
 
-/** A welcome code is usable this long after the add event (WECOM.md: 20 s). */
+/** A welcome code is usable this long after the add event (docs/wecom.md: 20 s). */
 export const WELCOME_CODE_TTL_MS = 20_000;
 
 const id = z.string().min(1).max(256);

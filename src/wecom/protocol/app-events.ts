@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { XmlNode } from './xml.ts';
 
 /**
- * Typed inbound payloads of the self-built app callback (WECOM.md "Inbound payloads"). Every id stays a
+ * Typed inbound payloads of the self-built app callback (docs/wecom.md "Inbound payloads"). Every id stays a
  * string. Anything Helix does not model parses as `{ type: 'unknown' }` and is stored and acknowledged.
  */
 

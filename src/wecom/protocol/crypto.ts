@@ -2,7 +2,7 @@ import { createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { getSignature, encrypt as wecomEncrypt } from '@wecom/crypto';
 
 /**
- * WeCom's callback envelope crypto (WECOM.md "Callback crypto"; developer.work.weixin.qq.com/document/path/91144).
+ * WeCom's callback envelope crypto (docs/wecom.md "Callback crypto"; developer.work.weixin.qq.com/document/path/91144).
  *
  * Signing and encryption use @wecom/crypto. Decryption does not: its `decrypt` accepts out-of-range padding,
  * never bounds the length field and returns no raw buffer to check afterwards, so a corrupt or truncated
