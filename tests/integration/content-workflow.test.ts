@@ -48,6 +48,35 @@ describe('library versions', () => {
   });
 });
 
+describe('content lists', () => {
+  it('page with a cursor and refuse offset', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await call(
+        '运营小李/ops',
+        'get',
+        `/components?limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(5);
+      seen.push(...res.body.items.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    const all = await call('运营小李/ops', 'get', '/components');
+    expect(seen).toEqual(all.body.items.map((c: { id: string }) => c.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBe(Math.ceil(seen.length / 5));
+    const offset = await call('运营小李/ops', 'get', '/components?offset=5');
+    expect(offset.status).toBe(400);
+    expect(offset.body.error.message).toContain('cursor paging');
+    const versions = await call('运营小李/ops', 'get', '/components/morning-brief-daily/versions?limit=1');
+    expect(versions.body).toMatchObject({ items: [{ version: 1 }], nextCursor: null });
+  });
+});
+
 describe('maker–checker workflow', () => {
   it('rejects a draft with a banned claim with its findings, and approves the corrected one', async () => {
     const bad = await call(

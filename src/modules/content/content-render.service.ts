@@ -108,7 +108,11 @@ export function createContentRenderService(deps: {
      * A/B results: how many of each outcome every variant of every version had, counting the clients
      * within `scope` only (a branch sees its own results).
      */
-    outcomes: (componentId: string, scope: Scope) => repo.outcomeCounts(db, componentId, scope),
+    outcomes: (
+      componentId: string,
+      scope: Scope,
+      page: { after?: readonly [number, string, string]; limit: number },
+    ) => repo.outcomeCounts(db, componentId, scope, page),
 
     /**
      * Records what happened to a rendering (sent, clicked, converted …), for A/B results. A client

@@ -164,22 +164,31 @@ export function createContentRepository() {
       return inSharedVocabulary(row);
     },
 
-    /** Components with their newest version and newest approved version. */
-    listComponents(db: Db | Tx): Promise<ComponentSummary[]> {
+    /** Components with their newest version and newest approved version, by id, after `after`. */
+    listComponents(db: Db | Tx, page: { after?: string; limit: number }): Promise<ComponentSummary[]> {
       return queryRows<ComponentSummary>(
         db,
         sql`SELECT c.id, c.kind, c.title, c.source,
                    (SELECT max(version) FROM content_versions v WHERE v.component_id = c.id) AS latest,
                    (SELECT max(version) FROM content_versions v WHERE v.component_id = c.id AND v.status = 'approved') AS approved
-            FROM content_components c ORDER BY c.id`,
+            FROM content_components c
+            WHERE ${page.after === undefined ? sql`TRUE` : sql`c.id > ${page.after}`}
+            ORDER BY c.id LIMIT ${page.limit}`,
       );
     },
 
-    /** Every version of one component, newest first. */
-    async listVersions(db: Db | Tx, componentId: string): Promise<VersionView[]> {
+    /** Versions of one component, newest first, older than `before`. */
+    async listVersions(
+      db: Db | Tx,
+      componentId: string,
+      page: { before?: number; limit: number },
+    ): Promise<VersionView[]> {
       const rows = await queryRows<VersionView>(
         db,
-        sql`SELECT ${versionColumns} FROM content_versions WHERE component_id = ${componentId} ORDER BY version DESC`,
+        sql`SELECT ${versionColumns} FROM content_versions
+            WHERE component_id = ${componentId}
+              AND ${page.before === undefined ? sql`TRUE` : sql`version < ${page.before}`}
+            ORDER BY version DESC LIMIT ${page.limit}`,
       );
       return rows.map(inSharedVocabulary);
     },
@@ -198,14 +207,21 @@ export function createContentRepository() {
     },
 
     /** How many of each outcome every variant of every version had, for clients within `scope` only. */
-    outcomeCounts(db: Db | Tx, componentId: string, scope: Scope) {
+    outcomeCounts(
+      db: Db | Tx,
+      componentId: string,
+      scope: Scope,
+      page: { after?: readonly [number, string, string]; limit: number },
+    ) {
+      const after = page.after;
       return queryRows<{ version: number; variantId: string; outcome: string; count: number }>(
         db,
         sql`SELECT o.version, o.variant_id AS "variantId", o.outcome, count(*)::int AS count
             FROM content_outcomes o
             WHERE o.component_id = ${componentId} AND ${clientInScope(scope, sql`o.external_userid`)}
+              AND ${after === undefined ? sql`TRUE` : sql`(o.version, o.variant_id, o.outcome) > (${after[0]}, ${after[1]}, ${after[2]})`}
             GROUP BY o.version, o.variant_id, o.outcome
-            ORDER BY o.version, o.variant_id, o.outcome`,
+            ORDER BY o.version, o.variant_id, o.outcome LIMIT ${page.limit}`,
       );
     },
 

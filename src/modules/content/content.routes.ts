@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { ContentService } from './content.service.ts';
@@ -41,6 +42,11 @@ const previewBody = z
   })
   .strict();
 
+// Sort keys of the paged lists: component id; version number (newest first); version, variant, outcome.
+const idCursor = z.tuple([z.string().max(64)]);
+const versionCursor = z.tuple([z.number().int().min(1)]);
+const outcomeCursor = z.tuple([z.number().int().min(1), z.string().max(64), z.string().max(64)]);
+
 /**
  * `/api/v1/content`: list and preview components (every role), author drafts and submit them (ops,
  * admin), approve or reject them (compliance, never the author).
@@ -59,8 +65,11 @@ export function createContentRouter(deps: {
   router.get(
     '/content/components',
     requireRole('admin', 'ops', 'compliance', 'rm'),
-    async (_req: Request, res: Response) => {
-      res.json({ items: await deps.content.list() });
+    async (req: Request, res: Response) => {
+      const q = parseListQuery({}, req.query);
+      const after = q.cursor ? decodeCursor(q.cursor, idCursor)[0] : undefined;
+      const rows = await deps.content.list({ ...(after === undefined ? {} : { after }), limit: q.limit + 1 });
+      res.json(toPage(rows, q.limit, (r) => [r.id]));
     },
   );
   router.get(
@@ -68,7 +77,13 @@ export function createContentRouter(deps: {
     requireRole('admin', 'ops', 'compliance'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
-      res.json({ items: await deps.content.versions(id) });
+      const q = parseListQuery({}, req.query);
+      const before = q.cursor ? decodeCursor(q.cursor, versionCursor)[0] : undefined;
+      const rows = await deps.content.versions(id, {
+        ...(before === undefined ? {} : { before }),
+        limit: q.limit + 1,
+      });
+      res.json(toPage(rows, q.limit, (r) => [r.version]));
     },
   );
   router.post('/content/components', requireRole('admin', 'ops'), async (req: Request, res: Response) => {
@@ -127,7 +142,13 @@ export function createContentRouter(deps: {
     requireScopedRole('admin', 'ops', 'compliance'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(z.object({ id: z.string().max(64) }), req.params, 'path');
-      res.json({ items: await deps.rendering.outcomes(id, scopeOf(res)) });
+      const q = parseListQuery({}, req.query);
+      const after = q.cursor ? decodeCursor(q.cursor, outcomeCursor) : undefined;
+      const rows = await deps.rendering.outcomes(id, scopeOf(res), {
+        ...(after === undefined ? {} : { after }),
+        limit: q.limit + 1,
+      });
+      res.json(toPage(rows, q.limit, (r) => [r.version, r.variantId, r.outcome]));
     },
   );
   return router;

@@ -119,10 +119,11 @@ export function createContentService(deps: {
     },
 
     /** Components with their newest version and newest approved version. */
-    list: () => repo.listComponents(db),
+    list: (page: { after?: string; limit: number }) => repo.listComponents(db, page),
 
     /** Every version of one component, newest first. */
-    versions: (componentId: string) => repo.listVersions(db, componentId),
+    versions: (componentId: string, page: { before?: number; limit: number }) =>
+      repo.listVersions(db, componentId, page),
 
     /**
      * Stores an ops-authored draft (a new component or a new version of one). Structural problems (schema,
