@@ -98,6 +98,9 @@ const envSchema = z.object({
   WECOM_SECRET: z.string().min(1).max(256).optional(),
   WECOM_CONTACT_SECRET: z.string().min(1).max(256).optional(),
   WECOM_API_BASE_URL: optionalUrl(['http:', 'https:']),
+  // After this many consecutive network errors or timeouts, WeCom calls fail fast for the cool-down.
+  WECOM_CIRCUIT_FAILURES: int(1, 1000).default(5),
+  WECOM_CIRCUIT_COOLDOWN_MS: int(100, 3600_000).default(10_000),
   WECOM_EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
   WECOM_EMULATOR_PORT: int(0, 65535).default(3100),
   CALLBACK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -215,6 +218,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
         appSecret: pick('WECOM_SECRET'),
         contactSecret: pick('WECOM_CONTACT_SECRET'),
         baseUrl: env.WECOM_API_BASE_URL ?? 'https://qyapi.weixin.qq.com',
+        /** The per-process circuit breaker for unreachable WeCom (wecom/client/circuit-breaker.ts). */
+        circuit: { failures: env.WECOM_CIRCUIT_FAILURES, cooldownMs: env.WECOM_CIRCUIT_COOLDOWN_MS },
       },
       /**
        * The built-in emulator stands in for WeCom when asked to, or by default when no real credentials and

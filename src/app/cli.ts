@@ -21,7 +21,11 @@ import { lintConfiguredLibrary } from './content-wiring.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, type RunningHelix, runHelix } from './run.ts';
-import { createWecomClients, startConfiguredEmulator } from './wecom-runtime.ts';
+import {
+  createConfiguredWecomCircuits,
+  createWecomClients,
+  startConfiguredEmulator,
+} from './wecom-runtime.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 /** The most a command reads from stdin. */
@@ -175,12 +179,14 @@ program
     await withDatabase(config, async ({ db }) => {
       const redis = createRedis(config.redis.url ?? 'redis://127.0.0.1:6379', 'general');
       try {
+        const metrics = createMetrics();
         const wecom = createWecomClients({
           config,
           baseUrl: config.wecom.api.baseUrl,
           redis,
           log,
-          metrics: createMetrics(),
+          metrics,
+          circuits: createConfiguredWecomCircuits({ config, clock: systemClock, log, metrics }),
         });
         const { imports } = createProfileImportWiring({
           config,

@@ -4,6 +4,8 @@ import { type Database, openDatabase } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
 import { createMetrics, type Metrics } from '../platform/metrics.ts';
 import { type LocalRedisServer, startLocalRedisServer } from '../platform/redis/local-redis-server.ts';
+import type { WecomCircuits } from '../wecom/client/circuit-breaker.ts';
+import { createConfiguredWecomCircuits } from './wecom-runtime.ts';
 
 /** What every role is built from: config, the open database, where Redis is, logging, metrics, the clock. */
 export type AppContext = {
@@ -15,6 +17,8 @@ export type AppContext = {
   clock: Clock;
   /** Where the WeCom server API is: WeCom itself, or the built-in emulator standing in for it. */
   wecomBaseUrl: string;
+  /** One circuit breaker per WeCom base URL for the whole process, so web and worker clients share it. */
+  wecomCircuits: WecomCircuits;
 };
 
 /**
@@ -52,14 +56,17 @@ export async function openContext(
       }
       log.info({ redisUrl }, 'REDIS_URL is unset: started a local redis-server (no persistence)');
     }
+    const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
+    const clock = opts.clock ?? systemClock;
     const ctx: AppContext = {
       config,
       database,
       redisUrl,
       log,
-      metrics: opts.metrics ?? createMetrics({ defaultMetrics: true }),
-      clock: opts.clock ?? systemClock,
+      metrics,
+      clock,
       wecomBaseUrl: opts.wecomBaseUrl ?? config.wecom.api.baseUrl,
+      wecomCircuits: createConfiguredWecomCircuits({ config, clock, log, metrics }),
     };
     return {
       ctx,

@@ -34,7 +34,14 @@ export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistr
 export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): ModuleWiring {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
-  const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: deps.redis, log, metrics });
+  const wecom = createWecomClients({
+    config,
+    baseUrl: ctx.wecomBaseUrl,
+    redis: deps.redis,
+    log,
+    metrics,
+    circuits: ctx.wecomCircuits,
+  });
   const audit = createAuditRepository();
   const contactsRepo = createContactsRepository();
   const checker = createConfiguredChecker(config);

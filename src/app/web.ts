@@ -72,7 +72,14 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const audit = createAuditRepository();
   // WeCom API calls (tokens, limits) go through their own connection, never the intake producer's.
   const general = createRedis(ctx.redisUrl, 'general');
-  const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: general, log, metrics });
+  const wecom = createWecomClients({
+    config,
+    baseUrl: ctx.wecomBaseUrl,
+    redis: general,
+    log,
+    metrics,
+    circuits: ctx.wecomCircuits,
+  });
   const tokens = createTokenService({ db, audit, clock });
   // Shares the general connection: a failed-login count is one small command, and it fails open anyway.
   const authFailures = createAuthFailureLimiter({

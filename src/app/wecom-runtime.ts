@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Log } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { createWecomCircuits, type WecomCircuits } from '../wecom/client/circuit-breaker.ts';
 import { createWecomClient, type WecomClient } from '../wecom/client/wecom-client.ts';
 import { startWecomEmulator } from '../wecom/emulator/emulator.ts';
 
@@ -50,16 +52,21 @@ export function connectEmulatorCallbacks(running: RunningEmulator, config: Confi
 /** The two WeCom API clients Helix uses: the app's (messages to staff) and customer contact's. */
 export type WecomClients = { app: WecomClient; contact: WecomClient };
 
-/** Builds both clients against `baseUrl` (WeCom, or the emulator), sharing tokens and limits through Redis. */
+/**
+ * Builds both clients against `baseUrl` (WeCom, or the emulator), sharing tokens and limits through Redis and
+ * the process's circuit breaker for that URL.
+ */
 export function createWecomClients(deps: {
   config: Config;
   baseUrl: string;
   redis: Redis;
   log: Log;
   metrics: Metrics;
+  circuits: WecomCircuits;
 }): WecomClients {
   const { config } = deps;
   const common = {
+    circuit: deps.circuits.for(deps.baseUrl),
     baseUrl: deps.baseUrl,
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
@@ -72,4 +79,19 @@ export function createWecomClients(deps: {
     app: createWecomClient({ ...common, secret: config.wecom.api.appSecret }),
     contact: createWecomClient({ ...common, secret: config.wecom.api.contactSecret }),
   };
+}
+
+/** The process's WeCom circuit breakers, configured by WECOM_CIRCUIT_FAILURES and WECOM_CIRCUIT_COOLDOWN_MS. */
+export function createConfiguredWecomCircuits(deps: {
+  config: Config;
+  clock: Clock;
+  log: Log;
+  metrics: Metrics;
+}): WecomCircuits {
+  return createWecomCircuits({
+    settings: deps.config.wecom.api.circuit,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+  });
 }

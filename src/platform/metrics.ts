@@ -53,6 +53,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    wecomCircuitOpen: new Gauge({
+      name: 'helix_wecom_circuit_open',
+      help: '1 while the circuit to a WeCom base URL is open (calls fail fast because WeCom was unreachable)',
+      labelNames: ['base_url'] as const,
+      registers: [registry],
+    }),
     clientsAdded: new Counter({
       name: 'helix_clients_added_total',
       help: 'Clients adding an RM, by channel (unknown when the State named no channel) and whether new',

@@ -86,6 +86,7 @@ async function withWecom(fn: (wecom: ReturnType<typeof createWecomClients>) => P
         redis,
         log: ctx.log,
         metrics: ctx.metrics,
+        circuits: ctx.wecomCircuits,
       }),
     );
   } finally {

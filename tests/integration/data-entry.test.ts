@@ -81,6 +81,7 @@ describe('uploads in the encodings Excel and editors save', () => {
     try {
       const wecom = createWecomClients({
         config: h.ctx.config,
+        circuits: h.ctx.wecomCircuits,
         baseUrl: h.ctx.wecomBaseUrl,
         redis,
         log: h.ctx.log,
@@ -284,6 +285,7 @@ describe('writes that finish or leave nothing', () => {
     try {
       const { contact } = createWecomClients({
         config: h.ctx.config,
+        circuits: h.ctx.wecomCircuits,
         baseUrl: h.ctx.wecomBaseUrl,
         redis,
         log: h.ctx.log,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import { TOKEN_ERRCODES, TRANSPORT, WECOM_ERRCODES, WecomApiError } from './errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TokenCache } from './token-cache.ts';
@@ -67,6 +68,8 @@ export function createClientCore(deps: {
   policy: ClientPolicy;
   log: Log;
   metrics: Metrics;
+  /** Shared by every client of this base URL in the process; absent, attempts are not guarded. */
+  circuit?: CircuitBreaker;
   sleep?: (ms: number) => Promise<void>;
 }) {
   const { policy, log, metrics } = deps;
@@ -75,16 +78,21 @@ export function createClientCore(deps: {
 
   const send = async (api: string, method: 'GET' | 'POST', query: Record<string, string>, body?: unknown) => {
     const qs = new URLSearchParams(query).toString();
+    // An open circuit rejects before the timer and the log line: a rejection is not an HTTP attempt, and
+    // one warning per state change (circuit-breaker.ts) says more than one per rejected call.
+    deps.circuit?.checkOpen(api);
     const stop = metrics.wecomCallDuration.startTimer({ api });
     const started = Date.now();
     try {
-      const raw = await deps.transport({
-        api,
-        method,
-        url: `${base}/cgi-bin/${api}?${qs}`,
-        body,
-        timeoutMs: policy.timeoutMs,
-      });
+      const exchange = () =>
+        deps.transport({
+          api,
+          method,
+          url: `${base}/cgi-bin/${api}?${qs}`,
+          body,
+          timeoutMs: policy.timeoutMs,
+        });
+      const raw = await (deps.circuit ? deps.circuit.attempt(api, exchange) : exchange());
       const env = envelope.safeParse(raw);
       if (!env.success)
         throw new WecomApiError(api, TRANSPORT.unexpectedResponse, 'answer is not a WeCom envelope');
@@ -116,6 +124,8 @@ export function createClientCore(deps: {
   return {
     /** Performs a call: waits for the shared limits, retries what WeCom says is transient, types the answer. */
     async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
+      // Fail fast while WeCom is unreachable, before waiting on shared limits or the token lock.
+      deps.circuit?.checkOpen(spec.api);
       const deadline = Date.now() + policy.maxDelayMs;
       const limitKey = `corp:${deps.corpId}:${spec.api}`;
       for (const m of spec.members ?? []) {

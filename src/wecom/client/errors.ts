@@ -38,7 +38,8 @@ export const TOKEN_ERRCODES = new Set<number>([
 
 /**
  * A failed WeCom API call. `errcode` is WeCom's (or one of ours below 0 for transport problems:
- * -1000 network, -1001 timeout, -1002 unexpected response); `retryable` says whether trying later can help.
+ * -1000 network, -1001 timeout, -1002 unexpected response, -1003 circuit open); `retryable` says whether
+ * trying later can help.
  */
 export class WecomApiError extends AppError {
   readonly api: string;
@@ -64,5 +65,13 @@ export class WecomApiError extends AppError {
   }
 }
 
-/** Transport-level pseudo errcodes (never sent by WeCom). */
-export const TRANSPORT = { network: -1000, timeout: -1001, unexpectedResponse: -1002 } as const;
+/**
+ * Transport-level pseudo errcodes (never sent by WeCom). `circuitOpen`: WeCom was unreachable just now, so the
+ * call failed at once without a request (circuit-breaker.ts); it is retryable, later.
+ */
+export const TRANSPORT = {
+  network: -1000,
+  timeout: -1001,
+  unexpectedResponse: -1002,
+  circuitOpen: -1003,
+} as const;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ClientPolicy, createClientCore, DEFAULT_POLICY } from './client-core.ts';
 import { TRANSPORT, WecomApiError } from './errors.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -49,6 +50,8 @@ export function createWecomClient(deps: {
   metrics: Metrics;
   policy?: Partial<ClientPolicy>;
   transport?: Transport;
+  /** The process's breaker for `baseUrl` (see createWecomCircuits); absent, a dead WeCom costs each call its timeout. */
+  circuit?: CircuitBreaker;
 }) {
   const policy = { ...DEFAULT_POLICY, ...deps.policy };
   const core = createClientCore({
@@ -61,6 +64,7 @@ export function createWecomClient(deps: {
     policy,
     log: deps.log,
     metrics: deps.metrics,
+    ...(deps.circuit ? { circuit: deps.circuit } : {}),
   });
   const reject = (api: string, message: string) =>
     new WecomApiError(api, TRANSPORT.unexpectedResponse, message, { retryable: false });
