@@ -12,10 +12,10 @@ import { createContactsRepository } from '../modules/contacts/contacts.repositor
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
+import { registerSmartServiceJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { createBotInboundHandlers } from '../modules/faq/bot.inbound.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
-import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
-import { registerSmartServiceJobs } from '../modules/smart-service/handoff-sla.jobs.ts';
-import { createRmAssistantHandler } from '../modules/smart-service/rm-assistant.inbound.ts';
+import { createRmAssistantHandler } from '../modules/rm-assistant/rm-assistant.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';

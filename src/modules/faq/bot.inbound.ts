@@ -4,12 +4,12 @@ import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { BotReplier } from '../../wecom/client/bot-reply.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import { type BusinessHours, businessDeadline } from '../conversations/business-hours.ts';
 import {
   defineInboundHandler,
   type InboundContext,
   type InboundHandler,
 } from '../inbox/inbound-dispatcher.ts';
-import { type BusinessHours, businessDeadline } from './business-hours.ts';
 import type { FaqService } from './faq.service.ts';
 import type { FaqQuestionsRepository } from './faq-questions.repository.ts';
 import type { QuestionLog } from './question-log.ts';
