@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import type { RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
+import { createFaqRepository } from '../modules/faq/faq.repository.ts';
 import { createFaqService } from '../modules/faq/faq.service.ts';
 import { parseFaqFile } from '../modules/faq/faq-import.parser.ts';
 import { createFaqQuestionsRepository } from '../modules/faq/faq-questions.repository.ts';
@@ -59,6 +60,7 @@ export function createConfiguredSmartService(deps: {
   const mask = (text: string) => check.check(text).masked;
   const faq = createFaqService({
     db,
+    repo: createFaqRepository(),
     audit,
     check,
     lexicon,
