@@ -1,6 +1,6 @@
 import { communitiesJobDefinitions } from '../modules/communities/communities.jobs.ts';
 import { contactsJobDefinitions } from '../modules/contacts/contacts.jobs.ts';
-import { smartServiceJobDefinitions } from '../modules/conversations/handoff-sla.jobs.ts';
+import { conversationsJobDefinitions } from '../modules/conversations/handoff-sla.jobs.ts';
 import { inboxJobDefinitions } from '../modules/inbox/inbox.jobs.ts';
 import type { JobDefinition } from '../platform/queue/registry.ts';
 
@@ -9,5 +9,5 @@ export const ALL_JOB_DEFINITIONS: readonly JobDefinition[] = [
   ...inboxJobDefinitions,
   ...communitiesJobDefinitions,
   ...contactsJobDefinitions,
-  ...smartServiceJobDefinitions,
+  ...conversationsJobDefinitions,
 ];

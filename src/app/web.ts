@@ -19,6 +19,7 @@ import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createContentService } from '../modules/content/content.service.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
+import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
@@ -226,7 +227,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
-  api.use(createConversationsRouter({ db, repo: createConversationsRepository(), audit }));
+  const conversations = createConversationsService({
+    repo: createConversationsRepository(),
+    sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+    clock,
+  });
+  api.use(createConversationsRouter({ db, conversations, audit }));
   api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);

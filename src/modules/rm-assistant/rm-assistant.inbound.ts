@@ -15,7 +15,7 @@ export function createRmAssistantHandler(deps: {
   log: Log;
 }): InboundHandler {
   return {
-    name: 'smart-service.rm-assistant',
+    name: 'rm-assistant.question',
     kinds: ['text'],
     async handle(event, ctx) {
       if (event.source !== 'app' || event.kind !== 'text') return;
