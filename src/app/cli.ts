@@ -7,7 +7,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { RISK_LEVELS, type RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import { formatProblem } from '../modules/content/content-library.ts';
-import { parseFaqUpload } from '../modules/smart-service/faq-import.parser.ts';
+import { parseFaqUpload } from '../modules/faq/faq-import.parser.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/client.ts';

@@ -4,15 +4,16 @@ import type { Config } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import type { RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
-import { createFaqService } from '../modules/smart-service/faq.service.ts';
-import { parseFaqFile } from '../modules/smart-service/faq-import.parser.ts';
-import { createFaqQuestionsRepository } from '../modules/smart-service/faq-questions.repository.ts';
-import { createFaqReviewService } from '../modules/smart-service/faq-review.service.ts';
-import { createLlmClient } from '../modules/smart-service/llm/llm-client.ts';
-import { createQuestionLog } from '../modules/smart-service/question-log.ts';
-import { loadLexicon } from '../modules/smart-service/retrieval/lexicon.loader.ts';
-import { createTokenizer } from '../modules/smart-service/retrieval/tokenizer.ts';
-import { createSmartAnswerer } from '../modules/smart-service/smart-answer.service.ts';
+import { createFaqRepository } from '../modules/faq/faq.repository.ts';
+import { createFaqService } from '../modules/faq/faq.service.ts';
+import { parseFaqFile } from '../modules/faq/faq-import.parser.ts';
+import { createFaqQuestionsRepository } from '../modules/faq/faq-questions.repository.ts';
+import { createFaqReviewService } from '../modules/faq/faq-review.service.ts';
+import { createLlmClient } from '../modules/faq/llm/llm-client.ts';
+import { createQuestionLog } from '../modules/faq/question-log.ts';
+import { loadLexicon } from '../modules/faq/retrieval/lexicon.loader.ts';
+import { createTokenizer } from '../modules/faq/retrieval/tokenizer.ts';
+import { createSmartAnswerer } from '../modules/faq/smart-answer.service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
@@ -59,6 +60,7 @@ export function createConfiguredSmartService(deps: {
   const mask = (text: string) => check.check(text).masked;
   const faq = createFaqService({
     db,
+    repo: createFaqRepository(),
     audit,
     check,
     lexicon,

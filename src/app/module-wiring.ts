@@ -13,10 +13,13 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
+import { createTakeoverHandler } from '../modules/conversations/conversations.inbound.ts';
+import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
+import { createConversationsService } from '../modules/conversations/conversations.service.ts';
+import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { createBotInboundHandlers } from '../modules/faq/bot.inbound.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
-import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
-import { registerSmartServiceJobs } from '../modules/smart-service/handoff-sla.jobs.ts';
-import { createRmAssistantHandler } from '../modules/smart-service/rm-assistant.inbound.ts';
+import { createRmAssistantHandler } from '../modules/rm-assistant/rm-assistant.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
@@ -67,6 +70,11 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
     log,
   });
   const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
+  const conversations = createConversationsService({
+    repo: createConversationsRepository(),
+    sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+    clock,
+  });
   const corpTags = createCorpTagSync({
     db,
     repo: createCorpTagsRepository(),
@@ -95,18 +103,25 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
       ...createBotInboundHandlers({
         ...smart,
         db,
+        clients: contactsRepo,
+        conversations,
         reply: createBotReplier(),
         app: wecom.app,
         mask: (text) => checker.check(text).masked,
-        sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
-        clock,
         log,
       }),
+      createTakeoverHandler({ conversations }),
     ],
     jobs: [
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
+      ...registerConversationsJobs({
+        db,
+        conversations,
+        app: wecom.app,
+        backupUserid: config.handoff.backupUserid,
+        log,
+      }),
       // The contacts nightly: the tag library first, then attribution of missed add events.
-      ...registerSmartServiceJobs({ db, app: wecom.app, backupUserid: config.handoff.backupUserid, log }),
       ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
     ],
   };

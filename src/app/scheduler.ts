@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution } from '../modules/contacts/contacts.jobs.ts';
-import { CheckHandoffSla } from '../modules/smart-service/handoff-sla.jobs.ts';
+import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';

@@ -19,14 +19,15 @@ import { createContentRepository } from '../modules/content/content.repository.t
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createContentService } from '../modules/content/content.service.ts';
 import { createContentRenderService } from '../modules/content/content-render.service.ts';
+import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
+import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
+import { createConversationsService } from '../modules/conversations/conversations.service.ts';
+import { createFaqRouter } from '../modules/faq/faq.routes.ts';
+import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
-import { createConversationsRepository } from '../modules/smart-service/conversations.repository.ts';
-import { createConversationsRouter } from '../modules/smart-service/conversations.routes.ts';
-import { createFaqRouter } from '../modules/smart-service/faq.routes.ts';
-import { createFaqReviewRouter } from '../modules/smart-service/faq-review.routes.ts';
 import { authenticate, requireRole, requireStaticBearer } from '../platform/auth/auth.middleware.ts';
 import { createAuthFailureLimiter } from '../platform/auth/auth-failure-limiter.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
@@ -244,7 +245,12 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
-  api.use(createConversationsRouter({ db, repo: createConversationsRepository(), audit }));
+  const conversations = createConversationsService({
+    repo: createConversationsRepository(),
+    sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+    clock,
+  });
+  api.use(createConversationsRouter({ db, conversations, audit }));
   api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);

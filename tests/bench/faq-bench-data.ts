@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DecisionThresholds } from '../../src/modules/smart-service/retrieval/decision-defaults.ts';
-import { createFaqIndex, type FaqIndex } from '../../src/modules/smart-service/retrieval/faq-index.ts';
-import { type Lexicon, loadLexicon } from '../../src/modules/smart-service/retrieval/lexicon.loader.ts';
-import type { RetrievalModel } from '../../src/modules/smart-service/retrieval/ranking-model.ts';
-import type { TokenizerOptions } from '../../src/modules/smart-service/retrieval/tokenizer.ts';
+import type { DecisionThresholds } from '../../src/modules/faq/retrieval/decision-defaults.ts';
+import { createFaqIndex, type FaqIndex } from '../../src/modules/faq/retrieval/faq-index.ts';
+import { type Lexicon, loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
+import type { RetrievalModel } from '../../src/modules/faq/retrieval/ranking-model.ts';
+import type { TokenizerOptions } from '../../src/modules/faq/retrieval/tokenizer.ts';
 
 /** A KB row. */
 export type KbRow = { id: string; question: string; answer: string };

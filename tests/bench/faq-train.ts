@@ -13,19 +13,19 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeDecision } from '../../src/modules/smart-service/retrieval/decision.ts';
+import { makeDecision } from '../../src/modules/faq/retrieval/decision.ts';
 import {
   DEFAULT_DECISION_THRESHOLDS,
   DEFAULT_RETRIEVAL_MODEL,
   type DecisionThresholds,
-} from '../../src/modules/smart-service/retrieval/decision-defaults.ts';
-import { EMPTY_LEXICON } from '../../src/modules/smart-service/retrieval/lexicon.loader.ts';
-import { fitLogistic, fitRanker } from '../../src/modules/smart-service/retrieval/model-fitting.ts';
+} from '../../src/modules/faq/retrieval/decision-defaults.ts';
+import { EMPTY_LEXICON } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
+import { fitLogistic, fitRanker } from '../../src/modules/faq/retrieval/model-fitting.ts';
 import {
   type CandidatePool,
   type QueryAnalysis,
   rankPool,
-} from '../../src/modules/smart-service/retrieval/query-analysis.ts';
+} from '../../src/modules/faq/retrieval/query-analysis.ts';
 import {
   DECISION_FEATURES,
   type DecisionFeature,
@@ -34,7 +34,7 @@ import {
   type Ranker,
   type RetrievalModel,
   rankerFromVector,
-} from '../../src/modules/smart-service/retrieval/ranking-model.ts';
+} from '../../src/modules/faq/retrieval/ranking-model.ts';
 import {
   buildIndex,
   foldOf,

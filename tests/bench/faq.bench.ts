@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
-import { DEFAULT_RETRIEVAL_MODEL } from '../../src/modules/smart-service/retrieval/decision-defaults.ts';
+import { DEFAULT_RETRIEVAL_MODEL } from '../../src/modules/faq/retrieval/decision-defaults.ts';
 import {
   buildIndex,
   foldOf,

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
-import { HANDOFF_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
+import { HANDOFF_REPLY } from '../../src/modules/faq/bot.inbound.ts';
 import {
   COMPOSE_SYSTEM_PROMPT,
   NO_ANSWER,
   REWRITE_SYSTEM_PROMPT,
-} from '../../src/modules/smart-service/llm/llm-prompts.ts';
+} from '../../src/modules/faq/llm/llm-prompts.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';

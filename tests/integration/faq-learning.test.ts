@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { HANDOFF_REPLY } from '../../src/modules/smart-service/bot.inbound.ts';
+import { HANDOFF_REPLY } from '../../src/modules/faq/bot.inbound.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import type { Role } from '../../src/platform/db/schema.ts';

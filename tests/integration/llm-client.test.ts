@@ -5,7 +5,7 @@ import {
   createLlmClient,
   type GroundingEntry,
   type LlmSettings,
-} from '../../src/modules/smart-service/llm/llm-client.ts';
+} from '../../src/modules/faq/llm/llm-client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { applyMasks, detectPii, isValidIdNumber } from '../../src/platform/pii/pii-detector.ts';
 import { type OpenAiStub, type StubChatRequest, startOpenAiStub } from '../helpers/openai-stub.ts';

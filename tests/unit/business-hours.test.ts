@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessDeadline } from '../../src/modules/smart-service/business-hours.ts';
+import { businessDeadline } from '../../src/modules/conversations/business-hours.ts';
 
 const hours = { open: '09:00', close: '18:00', days: [1, 2, 3, 4, 5], timeZone: 'Asia/Shanghai' };
 // Shanghai is UTC+8 all year.

@@ -1,21 +1,21 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RANK_FEATURES } from '../../src/modules/smart-service/retrieval/candidate-features.ts';
-import { DEFAULT_DECISION_THRESHOLDS } from '../../src/modules/smart-service/retrieval/decision-defaults.ts';
-import { createFaqIndex, type FaqEntryInput } from '../../src/modules/smart-service/retrieval/faq-index.ts';
+import { RANK_FEATURES } from '../../src/modules/faq/retrieval/candidate-features.ts';
+import { DEFAULT_DECISION_THRESHOLDS } from '../../src/modules/faq/retrieval/decision-defaults.ts';
+import { createFaqIndex, type FaqEntryInput } from '../../src/modules/faq/retrieval/faq-index.ts';
 import {
   buildLexicon,
   EMPTY_LEXICON,
   loadLexicon,
   synonymsFileSchema,
-} from '../../src/modules/smart-service/retrieval/lexicon.loader.ts';
-import { fitLogistic, fitRanker } from '../../src/modules/smart-service/retrieval/model-fitting.ts';
+} from '../../src/modules/faq/retrieval/lexicon.loader.ts';
+import { fitLogistic, fitRanker } from '../../src/modules/faq/retrieval/model-fitting.ts';
 import {
   expandRankFeatures,
   PAIR_COUNT,
   rankerFromVector,
   rankScore,
-} from '../../src/modules/smart-service/retrieval/ranking-model.ts';
+} from '../../src/modules/faq/retrieval/ranking-model.ts';
 import { normalizeForSearch } from '../../src/platform/text/normalize.ts';
 
 const lexicon = loadLexicon(path.join(import.meta.dirname, '..', '..', 'content-library', 'faq'));

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChoice } from '../../src/modules/smart-service/bot.inbound.ts';
-import { clusterQuestions } from '../../src/modules/smart-service/question-clusters.ts';
-import { loadLexicon } from '../../src/modules/smart-service/retrieval/lexicon.loader.ts';
-import { createTokenizer } from '../../src/modules/smart-service/retrieval/tokenizer.ts';
+import { parseChoice } from '../../src/modules/faq/bot.inbound.ts';
+import { clusterQuestions } from '../../src/modules/faq/question-clusters.ts';
+import { loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
+import { createTokenizer } from '../../src/modules/faq/retrieval/tokenizer.ts';
 
 const tokenize = createTokenizer(
   loadLexicon(path.join(import.meta.dirname, '..', '..', 'content-library', 'faq')),

@@ -173,5 +173,20 @@ export function createContactsRepository() {
     async listWelcomes(db: Db, limit: number) {
       return db.select().from(welcomes).orderBy(desc(welcomes.id)).limit(limit);
     },
+
+    /**
+     * A client's tier and owner RM, not scoped: the bot answers whoever writes to it and hands off to the
+     * client's own RM. Undefined for a client Helix does not know.
+     */
+    async clientTierAndOwner(
+      db: Db | Tx,
+      externalUserid: string,
+    ): Promise<{ tier: string | null; rm: string | null } | undefined> {
+      const [client] = await queryRows<{ tier: string | null; rm: string | null }>(
+        db,
+        sql`SELECT tier, owner_rm AS rm FROM clients WHERE external_userid = ${externalUserid}`,
+      );
+      return client;
+    },
   };
 }

@@ -1,13 +1,13 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { RiskLevel } from '../compliance/compliance.rules.ts';
-import type { ComplianceChecker, Finding } from '../compliance/compliance.service.ts';
+import type { ComplianceChecker } from '../compliance/compliance.service.ts';
+import type { FaqRepository, FaqVersionRow, ServableEntry } from './faq.repository.ts';
 import type { FaqRow, FaqRowProblem } from './faq-import.parser.ts';
-import { createServedFaqIndex, type ServableEntry } from './faq-served-index.ts';
+import { createServedFaqIndex } from './faq-served-index.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
 
@@ -21,6 +21,7 @@ export type FaqService = ReturnType<typeof createFaqService>;
  */
 export function createFaqService(deps: {
   db: Db;
+  repo: FaqRepository;
   audit: AuditRepository;
   check: ComplianceChecker;
   lexicon: Lexicon;
@@ -28,7 +29,7 @@ export function createFaqService(deps: {
   clock: Clock;
   log: Log;
 }) {
-  const { db } = deps;
+  const { db, repo } = deps;
   const kb = createServedFaqIndex(deps);
   const refresh = kb.refresh;
 
@@ -55,31 +56,19 @@ export function createFaqService(deps: {
     compliance: checkAnswer(e),
   });
 
+  /** Writes the entry's next version, with the compliance findings on its answer, in the caller's tx. */
   async function insertVersion(
     tx: Tx,
-    row: FaqRow,
+    row: FaqVersionRow,
     status: 'draft' | 'approved',
     author: string,
     reviewer: string | null,
     source: string,
   ): Promise<number> {
-    await queryRows(
-      tx,
-      sql`INSERT INTO faq_entries (id, source, created_by) VALUES (${row.id}, ${source}, ${author}) ON CONFLICT (id) DO NOTHING`,
-    );
-    await queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`faq:${row.id}`}))`);
-    const [written] = await queryRows<{ version: number }>(
-      tx,
-      sql`INSERT INTO faq_versions (entry_id, version, question, "similar", answer, category, tiers, product_risk_level,
-                                    valid_from, valid_until, status, author, reviewer, findings, reviewed_at)
-          SELECT ${row.id}, COALESCE(max(version), 0) + 1, ${row.question}, ${sql.param(row.similar)}::text[], ${row.answer},
-                 ${row.category}, ${sql.param(row.tiers)}::text[], ${row.productRiskLevel}, ${row.validFrom}, ${row.validUntil},
-                 ${status}, ${author}, ${reviewer}, ${JSON.stringify(checkAnswer(row).findings)}::jsonb,
-                 ${status === 'approved' ? sql`now()` : sql`NULL`}
-          FROM faq_versions WHERE entry_id = ${row.id}
-          RETURNING version`,
-    );
-    return written?.version ?? 1;
+    await repo.ensureEntry(tx, row.id, source, author);
+    await repo.lockEntry(tx, row.id);
+    const findings = checkAnswer(row).findings;
+    return repo.insertVersion(tx, { row, status, author, reviewer, findings });
   }
 
   return {
@@ -90,11 +79,8 @@ export function createFaqService(deps: {
       for (const row of rows) {
         await db.transaction(async (tx) => {
           // Web replicas start together: one at a time per entry decides whether the file changed.
-          await queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`faq:${row.id}`}))`);
-          const [latest] = await queryRows<{ question: string; answer: string; similar: string[] }>(
-            tx,
-            sql`SELECT question, answer, "similar" FROM faq_versions WHERE entry_id = ${row.id} ORDER BY version DESC LIMIT 1`,
-          );
+          await repo.lockEntry(tx, row.id);
+          const latest = await repo.latestVersion(tx, row.id);
           if (
             latest &&
             latest.question === row.question &&
@@ -132,13 +118,7 @@ export function createFaqService(deps: {
 
     /** The newest version of every entry, in the import format (TSV with a header), for review or backup. */
     async exportTsv(): Promise<string> {
-      const rows = await queryRows<Omit<FaqRow, 'line'>>(
-        db,
-        sql`SELECT DISTINCT ON (entry_id) entry_id AS id, category, question, "similar", answer, tiers,
-                   product_risk_level AS "productRiskLevel", valid_from::text AS "validFrom",
-                   valid_until::text AS "validUntil"
-            FROM faq_versions ORDER BY entry_id, version DESC`,
-      );
+      const rows = await repo.newestVersions(db);
       // Tabs and line breaks inside a field would break the format: they become spaces.
       const cell = (v: string | null) => (v ?? '').replace(/[\t\r\n]+/g, ' ');
       const lines = rows.map((r) =>
@@ -169,40 +149,23 @@ export function createFaqService(deps: {
       draft: { row: FaqRow } | { entryId: string; addSimilar: readonly string[] },
       actor: string,
     ): Promise<{ entryId: string; version: number }> {
-      let row: FaqRow;
+      let row: FaqVersionRow;
       if ('row' in draft) {
         row = draft.row;
-        const [exists] = await queryRows(tx, sql`SELECT 1 FROM faq_entries WHERE id = ${row.id}`);
-        if (exists) throw new AppError('conflict', { message: `FAQ entry ${row.id} already exists` });
+        if (await repo.entryExists(tx, row.id))
+          throw new AppError('conflict', { message: `FAQ entry ${row.id} already exists` });
       } else {
-        const [latest] = await queryRows<Omit<FaqRow, 'line'>>(
-          tx,
-          sql`SELECT entry_id AS id, category, question, "similar", answer, tiers, product_risk_level AS "productRiskLevel",
-                     valid_from::text AS "validFrom", valid_until::text AS "validUntil"
-              FROM faq_versions WHERE entry_id = ${draft.entryId} ORDER BY version DESC LIMIT 1`,
-        );
+        const latest = await repo.latestVersion(tx, draft.entryId);
         if (!latest) throw new AppError('not_found', { message: `no FAQ entry ${draft.entryId}` });
         const similar = [...latest.similar];
         for (const q of draft.addSimilar) if (q !== latest.question && !similar.includes(q)) similar.push(q);
-        row = { ...latest, line: 0, similar };
+        row = { ...latest, similar };
       }
       return { entryId: row.id, version: await insertVersion(tx, row, 'draft', actor, null, 'review') };
     },
 
     /** Drafts waiting for review, with their compliance findings. */
-    pending: () =>
-      queryRows<{
-        entryId: string;
-        version: number;
-        question: string;
-        answer: string;
-        author: string;
-        findings: Finding[];
-      }>(
-        db,
-        sql`SELECT entry_id AS "entryId", version, question, answer, author, findings FROM faq_versions
-            WHERE status = 'draft' ORDER BY entry_id, version`,
-      ),
+    pending: () => repo.pendingDrafts(db),
 
     /** A compliance reviewer (never the author) approves or rejects a draft; blocking findings cannot pass. */
     async review(
@@ -212,10 +175,7 @@ export function createFaqService(deps: {
       decision: 'approved' | 'rejected',
     ): Promise<void> {
       await db.transaction(async (tx) => {
-        const [row] = await queryRows<{ author: string; status: string; findings: Finding[] }>(
-          tx,
-          sql`SELECT author, status, findings FROM faq_versions WHERE entry_id = ${entryId} AND version = ${version} FOR UPDATE`,
-        );
+        const row = await repo.lockVersion(tx, entryId, version);
         if (!row) throw new AppError('not_found', { message: `no version ${version} of FAQ ${entryId}` });
         if (row.author === reviewer)
           throw new AppError('forbidden', { message: 'the maker cannot approve their own entry' });
@@ -226,11 +186,7 @@ export function createFaqService(deps: {
             message: `FAQ ${entryId}@${version} has blocking compliance findings; reject it`,
           });
         }
-        await queryRows(
-          tx,
-          sql`UPDATE faq_versions SET status = ${decision}, reviewer = ${reviewer}, reviewed_at = now()
-              WHERE entry_id = ${entryId} AND version = ${version}`,
-        );
+        await repo.setReviewed(tx, entryId, version, decision, reviewer);
         await deps.audit.append(tx, {
           actor: reviewer,
           action: `faq.${decision === 'approved' ? 'approve' : 'reject'}`,

@@ -1,24 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
+import type { FaqRepository, ServableEntry } from './faq.repository.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
 import { createFaqIndex } from './retrieval/faq-index.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
-
-/** An approved FAQ version inside its validity window: what may be served to a client. */
-export type ServableEntry = {
-  /** The version row's id: a new id means the entry changed. */
-  rowId: string;
-  entryId: string;
-  version: number;
-  question: string;
-  similar: string[];
-  answer: string;
-  category: string;
-  tiers: string[];
-  productRiskLevel: string | null;
-};
 
 /** The servable KB of this process and its retrieval index. */
 export type ServedFaqIndex = ReturnType<typeof createServedFaqIndex>;
@@ -32,6 +18,7 @@ export type ServedFaqIndex = ReturnType<typeof createServedFaqIndex>;
  */
 export function createServedFaqIndex(deps: {
   db: Db;
+  repo: Pick<FaqRepository, 'approvedFingerprint' | 'servable'>;
   lexicon: Lexicon;
   thresholds: DecisionThresholds;
   clock: Clock;
@@ -47,24 +34,10 @@ export function createServedFaqIndex(deps: {
    */
   async function refresh(handle: Db | Tx = deps.db): Promise<void> {
     const today = deps.clock.now().toISOString().slice(0, 10);
-    // Approving is the only way into the servable set and nothing leaves "approved", so this cheap
-    // fingerprint changes exactly when a full read could differ (the date covers validity windows).
-    const [f] = await queryRows<{ n: number; last: string | null }>(
-      handle,
-      sql`SELECT count(*)::int AS n, max(id)::text || '/' || COALESCE(max(reviewed_at)::text, '') AS last
-          FROM faq_versions WHERE status = 'approved'`,
-    );
-    const print = `${today}:${f?.n}:${f?.last}`;
+    // The date is part of the print because it moves validity windows (see approvedFingerprint).
+    const print = `${today}:${await deps.repo.approvedFingerprint(handle)}`;
     if (print === fingerprint) return;
-    const rows = await queryRows<ServableEntry>(
-      handle,
-      sql`SELECT DISTINCT ON (entry_id) id::text AS "rowId", entry_id AS "entryId", version, question, "similar",
-                 answer, category, tiers, product_risk_level AS "productRiskLevel"
-          FROM faq_versions
-          WHERE status = 'approved' AND (valid_from IS NULL OR valid_from <= ${today})
-            AND (valid_until IS NULL OR valid_until >= ${today})
-          ORDER BY entry_id, version DESC`,
-    );
+    const rows = await deps.repo.servable(handle, today);
     const next = new Map(rows.map((r) => [r.entryId, r]));
     let changed = 0;
     for (const id of served.keys()) {

@@ -8,7 +8,7 @@ import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
-import type { ConversationsRepository } from './conversations.repository.ts';
+import type { ConversationsService } from './conversations.service.ts';
 
 const listFilters = { state: z.enum(['bot', 'pending-human', 'human', 'resolved']).optional() };
 const idCursor = z.tuple([z.number().int().min(1)]);
@@ -19,7 +19,7 @@ const idCursor = z.tuple([z.number().int().min(1)]);
  */
 export function createConversationsRouter(deps: {
   db: Db;
-  repo: ConversationsRepository;
+  conversations: Pick<ConversationsService, 'list' | 'resolve'>;
   audit: AuditRepository;
 }): Router {
   const router = Router();
@@ -28,7 +28,7 @@ export function createConversationsRouter(deps: {
     requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const q = parseListQuery(listFilters, req.query);
-      const rows = await deps.repo.list(deps.db, scopeOf(res), {
+      const rows = await deps.conversations.list(deps.db, scopeOf(res), {
         ...(q.state ? { state: q.state } : {}),
         ...(q.cursor ? { before: decodeCursor(q.cursor, idCursor)[0] } : {}),
         limit: q.limit + 1,
@@ -47,7 +47,7 @@ export function createConversationsRouter(deps: {
       );
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
-        const c = await deps.repo.resolve(tx, scopeOf(res), id);
+        const c = await deps.conversations.resolve(tx, scopeOf(res), id);
         if (!c) throw new AppError('not_found', { message: `no open hand-off ${id} in your scope` });
         await deps.audit.append(tx, {
           actor: p.name,

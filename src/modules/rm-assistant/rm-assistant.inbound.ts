@@ -1,8 +1,8 @@
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import type { FaqService } from '../faq/faq.service.ts';
+import type { QuestionLog } from '../faq/question-log.ts';
 import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
-import type { FaqService } from './faq.service.ts';
-import type { QuestionLog } from './question-log.ts';
 
 /**
  * The RM assistant in the Helix app: an RM writes a client's question to the app and gets the approved
@@ -15,7 +15,7 @@ export function createRmAssistantHandler(deps: {
   log: Log;
 }): InboundHandler {
   return {
-    name: 'smart-service.rm-assistant',
+    name: 'rm-assistant.question',
     kinds: ['text'],
     async handle(event, ctx) {
       if (event.source !== 'app' || event.kind !== 'text') return;

@@ -1,12 +1,13 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, queryRows } from '../../platform/db/client.ts';
+import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import { defineJob, handle, type JobRegistration } from '../../platform/queue/registry.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import type { ConversationsService } from './conversations.service.ts';
 
 /** One SLA sweep, per minute; the id makes every scheduler replica's tick one job. */
 export const CheckHandoffSla = defineJob({
+  // The name predates the split of smart-service; jobs already queued in Redis carry it, so it stays.
   name: 'smart-service.check-handoff-sla',
   queue: 'maintenance',
   version: 1,
@@ -21,14 +22,15 @@ export const CheckHandoffSla = defineJob({
 });
 
 /** The job definitions this module owns. */
-export const smartServiceJobDefinitions = [CheckHandoffSla] as const;
+export const conversationsJobDefinitions = [CheckHandoffSla] as const;
 
 /**
  * Escalates hand-offs nobody took over in time: marks them breached, records who they went to, and sends the
  * backup (or, with none configured, the owning RM again) the 接手 card. Idempotent: each escalates once.
  */
-export function registerSmartServiceJobs(deps: {
+export function registerConversationsJobs(deps: {
   db: Db;
+  conversations: Pick<ConversationsService, 'escalateBreached'>;
   app: Pick<WecomClient, 'sendAppMessage'>;
   backupUserid: string | undefined;
   log: Log;
@@ -36,13 +38,7 @@ export function registerSmartServiceJobs(deps: {
   return [
     handle(CheckHandoffSla, {
       async perform() {
-        const late = await queryRows<{ id: number; rm: string | null }>(
-          deps.db,
-          sql`UPDATE conversations SET sla_kept = false, escalated_at = now(),
-                escalated_to = COALESCE(${deps.backupUserid ?? null}, rm_userid)
-              WHERE owner_state = 'pending-human' AND sla_due_at < now() AND escalated_at IS NULL
-              RETURNING id::int AS id, rm_userid AS rm`,
-        );
+        const late = await deps.conversations.escalateBreached(deps.db, deps.backupUserid);
         for (const c of late) {
           const to = deps.backupUserid ?? c.rm;
           if (!to) {

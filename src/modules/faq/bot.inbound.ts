@@ -1,15 +1,14 @@
-import { sql } from 'drizzle-orm';
-import type { Clock } from '../../platform/clock.ts';
-import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { BotReplier } from '../../wecom/client/bot-reply.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import type { ContactsRepository } from '../contacts/contacts.repository.ts';
+import type { ConversationsService } from '../conversations/conversations.service.ts';
 import {
   defineInboundHandler,
   type InboundContext,
   type InboundHandler,
 } from '../inbox/inbound-dispatcher.ts';
-import { type BusinessHours, businessDeadline } from './business-hours.ts';
 import type { FaqService } from './faq.service.ts';
 import type { FaqQuestionsRepository } from './faq-questions.repository.ts';
 import type { QuestionLog } from './question-log.ts';
@@ -24,41 +23,14 @@ export const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理�
 // "@智能助手 信用卡怎么还款" → "信用卡怎么还款": mentions are addressing, not the question.
 const stripMentions = (text: string) => text.replace(/@\S+\s*/g, '').trim();
 
-async function openConversation(tx: Tx, chatId: string, client: string) {
-  const [row] = await queryRows<{ id: number; state: string }>(
-    tx,
-    sql`INSERT INTO conversations (chat_id, client_userid) VALUES (${chatId}, ${client})
-        ON CONFLICT (chat_id, client_userid) WHERE owner_state <> 'resolved' DO UPDATE SET updated_at = now()
-        RETURNING id::int AS id, owner_state AS state`,
-  );
-  if (!row) throw new Error('conversation upsert returned no row');
-  return row;
-}
-
-const say = (
+/** The entry a client's number picks from the bot's last message, if that was a clarification. */
+async function chosenEntry(
+  conversations: Pick<ConversationsService, 'lastBotMessage'>,
   tx: Tx,
   conversationId: number,
-  role: 'client' | 'bot',
-  text: string,
-  outcome: string | null,
-  details = {},
-) =>
-  queryRows(
-    tx,
-    sql`INSERT INTO conversation_messages (conversation_id, role, text, outcome, details)
-        VALUES (${conversationId}, ${role}, ${text}, ${outcome}, ${JSON.stringify(details)}::jsonb)`,
-  );
-
-/** The entry a client's number picks from the bot's last message, if that was a clarification. */
-async function chosenEntry(tx: Tx, conversationId: number, choice: number) {
-  const [last] = await queryRows<{
-    outcome: string | null;
-    details: { candidates?: string[]; questionId?: number };
-  }>(
-    tx,
-    sql`SELECT outcome, details FROM conversation_messages WHERE conversation_id = ${conversationId} AND role = 'bot'
-        ORDER BY id DESC LIMIT 1`,
-  );
+  choice: number,
+) {
+  const last = await conversations.lastBotMessage(tx, conversationId);
   const entryId = last?.outcome === 'clarify' ? last.details.candidates?.[choice - 1] : undefined;
   return entryId ? { entryId, questionId: last?.details.questionId ?? 0 } : null;
 }
@@ -111,11 +83,12 @@ export function parseChoice(text: string): number | null {
 }
 
 /**
- * The FAQ bot in group and private chats (AI-bot @-messages), and the RM's takeover. The bot answers only
+ * The FAQ bot in group and private chats (AI-bot @-messages). The bot answers only
  * approved answers (or LLM replies composed from them) that pass the compliance check, offers choices when
  * unsure and takes "1/2/3" as the client's pick, and otherwise hands the conversation to the client's own
- * RM with a 接手 card; once a person owns it, the bot stays silent. Retrieval and any LLM call run in
- * `prepare`, before the inbox transaction opens; the transaction only records and decides who speaks.
+ * RM with a 接手 card; once a person owns it, the bot stays silent (the takeover is conversations'). Retrieval
+ * and any LLM call run in `prepare`, before the inbox transaction opens; the transaction only records and
+ * decides who speaks. Conversations change only through the conversations service.
  */
 export function createBotInboundHandlers(deps: {
   faq: Pick<FaqService, 'entryFor' | 'suggest'>;
@@ -123,23 +96,16 @@ export function createBotInboundHandlers(deps: {
   questionLog: QuestionLog;
   questions: Pick<FaqQuestionsRepository, 'resolveClarification'>;
   db: Db;
+  clients: Pick<ContactsRepository, 'clientTierAndOwner'>;
+  conversations: Pick<ConversationsService, 'open' | 'recordMessage' | 'lastBotMessage' | 'handOff'>;
   reply: BotReplier;
   app: Pick<WecomClient, 'sendAppMessage'>;
   mask: (text: string) => string;
-  /** The hand-off SLA: business minutes until a person must take over. */
-  sla: { minutes: number; hours: BusinessHours };
-  clock: Clock;
   log: Log;
 }): InboundHandler[] {
   /** Marks the conversation pending-human with its SLA due time, and sends the RM the 接手 card. */
   async function handOff(ctx: InboundContext, conversationId: number, question: string, rm: string | null) {
-    const now = deps.clock.now();
-    const due = businessDeadline(now, deps.sla.minutes, deps.sla.hours);
-    await queryRows(
-      ctx.tx,
-      sql`UPDATE conversations SET owner_state = 'pending-human', rm_userid = ${rm}, handed_off_at = ${now},
-            sla_due_at = ${due}, updated_at = now() WHERE id = ${conversationId}`,
-    );
+    await deps.conversations.handOff(ctx.tx, conversationId, rm);
     if (!rm) return;
     ctx.afterCommit(() =>
       deps.app
@@ -163,16 +129,13 @@ export function createBotInboundHandlers(deps: {
 
   return [
     defineInboundHandler<BotPlan | null>({
-      name: 'smart-service.bot-message',
+      name: 'faq.bot-message',
       kinds: ['text'],
       async prepare(event) {
         if (event.source !== 'bot' || event.kind !== 'text') return null;
         const b = event.body;
         const question = stripMentions(b.text.content);
-        const [client] = await queryRows<{ tier: string | null; rm: string | null }>(
-          deps.db,
-          sql`SELECT tier, owner_rm AS rm FROM clients WHERE external_userid = ${b.from.userid}`,
-        );
+        const client = await deps.clients.clientTierAndOwner(deps.db, b.from.userid);
         const choice = parseChoice(question);
         const tier = { tier: client?.tier ?? null };
         // A bare number is a choice when a clarification is pending; it is never worth an LLM call.
@@ -187,13 +150,19 @@ export function createBotInboundHandlers(deps: {
         const b = event.body;
         const { question, client } = p;
         const chatId = b.chattype === 'group' && b.chatid ? b.chatid : `single:${b.from.userid}`;
-        const conv = await openConversation(ctx.tx, chatId, b.from.userid);
+        const conv = await deps.conversations.open(ctx.tx, chatId, b.from.userid);
         // Stored masked, not encrypted: the hand-off card and the review queue need readable text, and an
         // ID or card number is never what answers a question, so nothing is lost by not keeping it.
-        await say(ctx.tx, conv.id, 'client', deps.mask(question), null);
+        await deps.conversations.recordMessage(ctx.tx, conv.id, {
+          role: 'client',
+          text: deps.mask(question),
+          outcome: null,
+          details: {},
+        });
         // A person owns this conversation (or is being fetched): the bot does not speak.
         if (conv.state !== 'bot') return;
-        const chosen = p.choice === null ? null : await chosenEntry(ctx.tx, conv.id, p.choice);
+        const chosen =
+          p.choice === null ? null : await chosenEntry(deps.conversations, ctx.tx, conv.id, p.choice);
         const pick = chosen ? deps.faq.entryFor(chosen.entryId, { tier: client?.tier ?? null }) : undefined;
         let outcome: BotOutcome;
         let text: string;
@@ -211,7 +180,7 @@ export function createBotInboundHandlers(deps: {
           });
           if (outcome === 'clarify') details = { ...details, questionId };
         }
-        await say(ctx.tx, conv.id, 'bot', text, outcome, details);
+        await deps.conversations.recordMessage(ctx.tx, conv.id, { role: 'bot', text, outcome, details });
         const url = b.response_url;
         // The client's reply first: the RM's card may wait on the per-member app-message limit.
         if (url) {
@@ -224,21 +193,5 @@ export function createBotInboundHandlers(deps: {
         if (outcome === 'handoff') await handOff(ctx, conv.id, question, client?.rm ?? null);
       },
     }),
-    {
-      name: 'smart-service.rm-takeover',
-      kinds: ['event:template_card_event'],
-      async handle(event, ctx) {
-        if (event.source !== 'app' || event.kind !== 'event:template_card_event') return;
-        const b = event.body;
-        const m = /^handoff-(\d{1,15})$/.exec(b.TaskId ?? '');
-        if (!m || b.EventKey !== 'takeover') return;
-        await queryRows(
-          ctx.tx,
-          sql`UPDATE conversations SET owner_state = 'human', taken_over_by = ${b.FromUserName},
-                taken_over_at = ${deps.clock.now()}, sla_kept = (${deps.clock.now()} <= sla_due_at), updated_at = now()
-              WHERE id = ${Number(m[1])} AND owner_state = 'pending-human'`,
-        );
-      },
-    },
   ];
 }
