@@ -57,6 +57,24 @@ describe('the SQL placement check', () => {
   });
 });
 
+describe('the SQL placement step of npm run lint', () => {
+  it('exits non-zero on a misplaced statement and zero on the repository itself', async () => {
+    const script = path.join(REPO, 'scripts/lint/sql-placement.ts');
+    const misplaced = tree({
+      'src/modules/offers/offers.routes.ts': 'export const q = sql`DELETE FROM offers WHERE id = 1`;\n',
+    });
+    const bad = await run(process.execPath, ['--import', 'tsx', script, misplaced], { cwd: REPO }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('src/modules/offers/offers.routes.ts:1: SQL text outside a *.repository.ts');
+    await expect(
+      run(process.execPath, ['--import', 'tsx', script, REPO], { cwd: REPO }),
+    ).resolves.toBeTruthy();
+  }, 30_000);
+});
+
 describe('the layering check', () => {
   it('fails on an upward import and names the rule', async () => {
     const root = tree({
