@@ -315,5 +315,5 @@ describe('the helix command', () => {
       rmSync(dataDir, { recursive: true, force: true });
       await database.drop();
     }
-  });
+  }, 90_000); // three CLI processes, each starting TypeScript through tsx
 });
