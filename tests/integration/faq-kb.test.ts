@@ -120,6 +120,34 @@ describe('FAQ maker–checker', () => {
     expect(served.body.suggestions[0].entryId).toBe('salary-card');
   });
 
+  it('lists pending drafts a page at a time, and reviews them through the shared maker–checker rules', async () => {
+    const rows = ['page-a', 'page-b', 'page-c'].map(
+      (id) => `${id}\t理财\t${id}怎么办理\t\t请到网点办理。\t\t\t\t`,
+    );
+    expect((await importTsv(`${HEADER}\n${rows.join('\n')}\n`)).status).toBe(201);
+    const pending = (cursor?: string) =>
+      request(env.web.app)
+        .get(`/api/v1/faq/pending?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('authorization', `Bearer ${env.tokens['合规老王/compliance']}`);
+    const ids: string[] = [];
+    let page = await pending();
+    for (let n = 0; n < 10; n++) {
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      ids.push(...page.body.items.map((d: { entryId: string }) => d.entryId));
+      if (!page.body.nextCursor) break;
+      page = await pending(page.body.nextCursor);
+    }
+    expect(ids.filter((id) => id.startsWith('page-'))).toEqual(['page-a', 'page-b', 'page-c']);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The same words as content: the maker is named, and a decided version is "approved, not submitted".
+    const own = await review('运营小李/compliance', 'page-a', 1, 'approve');
+    expect(own.body.error.message).toBe('the maker cannot approve their own work (FAQ page-a@1)');
+    expect((await review('合规老王/compliance', 'page-a', 1, 'approve')).status).toBe(200);
+    const again = await review('合规老王/compliance', 'page-a', 1, 'reject');
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe('FAQ page-a@1 is approved, not submitted');
+  });
+
   it('exports the newest version of every entry in the format it imports', async () => {
     const res = await request(env.web.app)
       .get('/api/v1/faq/export')

@@ -102,11 +102,16 @@ export function createFaqRepository() {
       ),
 
     /** Drafts waiting for review, with their compliance findings. */
-    pendingDrafts: (db: Db): Promise<PendingDraft[]> =>
+    pendingDrafts: (
+      db: Db,
+      page: { after?: readonly [string, number]; limit: number },
+    ): Promise<PendingDraft[]> =>
       queryRows<PendingDraft>(
         db,
         sql`SELECT entry_id AS "entryId", version, question, answer, author, findings FROM faq_versions
-            WHERE status = 'draft' ORDER BY entry_id, version`,
+            WHERE status = 'draft'
+              AND ${page.after === undefined ? sql`TRUE` : sql`(entry_id, version) > (${page.after[0]}, ${page.after[1]})`}
+            ORDER BY entry_id, version LIMIT ${page.limit}`,
       ),
 
     /** Locks one version for a review decision; undefined when it does not exist. */

@@ -2,6 +2,7 @@ import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
+import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { guardRequestInput, PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { FaqService } from './faq.service.ts';
@@ -18,6 +19,8 @@ const suggestBody = z
       .default({}),
   })
   .strict();
+// Drafts waiting for review are listed by entry, then version.
+const pendingCursor = z.tuple([z.string().max(64), z.number().int().min(1)]);
 const versionPath = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
   // faq_versions.version is an int4 column.
@@ -61,8 +64,11 @@ export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLo
   router.get(
     '/faq/pending',
     requireRole('admin', 'ops', 'compliance'),
-    async (_req: Request, res: Response) => {
-      res.json({ items: await deps.faq.pending() });
+    async (req: Request, res: Response) => {
+      const q = parseListQuery({}, req.query);
+      const after = q.cursor ? decodeCursor(q.cursor, pendingCursor) : undefined;
+      const rows = await deps.faq.pending({ ...(after ? { after } : {}), limit: q.limit + 1 });
+      res.json(toPage(rows, q.limit, (r) => [r.entryId, r.version]));
     },
   );
   for (const [step, decision] of [
@@ -74,7 +80,9 @@ export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLo
       requireRole('compliance'),
       async (req: Request, res: Response) => {
         const p = parseOrThrow(versionPath, req.params, 'path');
-        await deps.faq.review(p.id, p.v, who(res), decision);
+        const principal = locals(res).principal;
+        if (!principal) throw new Error('FAQ review reached without a principal');
+        await deps.faq.review(p.id, p.v, { name: principal.name, role: principal.role }, decision);
         res.json({ entryId: p.id, version: p.v, status: decision });
       },
     );

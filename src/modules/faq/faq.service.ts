@@ -1,7 +1,9 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
+import type { Role } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
+import { type ApprovalStatus, decideStep } from '../approvals/maker-checker.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { RiskLevel } from '../compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../compliance/compliance.service.ts';
@@ -13,6 +15,13 @@ import type { Lexicon } from './retrieval/lexicon.loader.ts';
 
 /** The FAQ knowledge base service. */
 export type FaqService = ReturnType<typeof createFaqService>;
+
+/**
+ * FAQ drafts are handed to compliance as they are written (imports and review-queue drafts have no separate
+ * submit step), so a stored `draft` stands where the shared workflow says `submitted`.
+ */
+const awaitingReview = (status: string): ApprovalStatus =>
+  status === 'draft' ? 'submitted' : (status as ApprovalStatus);
 
 /**
  * Creates the FAQ service: versions in PostgreSQL (draft → approved | rejected by a compliance reviewer who is
@@ -165,30 +174,37 @@ export function createFaqService(deps: {
     },
 
     /** Drafts waiting for review, with their compliance findings. */
-    pending: () => repo.pendingDrafts(db),
+    pending: (page: { after?: readonly [string, number]; limit: number }) => repo.pendingDrafts(db, page),
 
-    /** A compliance reviewer (never the author) approves or rejects a draft; blocking findings cannot pass. */
+    /**
+     * A compliance reviewer (never the author) approves or rejects a draft; blocking findings cannot pass.
+     * The shared maker–checker primitive decides, on the version locked in this transaction.
+     */
     async review(
       entryId: string,
       version: number,
-      reviewer: string,
+      reviewer: { name: string; role: Role },
       decision: 'approved' | 'rejected',
     ): Promise<void> {
       await db.transaction(async (tx) => {
         const row = await repo.lockVersion(tx, entryId, version);
         if (!row) throw new AppError('not_found', { message: `no version ${version} of FAQ ${entryId}` });
-        if (row.author === reviewer)
-          throw new AppError('forbidden', { message: 'the maker cannot approve their own entry' });
-        if (row.status !== 'draft')
-          throw new AppError('conflict', { message: `FAQ ${entryId}@${version} is ${row.status}` });
-        if (decision === 'approved' && row.findings.some((f) => f.severity === 'block')) {
-          throw new AppError('conflict', {
-            message: `FAQ ${entryId}@${version} has blocking compliance findings; reject it`,
+        const step = decideStep({
+          step: decision === 'approved' ? 'approve' : 'reject',
+          current: { status: awaitingReview(row.status), author: row.author, findings: row.findings },
+          actor: reviewer,
+          subject: `FAQ ${entryId}@${version}`,
+        });
+        if (!step.ok) {
+          const problems = step.blocking.map((f) => `${f.rule}: ${f.suggestion}`);
+          throw new AppError(step.code, {
+            message: step.message,
+            ...(problems.length > 0 ? { details: { problems } } : {}),
           });
         }
-        await repo.setReviewed(tx, entryId, version, decision, reviewer);
+        await repo.setReviewed(tx, entryId, version, decision, reviewer.name);
         await deps.audit.append(tx, {
-          actor: reviewer,
+          actor: reviewer.name,
           action: `faq.${decision === 'approved' ? 'approve' : 'reject'}`,
           targetType: 'faq',
           targetId: `${entryId}@${version}`,
