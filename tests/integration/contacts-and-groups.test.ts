@@ -12,8 +12,9 @@ import { createAttributionBackfill } from '../../src/modules/contacts/attributio
 import { createContactsRepository } from '../../src/modules/contacts/contacts.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { postAppCallback } from '../helpers/callbacks.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
-import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+import { TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
 let h: HelixWithEmulator;
 let emu: HelixWithEmulator['emu'];
