@@ -30,8 +30,8 @@ import { openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { type LocalRedisServer, startLocalRedisServer } from '../../src/platform/redis/local-redis-server.ts';
 import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
 import { spawnTs } from '../helpers/child-process.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 import { runPacedLoad } from './paced-load.ts';
-import { createScratchDatabase } from './scratch-database.ts';
 
 const { values: args } = parseArgs({
   options: {

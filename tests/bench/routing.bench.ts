@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createScratchDatabase } from './scratch-database.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
 
 const { values: args } = parseArgs({
   options: { json: { type: 'boolean', default: false }, clients: { type: 'string', default: '100000' } },

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import type { Express } from 'express';
+import request from 'supertest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
@@ -39,6 +41,19 @@ export function botCallback(payload: unknown, overrides: { receiveId?: string } 
     receiveId: overrides.receiveId ?? '',
     plaintext: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
+}
+
+/** A signed callback, as `appCallback` and `botCallback` build it. */
+export type SignedCallback = { query: string; body: string };
+
+/** Posts a signed callback to Helix's endpoint at `path` (e.g. `/wecom/bot/callback`), as WeCom would. */
+export function postSignedCallback(app: Express, path: string, cb: SignedCallback, contentType = 'text/xml') {
+  return request(app).post(`${path}?${cb.query}`).set('content-type', contentType).send(cb.body);
+}
+
+/** Posts a plaintext app callback to Helix, encrypted and signed with the test credentials. */
+export function postAppCallback(app: Express, plaintext: string) {
+  return postSignedCallback(app, '/wecom/callback', appCallback(plaintext));
 }
 
 /**

@@ -1,20 +1,20 @@
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from '../../src/app/context.ts';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
-import { createTestContext, TEST_WECOM } from './infra.ts';
+import { TEST_WECOM } from './infra.ts';
+import { startWebAndWorker } from './web-and-worker.ts';
 
 /** Helix (web + worker, listening) on test infrastructure, talking to an emulator that calls it back. */
 export type HelixWithEmulator = Awaited<ReturnType<typeof startHelixWithEmulator>>;
 
 /**
- * Starts the emulator (with Helix's dev secrets), a test context pointed at it (plus `env` overrides), the web role (content library
- * synced) on a free port and the worker (with any extra `inboundHandlers`), and connects the emulator's
- * callback driver to Helix. `logTo` receives Helix's log lines.
+ * Starts the emulator (with Helix's dev secrets), then web + worker (`startWebAndWorker`, content library
+ * synced) on a test context pointed at it (plus `env` overrides), with the worker taking any extra
+ * `inboundHandlers`; the web role listens on a free port, and the emulator's callback driver is connected
+ * to it. `logTo` receives Helix's log lines.
  */
 export async function startHelixWithEmulator(
   opts: {
@@ -29,16 +29,12 @@ export async function startHelixWithEmulator(
     secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
     ...(opts.groupCapacity ? { groupCapacity: opts.groupCapacity } : {}),
   });
-  const { ctx, close } = await createTestContext(
-    { ...opts.env, WECOM_API_BASE_URL: emu.url },
-    opts.logTo ? { logTo: opts.logTo } : {},
-  );
-  const web: WebApp = buildWebApp(ctx);
-  await web.syncContentLibrary();
-  const worker: WorkerRole = await startWorkerRole(
-    ctx,
-    opts.inboundHandlers ? { inboundHandlers: opts.inboundHandlers } : {},
-  );
+  const { ctx, web, worker, stop } = await startWebAndWorker({
+    env: { ...opts.env, WECOM_API_BASE_URL: emu.url },
+    syncContentLibrary: true,
+    ...(opts.logTo ? { logTo: opts.logTo } : {}),
+    ...(opts.inboundHandlers ? { inboundHandlers: opts.inboundHandlers } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -65,10 +61,7 @@ export async function startHelixWithEmulator(
     connectDriver,
     async stop() {
       await new Promise((r) => server.close(r));
-      await worker.stopWorkers();
-      await worker.closeQueues();
-      await web.close();
-      await close();
+      await stop();
       await emu.close();
     },
   };

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Express } from 'express';
-import pg from 'pg';
 import type { DestinationStream } from 'pino';
-import request from 'supertest';
 import { inject } from 'vitest';
 import { type AppContext, openContext } from '../../src/app/context.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
-import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 /** Test credentials: the ones Tencent's WXBizMsgCrypt samples use, so official vectors verify too. */
 export const TEST_WECOM = {
@@ -28,22 +25,7 @@ export async function createTestDatabaseUrl(): Promise<{
 }> {
   const admin = process.env.DATABASE_URL;
   if (!admin) return { url: undefined, drop: async () => {} };
-  const name = `helix_t_${unique()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return createScratchDatabase('helix_t', admin);
 }
 
 /** The environment a test Helix runs with; `overrides` replace or add variables. */
@@ -110,16 +92,4 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/** Posts a plaintext app callback to Helix, encrypted and signed with the test credentials, as WeCom would. */
-export function postAppCallback(app: Express, plaintext: string) {
-  const cb = buildSignedCallback({
-    format: 'xml',
-    token: TEST_WECOM.token,
-    encodingAesKey: TEST_WECOM.encodingAesKey,
-    receiveId: TEST_WECOM.corpId,
-    plaintext,
-  });
-  return request(app).post(`/wecom/callback?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
 }

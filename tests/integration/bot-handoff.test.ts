@@ -9,8 +9,9 @@ import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/faq/bot.inbou
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { botChat } from '../helpers/bot-chat.ts';
+import { postAppCallback } from '../helpers/callbacks.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
-import { postAppCallback, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+import { TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
 let h: HelixWithEmulator;
 let emu: HelixWithEmulator['emu'];

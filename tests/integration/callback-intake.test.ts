@@ -2,7 +2,6 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { buildUrlVerification } from '../../src/wecom/protocol/callback-builder.ts';
 import { deriveKey, openCiphertext, sign } from '../../src/wecom/protocol/crypto.ts';
 import {
@@ -12,32 +11,32 @@ import {
   createEffectsRecorder,
   inboxCount,
   nextMsgId,
+  postSignedCallback,
+  type SignedCallback,
   textMessageXml,
 } from '../helpers/callbacks.ts';
-import { createTestContext, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+import { TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+import { startWebAndWorker, type WebAndWorker } from '../helpers/web-and-worker.ts';
 
+let helix: WebAndWorker;
 let ctx: AppContext;
-let close: () => Promise<void>;
 let web: WebApp;
-let worker: WorkerRole;
 let effects: Awaited<ReturnType<typeof createEffectsRecorder>>;
 
 beforeAll(async () => {
-  ({ ctx, close } = await createTestContext({ CALLBACK_BODY_LIMIT_BYTES: '4096' }));
-  effects = await createEffectsRecorder(ctx);
-  web = buildWebApp(ctx);
-  worker = await startWorkerRole(ctx, { inboundHandlers: [effects.handler] });
+  helix = await startWebAndWorker({
+    env: { CALLBACK_BODY_LIMIT_BYTES: '4096' },
+    prepare: async (c) => {
+      effects = await createEffectsRecorder(c);
+      return [effects.handler];
+    },
+  });
+  ({ ctx, web } = helix);
 });
 
-afterAll(async () => {
-  await worker?.stopWorkers();
-  await worker?.closeQueues();
-  await web?.close();
-  await close?.();
-});
+afterAll(async () => helix?.stop());
 
-const post = (path: string, cb: { query: string; body: string }) =>
-  request(web.app).post(`${path}?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
+const post = (path: string, cb: SignedCallback) => postSignedCallback(web.app, path, cb);
 
 const processedOnce = async (inboxId: number) => {
   await waitUntil(async () => (await effects.count(inboxId)) > 0, 10_000, `inbox ${inboxId} processed`);

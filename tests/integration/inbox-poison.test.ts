@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
+import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
-import { botCallback, nextMsgId } from '../helpers/callbacks.ts';
-import { createTestContext, waitUntil } from '../helpers/infra.ts';
+import { botCallback, nextMsgId, postSignedCallback } from '../helpers/callbacks.ts';
+import { waitUntil } from '../helpers/infra.ts';
+import { startWebAndWorker, type WebAndWorker } from '../helpers/web-and-worker.ts';
 
 /**
  * A callback whose text PostgreSQL cannot store used to be acknowledged and then fail on every attempt,
@@ -18,10 +18,9 @@ import { createTestContext, waitUntil } from '../helpers/infra.ts';
  * visible dead letter.
  */
 
+let helix: WebAndWorker;
 let ctx: AppContext;
-let close: () => Promise<void>;
 let web: WebApp;
-let worker: WorkerRole;
 let opsToken: string;
 
 // Writes every bot text it sees into a text column, as a real handler would; a text marked POISON is
@@ -38,22 +37,21 @@ const textRecorder: InboundHandler = {
 };
 
 beforeAll(async () => {
-  ({ ctx, close } = await createTestContext());
-  await ctx.database.db.execute(
-    sql`CREATE TABLE test_texts (inbox_id bigint NOT NULL, content text NOT NULL)`,
-  );
-  web = buildWebApp(ctx);
-  worker = await startWorkerRole(ctx, { inboundHandlers: [textRecorder] });
+  helix = await startWebAndWorker({
+    inboundHandlers: [textRecorder],
+    prepare: async (c) => {
+      await c.database.db.execute(
+        sql`CREATE TABLE test_texts (inbox_id bigint NOT NULL, content text NOT NULL)`,
+      );
+      return [];
+    },
+  });
+  ({ ctx, web } = helix);
   const tokens = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });
   opsToken = (await tokens.create({ name: 'ops', role: 'ops', actor: 'test' })).secret;
 });
 
-afterAll(async () => {
-  await worker?.stopWorkers();
-  await worker?.closeQueues();
-  await web?.close();
-  await close?.();
-});
+afterAll(async () => helix?.stop());
 
 const botText = (content: string) => ({
   msgid: nextMsgId(),
@@ -66,10 +64,7 @@ const botText = (content: string) => ({
 
 const sendBot = async (payload: ReturnType<typeof botText>) => {
   const cb = botCallback(payload);
-  const res = await request(web.app)
-    .post(`/wecom/bot/callback?${cb.query}`)
-    .set('content-type', 'application/json')
-    .send(cb.body);
+  const res = await postSignedCallback(web.app, '/wecom/bot/callback', cb, 'application/json');
   expect(res.status).toBe(200);
   const [row] = await queryRows<{ id: string }>(
     ctx.database.db,

@@ -7,7 +7,12 @@ import { loadConfig } from '../../src/config.ts';
 import { openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
-import { appCallback, textMessageXml } from '../helpers/callbacks.ts';
+import {
+  appCallback,
+  postSignedCallback,
+  type SignedCallback,
+  textMessageXml,
+} from '../helpers/callbacks.ts';
 import { type FreezingProxy, startFreezingProxy } from '../helpers/freezing-proxy.ts';
 import { createTestDatabaseUrl, testEnv, waitUntil } from '../helpers/infra.ts';
 
@@ -57,8 +62,7 @@ afterAll(async () => {
   await dropDb?.();
 });
 
-const post = (cb: ReturnType<typeof appCallback>) =>
-  request(web.app).post(`/wecom/callback?${cb.query}`).set('content-type', 'text/xml').send(cb.body);
+const post = (cb: SignedCallback) => postSignedCallback(web.app, '/wecom/callback', cb);
 
 describe('PostgreSQL stops answering on open connections', () => {
   it('answers 503 within the bound, loses nothing acknowledged, and recovers by itself', async () => {

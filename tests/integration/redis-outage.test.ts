@@ -4,41 +4,41 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
+import type { WebApp } from '../../src/app/web.ts';
 import { type LocalRedisServer, startLocalRedisServer } from '../../src/platform/redis/local-redis-server.ts';
 import { appCallback, createEffectsRecorder, inboxCount, textMessageXml } from '../helpers/callbacks.ts';
-import { createTestContext, waitUntil } from '../helpers/infra.ts';
+import { waitUntil } from '../helpers/infra.ts';
+import { startWebAndWorker, type WebAndWorker } from '../helpers/web-and-worker.ts';
 
 // This file owns a Redis of its own, so stopping it disturbs no other test.
 describe('Redis stopped during intake', () => {
   let redis: LocalRedisServer;
   let redisDir: string;
+  let helix: WebAndWorker;
   let ctx: AppContext;
-  let close: () => Promise<void>;
   let web: WebApp;
-  let worker: WorkerRole;
   let effects: Awaited<ReturnType<typeof createEffectsRecorder>>;
 
   beforeAll(async () => {
     redisDir = mkdtempSync(path.join(tmpdir(), 'helix-redis-outage-'));
     redis = await startLocalRedisServer({ bin: 'redis-server', dir: redisDir });
-    ({ ctx, close } = await createTestContext({
-      REDIS_URL: redis.url,
-      INBOX_SWEEP_INTERVAL_MS: '200',
-      INBOX_SWEEP_MIN_AGE_MS: '0',
-      INTAKE_ENQUEUE_TIMEOUT_MS: '300',
-    }));
-    effects = await createEffectsRecorder(ctx);
-    web = buildWebApp(ctx);
-    worker = await startWorkerRole(ctx, { inboundHandlers: [effects.handler] });
+    helix = await startWebAndWorker({
+      env: {
+        REDIS_URL: redis.url,
+        INBOX_SWEEP_INTERVAL_MS: '200',
+        INBOX_SWEEP_MIN_AGE_MS: '0',
+        INTAKE_ENQUEUE_TIMEOUT_MS: '300',
+      },
+      prepare: async (c) => {
+        effects = await createEffectsRecorder(c);
+        return [effects.handler];
+      },
+    });
+    ({ ctx, web } = helix);
   });
 
   afterAll(async () => {
-    await worker?.stopWorkers();
-    await worker?.closeQueues();
-    await web?.close();
-    await close?.();
+    await helix?.stop();
     await redis?.stop();
   });
 
