@@ -13,6 +13,7 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
+import { createContentService } from '../modules/content/content.service.ts';
 import { createContentRenderService } from '../modules/content/content-render.service.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
@@ -27,8 +28,15 @@ import type { AppContext } from './context.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
-/** What the feature modules give the worker: reactions to inbound callbacks, and job handlers. */
-export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistration[] };
+/**
+ * What the feature modules give the worker: reactions to inbound callbacks, job handlers, and the library
+ * sync the worker runs before it takes jobs.
+ */
+export type ModuleWiring = {
+  inboundHandlers: InboundHandler[];
+  jobs: JobRegistration[];
+  syncContentLibrary: () => Promise<{ added: number }>;
+};
 
 /**
  * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
@@ -49,13 +57,17 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   const contactsRepo = createContactsRepository();
   const checker = createConfiguredChecker(config);
   const communitiesRepo = createCommunitiesRepository();
-  // The bots speak the library's approved versions (the web role records them at start); loading the
-  // library here refuses to start on a broken file, as the web role does.
+  // The bots speak the library's approved versions. Loading the library here refuses to start on a broken
+  // file, as the web role does, and the worker records the versions itself before taking jobs, so its bots
+  // never depend on a web role having started first (recording is idempotent, by content hash).
+  const library = loadConfiguredLibrary(config);
+  const contentRepo = createContentRepository();
+  const contentLibrary = createContentService({ db, repo: contentRepo, audit, check: checker, library, log });
   const content = createContentRenderService({
     db,
-    repo: createContentRepository(),
+    repo: contentRepo,
     check: checker,
-    library: loadConfiguredLibrary(config),
+    library,
     market: demoMarketData,
     sampleMarketDataSendable: config.env === 'development',
     clock,
@@ -134,5 +146,6 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
       // The contacts nightly: the tag library first, then attribution of missed add events.
       ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
     ],
+    syncContentLibrary: () => contentLibrary.syncLibrary(),
   };
 }
