@@ -74,8 +74,10 @@ export function on<K extends InboundKind, P = undefined>(
   const list: readonly K[] = typeof kinds === 'string' ? [kinds] : kinds;
   // The one place the event's type is narrowed: this is the dispatcher's own match, by the same key it
   // routes on, so a handler is only ever given events of the kinds it registered for.
-  const isMine = (event: InboundEvent): event is InboundEventOf<K> =>
-    (list as readonly string[]).includes(inboundKindOf(event));
+  const isMine = (event: InboundEvent): event is InboundEventOf<K> => {
+    const kind = inboundKindOf(event);
+    return list.some((k) => k === kind);
+  };
   return {
     name,
     kinds: list,
