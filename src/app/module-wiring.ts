@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { createWelcomeBot } from '../../bots/welcome.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createCommunitiesInboundHandlers } from '../modules/communities/communities.inbound.ts';
 import { registerCommunitiesJobs } from '../modules/communities/communities.jobs.ts';
@@ -12,23 +12,31 @@ import { createContactsRepository } from '../modules/contacts/contacts.repositor
 import { createCorpTagsRepository } from '../modules/contacts/corp-tags.repository.ts';
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
-import { loadWelcomeTemplates } from '../modules/contacts/welcome-templates.ts';
-import { createTakeoverHandler } from '../modules/conversations/conversations.inbound.ts';
+import { createContentRepository } from '../modules/content/content.repository.ts';
+import { createContentService } from '../modules/content/content.service.ts';
+import { createContentRenderService } from '../modules/content/content-render.service.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
+import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
-import { createBotInboundHandlers } from '../modules/faq/bot.inbound.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
-import { createRmAssistantHandler } from '../modules/rm-assistant/rm-assistant.inbound.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
-import { createBotReplier } from '../wecom/client/bot-reply.ts';
+import { wireBots } from './bot-wiring.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
+import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
-/** What the feature modules give the worker: reactions to inbound callbacks, and job handlers. */
-export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistration[] };
+/**
+ * What the feature modules give the worker: reactions to inbound callbacks, job handlers, and the library
+ * sync the worker runs before it takes jobs.
+ */
+export type ModuleWiring = {
+  inboundHandlers: InboundHandler[];
+  jobs: JobRegistration[];
+  syncContentLibrary: () => Promise<{ added: number }>;
+};
 
 /**
  * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
@@ -49,13 +57,27 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   const contactsRepo = createContactsRepository();
   const checker = createConfiguredChecker(config);
   const communitiesRepo = createCommunitiesRepository();
+  // The bots speak the library's approved versions. Loading the library here refuses to start on a broken
+  // file, as the web role does, and the worker records the versions itself before taking jobs, so its bots
+  // never depend on a web role having started first (recording is idempotent, by content hash).
+  const library = loadConfiguredLibrary(config);
+  const contentRepo = createContentRepository();
+  const contentLibrary = createContentService({ db, repo: contentRepo, audit, check: checker, library, log });
+  const content = createContentRenderService({
+    db,
+    repo: contentRepo,
+    check: checker,
+    library,
+    market: demoMarketData,
+    sampleMarketDataSendable: config.env === 'development',
+    clock,
+  });
+  const cards = createHandoffCardBuilder({ content });
   const welcome = createWelcomeSender({
     db,
     repo: contactsRepo,
     groups: communitiesRepo,
-    templates: loadWelcomeTemplates(path.join(config.contentLibraryDir, 'welcome', 'templates.yaml'), {
-      check: (text) => checker.check(text),
-    }),
+    compose: createWelcomeBot({ content }),
     contact: wecom.contact,
     clock,
     log,
@@ -99,18 +121,17 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         log,
       }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
-      createRmAssistantHandler({ faq: smart.faq, questionLog: smart.questionLog, app: wecom.app, log }),
-      ...createBotInboundHandlers({
-        ...smart,
+      ...wireBots({
         db,
+        smart,
         clients: contactsRepo,
         conversations,
-        reply: createBotReplier(),
+        content,
+        cards,
         app: wecom.app,
         mask: (text) => checker.check(text).masked,
         log,
       }),
-      createTakeoverHandler({ conversations }),
     ],
     jobs: [
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
@@ -118,11 +139,13 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         db,
         conversations,
         app: wecom.app,
+        cards,
         backupUserid: config.handoff.backupUserid,
         log,
       }),
       // The contacts nightly: the tag library first, then attribution of missed add events.
       ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
     ],
+    syncContentLibrary: () => contentLibrary.syncLibrary(),
   };
 }

@@ -24,6 +24,7 @@ export async function startWorkerRole(
   // WeCom API calls share tokens and limits through Redis; this connection serves them.
   const general = createRedis(ctx.redisUrl, 'general');
   const modules = wireWorkerModules(ctx, { redis: general });
+  await modules.syncContentLibrary();
   const dispatcher = createInboundDispatcher([...modules.inboundHandlers, ...(opts.inboundHandlers ?? [])]);
   const registry = createJobRegistry(ALL_JOB_DEFINITIONS, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { AppContext } from '../../src/app/context.ts';
-import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
+import { type InboundHandler, onAny } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { buildSignedCallback } from '../../src/wecom/protocol/callback-builder.ts';
 import { TEST_WECOM } from './infra.ts';
@@ -70,14 +70,10 @@ export async function createEffectsRecorder(ctx: AppContext): Promise<{
     sql`CREATE TABLE IF NOT EXISTS test_effects (inbox_id bigint NOT NULL, kind text NOT NULL)`,
   );
   return {
-    handler: {
-      name: 'test-effects',
-      kinds: '*',
-      async handle(event, c) {
-        const kind = event.kind === 'unknown' ? `unknown:${event.rawKind}` : event.kind;
-        await c.tx.execute(sql`INSERT INTO test_effects (inbox_id, kind) VALUES (${c.inboxId}, ${kind})`);
-      },
-    },
+    handler: onAny('test-effects', async (event, c) => {
+      const kind = event.kind === 'unknown' ? `unknown:${event.rawKind}` : event.kind;
+      await c.tx.execute(sql`INSERT INTO test_effects (inbox_id, kind) VALUES (${c.inboxId}, ${kind})`);
+    }),
     async count(inboxId) {
       const r = await queryRows<{ n: string }>(
         db,

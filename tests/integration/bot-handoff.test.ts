@@ -5,13 +5,16 @@ import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { CheckHandoffSla } from '../../src/modules/conversations/handoff-sla.jobs.ts';
-import { HANDOFF_REPLY, UNREADABLE_REPLY } from '../../src/modules/faq/bot.inbound.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { postAppCallback } from '../helpers/callbacks.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { TEST_WECOM, waitUntil } from '../helpers/infra.ts';
+
+// The library's texts (content-library/components/bot-*.yaml), as clients read them.
+const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
+const UNREADABLE_REPLY = '抱歉，我没能看懂这条消息。请用一两句话描述您的问题，我来帮您解答。';
 
 let h: HelixWithEmulator;
 let emu: HelixWithEmulator['emu'];

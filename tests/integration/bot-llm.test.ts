@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
-import { HANDOFF_REPLY } from '../../src/modules/faq/bot.inbound.ts';
 import {
   COMPOSE_SYSTEM_PROMPT,
   NO_ANSWER,
@@ -18,6 +17,9 @@ import {
   type StubResponder,
   startOpenAiStub,
 } from '../helpers/openai-stub.ts';
+
+// The library's texts (content-library/components/bot-*.yaml), as clients read them.
+const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
 
 const CLIENTS = [
   'wm_llm_rewrite',

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { HANDOFF_REPLY } from '../../src/modules/faq/bot.inbound.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import type { Role } from '../../src/platform/db/schema.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
+
+// The library's texts (content-library/components/bot-*.yaml), as clients read them.
+const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
 
 let h: HelixWithEmulator;
 let ctx: AppContext;

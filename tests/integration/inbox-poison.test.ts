@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
+import { on } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { botCallback, nextMsgId, postSignedCallback } from '../helpers/callbacks.ts';
@@ -25,16 +25,11 @@ let opsToken: string;
 
 // Writes every bot text it sees into a text column, as a real handler would; a text marked POISON is
 // written with a raw U+0000 instead, a handler bug that no retry can fix.
-const textRecorder: InboundHandler = {
-  name: 'test-text-recorder',
-  kinds: ['text'],
-  async handle(event, c) {
-    if (event.source !== 'bot' || event.kind !== 'text') return;
-    const content = event.body.text.content;
-    const stored = content.startsWith('POISON') ? `${content}\u0000` : content;
-    await c.tx.execute(sql`INSERT INTO test_texts (inbox_id, content) VALUES (${c.inboxId}, ${stored})`);
-  },
-};
+const textRecorder = on('bot:text', 'test-text-recorder', async (event, c) => {
+  const content = event.body.text.content;
+  const stored = content.startsWith('POISON') ? `${content}\u0000` : content;
+  await c.tx.execute(sql`INSERT INTO test_texts (inbox_id, content) VALUES (${c.inboxId}, ${stored})`);
+});
 
 beforeAll(async () => {
   helix = await startWebAndWorker({

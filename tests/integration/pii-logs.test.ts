@@ -3,14 +3,16 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { HANDOFF_REPLY } from '../../src/modules/faq/bot.inbound.ts';
-import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
+import { on } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { isValidIdNumber, passesLuhn } from '../../src/platform/pii/pii-detector.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { waitUntil } from '../helpers/infra.ts';
+
+// The library's texts (content-library/components/bot-*.yaml), as clients read them.
+const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
 
 // A resident ID with a valid check digit, a mainland mobile and a Luhn-valid card number.
 const ID = '11010519491231002X';
@@ -39,15 +41,10 @@ const messages = (from: number) => lines.slice(from).map((l) => (JSON.parse(l) a
 
 // Stands in for any handler whose query fails on client data: PostgreSQL repeats the bad value in its
 // message, and Drizzle adds every parameter to the error it throws.
-const failingQuery: InboundHandler = {
-  name: 'test.failing-lookup',
-  kinds: ['text'],
-  async handle(event, ctx) {
-    if (event.source !== 'app' || event.kind !== 'text') return;
-    const [id, mobile, card] = event.body.Content.split(' ');
-    await queryRows(ctx.tx, sql`SELECT ${mobile} AS mobile, ${card} AS card, ${id}::int AS id`);
-  },
-};
+const failingQuery = on('app:text', 'test.failing-lookup', async (event, ctx) => {
+  const [id, mobile, card] = event.body.Content.split(' ');
+  await queryRows(ctx.tx, sql`SELECT ${mobile} AS mobile, ${card} AS card, ${id}::int AS id`);
+});
 
 let h: HelixWithEmulator;
 let rmToken: string;

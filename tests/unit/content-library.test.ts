@@ -134,7 +134,7 @@ describe('rendering', () => {
 
   it('is an error, not a blank, when a required variable has no value or a channel is missing', async () => {
     const base = { channel: 'text' as const, client, rm: zhang, date: new Date(), market };
-    await expect(renderComponent(component('welcome-new-client'), base)).rejects.toThrow(
+    await expect(renderComponent(component('welcome-join-group'), base)).rejects.toThrow(
       /variable context\.joinLink has no value/,
     );
     await expect(

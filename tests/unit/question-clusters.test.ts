@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChoice } from '../../src/modules/faq/bot.inbound.ts';
+import { parseChoice } from '../../src/modules/faq/client-message.ts';
 import { clusterQuestions } from '../../src/modules/faq/question-clusters.ts';
 import { loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
 import { createTokenizer } from '../../src/modules/faq/retrieval/tokenizer.ts';

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
-import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import { type InboundHandler, on } from '../inbox/inbound-dispatcher.ts';
 import type { ContactsRepository } from './contacts.repository.ts';
 import type { WelcomeSender } from './welcome.service.ts';
 
@@ -20,18 +20,13 @@ export function createContactsInboundHandlers(deps: {
 }): InboundHandler[] {
   const { repo, metrics } = deps;
   return [
-    {
-      name: 'contacts.client-added',
-      kinds: [
-        'event:change_external_contact:add_external_contact',
-        'event:change_external_contact:add_half_external_contact',
+    on(
+      [
+        'app:event:change_external_contact:add_external_contact',
+        'app:event:change_external_contact:add_half_external_contact',
       ],
-      async handle(event, ctx) {
-        if (
-          event.kind !== 'event:change_external_contact:add_external_contact' &&
-          event.kind !== 'event:change_external_contact:add_half_external_contact'
-        )
-          return;
+      'contacts.client-added',
+      async (event, ctx) => {
         const b = event.body;
         const at = new Date(Number(b.CreateTime) * 1000);
         await repo.ensureRm(ctx.tx, b.UserID);
@@ -55,19 +50,14 @@ export function createContactsInboundHandlers(deps: {
         });
         if (plan) ctx.afterCommit(() => deps.welcome.send(plan));
       },
-    },
-    {
-      name: 'contacts.relationship-ended',
-      kinds: [
-        'event:change_external_contact:del_external_contact',
-        'event:change_external_contact:del_follow_user',
+    ),
+    on(
+      [
+        'app:event:change_external_contact:del_external_contact',
+        'app:event:change_external_contact:del_follow_user',
       ],
-      async handle(event, ctx) {
-        if (
-          event.kind !== 'event:change_external_contact:del_external_contact' &&
-          event.kind !== 'event:change_external_contact:del_follow_user'
-        )
-          return;
+      'contacts.relationship-ended',
+      async (event, ctx) => {
         const b = event.body;
         await repo.ensureRm(ctx.tx, b.UserID);
         await repo.recordRemoval(ctx.tx, {
@@ -78,6 +68,6 @@ export function createContactsInboundHandlers(deps: {
           by: event.kind === 'event:change_external_contact:del_external_contact' ? 'rm' : 'client',
         });
       },
-    },
+    ),
   ];
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
-import type { InboundHandler } from '../inbox/inbound-dispatcher.ts';
+import { type InboundHandler, on } from '../inbox/inbound-dispatcher.ts';
 import type { CorpTag, CorpTagsRepository } from './corp-tags.repository.ts';
 
 /** Mirrors WeCom's corp tag library into `corp_tags`. */
@@ -42,14 +42,10 @@ export function createCorpTagSync(deps: {
 
 /** On `change_external_tag`, re-reads the library once the event's transaction has committed. */
 export function createCorpTagInboundHandler(deps: { tags: CorpTagSync; log: Log }): InboundHandler {
-  return {
-    name: 'contacts.corp-tags-changed',
-    kinds: ['event:change_external_tag'],
-    async handle(_event, ctx) {
-      ctx.afterCommit(async () => {
-        // The nightly sync repairs whatever a failed re-read leaves behind.
-        await deps.tags.sync().catch((err: unknown) => deps.log.warn({ err }, 'corp tag sync failed'));
-      });
-    },
-  };
+  return on('app:event:change_external_tag', 'contacts.corp-tags-changed', async (_event, ctx) => {
+    ctx.afterCommit(async () => {
+      // The nightly sync repairs whatever a failed re-read leaves behind.
+      await deps.tags.sync().catch((err: unknown) => deps.log.warn({ err }, 'corp tag sync failed'));
+    });
+  });
 }

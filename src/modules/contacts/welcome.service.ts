@@ -6,13 +6,28 @@ import { WecomApiError } from '../../wecom/client/errors.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { CommunitiesRepository } from '../communities/communities.repository.ts';
 import type { ContactsRepository, RecordedAdd } from './contacts.repository.ts';
-import { renderWelcome, type WelcomeTemplates } from './welcome-templates.ts';
 
 /** WeCom accepts a welcome code for this long after the add event (docs/wecom.md). */
 export const WELCOME_WINDOW_MS = 20_000;
 
 /** A welcome decided inside the processing transaction, to send once it commits. */
 export type WelcomePlan = { welcomeId: number; welcomeCode: string; text: string; eventAt: Date };
+
+/**
+ * Writes the welcome for a new client: the welcome bot's words (bots/welcome.ts), from the approved library
+ * texts, read inside the deciding transaction. `templateId` records which text was used.
+ */
+export type WelcomeComposer = (
+  tx: Tx,
+  input: {
+    externalUserid: string;
+    persona: string | null;
+    tier: string;
+    clientName: string | null;
+    rmName: string;
+    joinLink: string | null;
+  },
+) => Promise<{ templateId: string; text: string }>;
 
 /** Decides and sends welcomes. */
 export type WelcomeSender = ReturnType<typeof createWelcomeSender>;
@@ -27,7 +42,7 @@ export function createWelcomeSender(deps: {
   repo: ContactsRepository;
   /** The join link comes from the communities module, which owns the groups. */
   groups: Pick<CommunitiesRepository, 'joinLinkFor'>;
-  templates: WelcomeTemplates;
+  compose: WelcomeComposer;
   contact: Pick<WecomClient, 'sendWelcomeMessage'>;
   clock: Clock;
   log: Log;
@@ -72,9 +87,11 @@ export function createWelcomeSender(deps: {
       };
       if (!input.welcomeCode) return void (await skip('no_welcome_code'));
       if (age(input.eventAt) > WELCOME_WINDOW_MS - marginMs) return void (await skip('welcome_code_expired'));
-      const template = deps.templates.pick(input.added.persona, tier);
       const joinLink = await deps.groups.joinLinkFor(tx, tier);
-      const text = renderWelcome(template, {
+      const { templateId, text } = await deps.compose(tx, {
+        externalUserid: input.externalUserid,
+        persona: input.added.persona,
+        tier,
         clientName: input.added.clientName,
         rmName: input.added.rmName,
         joinLink,
@@ -83,7 +100,7 @@ export function createWelcomeSender(deps: {
         ...base,
         status: 'pending',
         reason: null,
-        templateId: template.id,
+        templateId,
         text,
         joinLink,
       });

@@ -1,12 +1,27 @@
 import type { Scope } from '../../platform/auth/scope.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ComplianceChecker } from '../compliance/compliance.service.ts';
 import type { ContentRepository, OutcomeInput } from './content.repository.ts';
 import type { Component } from './content.schemas.ts';
 import type { ContentLibrary } from './content-library.ts';
-import { type Channel, type MarketDataProvider, renderComponent } from './render.ts';
+import {
+  type Channel,
+  type MarketDataProvider,
+  RenderError,
+  type Rendered,
+  type RenderInput,
+  renderComponent,
+} from './render.ts';
+
+/** Who a rendering for sending is for, and the values behind its variables. */
+type SendInput = {
+  client: RenderInput['client'];
+  rm?: Record<string, unknown>;
+  personaId?: string | null;
+  context?: Record<string, unknown>;
+};
 
 /** Rendering content for clients and counting what happened to it. */
 export type ContentRenderService = ReturnType<typeof createContentRenderService>;
@@ -36,17 +51,66 @@ export function createContentRenderService(deps: {
     return undefined;
   };
 
-  /** The newest approved version of a component: the only thing schedules and senders may render. */
-  async function approved(componentId: string): Promise<{ version: number; component: Component }> {
-    const row = await repo.newestApproved(db, componentId);
+  /**
+   * The newest approved version of a component: the only thing schedules and senders may render. `handle`
+   * reads it inside a caller's transaction (an inbound handler's, say).
+   */
+  async function approved(
+    componentId: string,
+    handle: Db | Tx = db,
+  ): Promise<{ version: number; component: Component }> {
+    const row = await repo.newestApproved(handle, componentId);
     if (!row) throw new AppError('conflict', { message: `${componentId} has no approved version` });
     const invalid = outsideValidity(row.body);
     if (invalid) throw new AppError('conflict', { message: invalid });
     return { version: row.version, component: row.body };
   }
 
+  /**
+   * Renders the newest approved version for sending (bots, welcomes): never a draft, never outside its
+   * validity window, never with sample market figures where those are not sendable. `handle` reads the
+   * version inside the caller's transaction. Returns the rendering and the version it came from.
+   */
+  async function renderApproved(
+    componentId: string,
+    input: SendInput & { channel: Channel },
+    handle: Db | Tx = db,
+  ): Promise<Rendered & { version: number }> {
+    const { version, component } = await approved(componentId, handle);
+    // A persona the library does not describe still selects variants written for it by id.
+    const persona = input.personaId
+      ? { ...deps.library.personas.get(input.personaId), id: input.personaId }
+      : undefined;
+    const rendered = await renderComponent(component, {
+      channel: input.channel,
+      client: input.client,
+      ...(input.rm ? { rm: input.rm } : {}),
+      ...(persona ? { persona } : {}),
+      ...(input.context ? { context: input.context } : {}),
+      date: deps.clock.now(),
+      market: deps.market,
+    });
+    if (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable)
+      throw new AppError('conflict', { message: `${componentId}: the market figures are sample data` });
+    return { ...rendered, version };
+  }
+
   return {
     approved,
+
+    renderApproved,
+
+    /** `renderApproved` on the text channel: the text a bot says, with the version and variant it came from. */
+    async renderApprovedText(
+      componentId: string,
+      input: SendInput,
+      handle: Db | Tx = db,
+    ): Promise<{ text: string; version: number; variantId: string }> {
+      const r = await renderApproved(componentId, { ...input, channel: 'text' }, handle);
+      const text = r.payload.text;
+      if (text === undefined) throw new RenderError('no_channel', `${componentId} rendered no text`);
+      return { text, version: r.version, variantId: r.variantId };
+    },
 
     /** Renders a version for a client, as they would see it, with the compliance verdict on the result. */
     async preview(

@@ -13,6 +13,8 @@ export const COMPONENT_KINDS = [
   'product-card',
   'persona-opener',
   'risk-disclosure',
+  'bot-reply',
+  'handoff-card',
 ] as const;
 
 /**

@@ -108,12 +108,17 @@ export function audienceMatches(
 }
 
 /**
- * Picks the variant for a client: among variants whose audience matches, a weighted choice on a hash of
+ * Picks the variant for a client: among variants whose audience matches (those written for the RM's
+ * persona first), a weighted choice on a hash of
  * component id + client id, so a client always gets the same variant (stable A/B) and the split follows
  * the weights across clients.
  */
 export function chooseVariant(c: Component, client: RenderInput['client'], personaId?: string) {
-  const eligible = c.variants.filter((v) => audienceMatches(v.audience, client, personaId));
+  const matching = c.variants.filter((v) => audienceMatches(v.audience, client, personaId));
+  // A variant written for the RM's persona takes precedence over the general ones, so a persona's own
+  // wording replaces the general text instead of splitting with it like an A/B pair.
+  const forPersona = matching.filter((v) => v.audience?.personas);
+  const eligible = forPersona.length > 0 ? forPersona : matching;
   if (eligible.length === 0)
     throw new RenderError('no_variant', `${c.id}: no variant for this client's audience`);
   const total = eligible.reduce((s, v) => s + v.weight, 0);

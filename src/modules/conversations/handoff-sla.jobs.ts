@@ -4,6 +4,7 @@ import type { Log } from '../../platform/logger.ts';
 import { defineJob, handle, type JobRegistration } from '../../platform/queue/registry.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { ConversationsService } from './conversations.service.ts';
+import type { HandoffCardBuilder } from './handoff-card.ts';
 
 /** One SLA sweep, per minute; the id makes every scheduler replica's tick one job. */
 export const CheckHandoffSla = defineJob({
@@ -32,6 +33,7 @@ export function registerConversationsJobs(deps: {
   db: Db;
   conversations: Pick<ConversationsService, 'escalateBreached'>;
   app: Pick<WecomClient, 'sendAppMessage'>;
+  cards: HandoffCardBuilder;
   backupUserid: string | undefined;
   log: Log;
 }): JobRegistration[] {
@@ -45,17 +47,9 @@ export function registerConversationsJobs(deps: {
             deps.log.warn({ conversation: c.id }, 'hand-off breached its SLA and has nobody to escalate to');
             continue;
           }
-          await deps.app
-            .sendAppMessage({
-              touser: [to],
-              msgtype: 'template_card',
-              content: {
-                card_type: 'button_interaction',
-                main_title: { title: '超时未接手的客户问题', desc: '已超过服务时限，请尽快接手' },
-                task_id: `handoff-${c.id}`,
-                button_list: [{ text: '接手', style: 1, key: 'takeover' }],
-              },
-            })
+          await deps.cards
+            .build({ conversationId: c.id, to, overdue: true })
+            .then((card) => deps.app.sendAppMessage(card))
             .catch((err: unknown) => deps.log.warn({ err, conversation: c.id }, 'escalation notice failed'));
         }
         if (late.length > 0) deps.log.info({ escalated: late.length }, 'hand-offs escalated');

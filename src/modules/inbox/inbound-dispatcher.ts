@@ -12,64 +12,121 @@ export type InboundContext = {
   afterCommit: (fn: () => Promise<void>) => void;
 };
 
+type KnownEvent = Exclude<InboundEvent, { kind: 'unknown' }>;
+type KindOf<E> = E extends KnownEvent ? `${E['source']}:${E['kind']}` : never;
+
 /**
- * A module's reaction to inbound callbacks of some kinds (`'*'` for all). `prepare`, when present, runs
- * before the transaction opens: it may read and call the network (an LLM, say) but must not write; what it
- * returns reaches `handle`. A retried callback is prepared again, so preparing must be repeatable.
+ * What a handler can listen to: the endpoint and the event kind, `bot:text` (an @-message to the AI bot),
+ * `app:text` (a message in the Helix app), `app:event:change_external_chat` … The endpoint is part of the
+ * name because both endpoints deliver a `text`, and they mean different things.
+ */
+export type InboundKind = KindOf<KnownEvent>;
+
+/** The event a handler registered for `K` receives: narrowed to those kinds, with their typed body. */
+export type InboundEventOf<K extends InboundKind> = KnownEvent extends infer E
+  ? E extends KnownEvent
+    ? KindOf<E> extends K
+      ? E
+      : never
+    : never
+  : never;
+
+/** The kind an event is dispatched under; unknown payloads keep WeCom's own kind for the log. */
+export const inboundKindOf = (e: InboundEvent): string =>
+  e.kind === 'unknown' ? `${e.source}:unknown:${e.rawKind}` : `${e.source}:${e.kind}`;
+
+/** The step a handler runs inside the processing transaction, with what it prepared already bound. */
+type InboundStep = (ctx: InboundContext) => Promise<void>;
+
+/**
+ * A reaction to inbound callbacks, as the dispatcher holds it: made by `on` (or `onAny`), never by hand.
+ * `prepare` runs before the transaction opens and returns the step to run inside it, so what a handler
+ * prepared reaches its own step without passing through an untyped map.
  */
 export type InboundHandler = {
-  name: string;
-  kinds: readonly string[] | '*';
-  prepare?: (event: InboundEvent, log: Log) => Promise<unknown>;
-  handle: (event: InboundEvent, ctx: InboundContext, prepared: unknown) => Promise<void>;
+  readonly name: string;
+  /** The kinds it listens to, or '*' for every event (unknown ones included). */
+  readonly kinds: readonly InboundKind[] | '*';
+  readonly prepare: (event: InboundEvent, log: Log) => Promise<InboundStep>;
 };
 
-/** A handler with a typed preparation; `defineInboundHandler` erases `P` so handlers can share one list. */
-export type PreparedInboundHandler<P> = {
-  name: string;
-  kinds: readonly string[] | '*';
-  prepare: (event: InboundEvent, log: Log) => Promise<P>;
-  handle: (event: InboundEvent, ctx: InboundContext, prepared: P) => Promise<void>;
-};
+/** A handler's typed reaction; with `prepare`, what it returns reaches `handle` as `prepared`. */
+export type InboundReaction<E, P> =
+  | ((event: E, ctx: InboundContext) => Promise<void>)
+  | {
+      /**
+       * Runs before the transaction opens: it may read and call the network (an LLM, say) but must not
+       * write. A retried callback is prepared again, so preparing must be repeatable.
+       */
+      prepare: (event: E, log: Log) => Promise<P>;
+      handle: (event: E, ctx: InboundContext, prepared: P) => Promise<void>;
+    };
 
-/** Makes a handler whose `handle` receives exactly what its own `prepare` returned. */
-export function defineInboundHandler<P>(h: PreparedInboundHandler<P>): InboundHandler {
+/**
+ * Registers a reaction to inbound events of one kind or several: `on('bot:text', 'faq.bot', handle)`.
+ * The handler receives the event narrowed to those kinds, so it never re-checks the kind itself.
+ */
+export function on<K extends InboundKind, P = undefined>(
+  kinds: K | readonly K[],
+  name: string,
+  reaction: InboundReaction<InboundEventOf<K>, P>,
+): InboundHandler {
+  const list: readonly K[] = typeof kinds === 'string' ? [kinds] : kinds;
+  // The one place the event's type is narrowed: this is the dispatcher's own match, by the same key it
+  // routes on, so a handler is only ever given events of the kinds it registered for.
+  const isMine = (event: InboundEvent): event is InboundEventOf<K> => {
+    const kind = inboundKindOf(event);
+    return list.some((k) => k === kind);
+  };
   return {
-    name: h.name,
-    kinds: h.kinds,
-    prepare: h.prepare,
-    // The dispatcher passes each handler only its own preparation, so this is `P`.
-    handle: (event, ctx, prepared) => h.handle(event, ctx, prepared as P),
+    name,
+    kinds: list,
+    async prepare(event, log) {
+      if (!isMine(event)) throw new Error(`${name} was given a ${inboundKindOf(event)} event`);
+      if (typeof reaction === 'function') return (ctx) => reaction(event, ctx);
+      const prepared = await reaction.prepare(event, log);
+      return (ctx) => reaction.handle(event, ctx, prepared);
+    },
   };
 }
 
-/** What the handlers of one event prepared, by handler name. */
-export type Preparations = ReadonlyMap<string, unknown>;
+/** Registers a reaction to every event, unknown kinds included (recorders and probes in tests, say). */
+export function onAny(
+  name: string,
+  handle: (event: InboundEvent, ctx: InboundContext) => Promise<void>,
+): InboundHandler {
+  return { name, kinds: '*', prepare: async (event) => (ctx) => handle(event, ctx) };
+}
+
+/** What the handlers of one event prepared: the steps to run inside its transaction, in order. */
+export type Preparations = readonly { name: string; step: InboundStep }[];
 
 /** Routes each decoded event to every handler registered for its kind. */
 export type InboundDispatcher = ReturnType<typeof createInboundDispatcher>;
 
 /** Creates the dispatcher. Unknown kinds reach only `'*'` handlers and are otherwise just recorded. */
 export function createInboundDispatcher(handlers: readonly InboundHandler[]) {
-  const kindOf = (e: InboundEvent) => (e.kind === 'unknown' ? `unknown:${e.rawKind}` : e.kind);
-  const matching = (event: InboundEvent) =>
-    handlers.filter((h) => h.kinds === '*' || h.kinds.includes(event.kind));
+  const byKind = new Map<string, InboundHandler[]>();
+  for (const h of handlers) {
+    if (h.kinds === '*') continue;
+    for (const k of h.kinds) byKind.set(k, [...(byKind.get(k) ?? []), h]);
+  }
+  // Registration order is kept: handlers of one event run in the order they were wired.
+  const matching = (event: InboundEvent) => {
+    const kind = inboundKindOf(event);
+    return handlers.filter((h) => h.kinds === '*' || byKind.get(kind)?.includes(h));
+  };
   return {
     /** Runs the handlers' preparations (outside any transaction). */
     async prepare(event: InboundEvent, log: Log): Promise<Preparations> {
-      const out = new Map<string, unknown>();
-      for (const h of matching(event)) if (h.prepare) out.set(h.name, await h.prepare(event, log));
+      const out: { name: string; step: InboundStep }[] = [];
+      for (const h of matching(event)) out.push({ name: h.name, step: await h.prepare(event, log) });
+      if (out.length === 0) log.debug({ kind: inboundKindOf(event) }, 'no handler for inbound kind');
       return out;
     },
-    async dispatch(
-      event: InboundEvent,
-      ctx: InboundContext,
-      prepared: Preparations = new Map(),
-    ): Promise<void> {
-      const matched = matching(event);
-      if (matched.length === 0)
-        ctx.log.debug({ kind: kindOf(event), source: event.source }, 'no handler for inbound kind');
-      for (const h of matched) await h.handle(event, ctx, prepared.get(h.name));
+    /** Runs the prepared steps inside the processing transaction. */
+    async dispatch(prepared: Preparations, ctx: InboundContext): Promise<void> {
+      for (const p of prepared) await p.step(ctx);
     },
   };
 }

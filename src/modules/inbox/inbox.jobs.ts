@@ -64,11 +64,12 @@ async function processRow(
       // The row lock serialises concurrent processors of the same row; the status makes it exactly-once.
       const row = await repo.lockForProcessing(tx, id);
       if (row?.status !== 'received') return;
-      await dispatcher.dispatch(
-        event,
-        { tx, inboxId: id, log, afterCommit: (fn) => afterCommit.push(fn) },
-        prepared,
-      );
+      await dispatcher.dispatch(prepared, {
+        tx,
+        inboxId: id,
+        log,
+        afterCommit: (fn) => afterCommit.push(fn),
+      });
       await repo.markProcessed(tx, id);
     });
   } catch (err) {

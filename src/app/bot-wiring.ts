@@ -1,0 +1,48 @@
+import { createFaqBot } from '../../bots/faq-bot.ts';
+import { createRmAssistant } from '../../bots/rm-assistant.ts';
+import { createRmTakeover } from '../../bots/rm-takeover.ts';
+import type { ContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import type { ContentRenderService } from '../modules/content/content-render.service.ts';
+import type { ConversationsService } from '../modules/conversations/conversations.service.ts';
+import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { Db } from '../platform/db/client.ts';
+import type { Log } from '../platform/logger.ts';
+import { createBotReplier } from '../wecom/client/bot-reply.ts';
+import type { WecomClient } from '../wecom/client/wecom-client.ts';
+import type { createConfiguredSmartService } from './faq-wiring.ts';
+
+/**
+ * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
+ * RM's takeover of what it hands off, and the RM assistant. (The welcome bot answers through the contacts
+ * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
+ */
+export function wireBots(deps: {
+  db: Db;
+  smart: ReturnType<typeof createConfiguredSmartService>;
+  clients: Pick<ContactsRepository, 'clientTierAndOwner'>;
+  conversations: ConversationsService;
+  content: ContentRenderService;
+  cards: HandoffCardBuilder;
+  app: Pick<WecomClient, 'sendAppMessage'>;
+  mask: (text: string) => string;
+  log: Log;
+}): InboundHandler[] {
+  const { smart, log } = deps;
+  return [
+    createRmAssistant({ faq: smart.faq, questionLog: smart.questionLog, app: deps.app, log }),
+    createFaqBot({
+      ...smart,
+      db: deps.db,
+      clients: deps.clients,
+      conversations: deps.conversations,
+      content: deps.content,
+      cards: deps.cards,
+      reply: createBotReplier(),
+      app: deps.app,
+      mask: deps.mask,
+      log,
+    }),
+    createRmTakeover({ conversations: deps.conversations }),
+  ];
+}
