@@ -17,6 +17,7 @@ import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { createBotInboundHandlers } from '../modules/smart-service/bot.inbound.ts';
 import { registerSmartServiceJobs } from '../modules/smart-service/handoff-sla.jobs.ts';
 import { createRmAssistantHandler } from '../modules/smart-service/rm-assistant.inbound.ts';
+import type { Queues } from '../platform/queue/queues.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
@@ -31,7 +32,10 @@ export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistr
  * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
  * read and validated here, so a bad file stops the worker at start.
  */
-export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): ModuleWiring {
+export function wireWorkerModules(
+  ctx: AppContext,
+  deps: { redis: Redis; queues: Pick<Queues, 'enqueue' | 'ensureQueued'> },
+): ModuleWiring {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
   const wecom = createWecomClients({ config, baseUrl: ctx.wecomBaseUrl, redis: deps.redis, log, metrics });
@@ -77,7 +81,15 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   });
   return {
     inboundHandlers: [
-      ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
+      ...createContactsInboundHandlers({
+        db,
+        repo: contactsRepo,
+        welcome,
+        queues: deps.queues,
+        metrics,
+        clock,
+        log,
+      }),
       ...createCommunitiesInboundHandlers({
         repo: communitiesRepo,
         adoptJoinWayGroups: () => reconciler.adoptJoinWayGroups(),
@@ -100,7 +112,12 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
       // The contacts nightly: the tag library first, then attribution of missed add events.
       ...registerSmartServiceJobs({ db, app: wecom.app, backupUserid: config.handoff.backupUserid, log }),
-      ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
+      ...registerContactsJobs({
+        backfill: async () => [await corpTags.sync(), await backfill.backfill()],
+        welcome,
+        queues: deps.queues,
+        log,
+      }),
     ],
   };
 }
