@@ -117,6 +117,8 @@ const envSchema = z.object({
   JOB_LOCK_DURATION_MS: int(500, 600_000).default(30_000),
   JOB_STALLED_INTERVAL_MS: int(200, 600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 1000).default(16),
+  // The time-critical queue (add events, welcome sends: a welcome code lives 20 s) has its own workers.
+  WELCOME_CONCURRENCY: int(1, 1000).default(8),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   // Defaults chosen by cross-validation on development data (docs/faq-retrieval.md).
   FAQ_ANSWER_THRESHOLD: probability.default(DEFAULT_DECISION_THRESHOLDS.answerThreshold),
@@ -200,6 +202,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       lockDurationMs: env.JOB_LOCK_DURATION_MS,
       stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
       concurrency: env.WORKER_CONCURRENCY,
+      /** Concurrency of the time-critical queue's worker, apart from every other queue's. */
+      welcomeConcurrency: env.WELCOME_CONCURRENCY,
     },
     dataDir,
     /** Head-office content and policies; by default the `content-library/` shipped with Helix. */

@@ -1,13 +1,20 @@
-import { communitiesJobDefinitions } from '../modules/communities/communities.jobs.ts';
-import { contactsJobDefinitions } from '../modules/contacts/contacts.jobs.ts';
-import { conversationsJobDefinitions } from '../modules/conversations/handoff-sla.jobs.ts';
-import { inboxJobDefinitions } from '../modules/inbox/inbox.jobs.ts';
-import type { JobDefinition } from '../platform/queue/registry.ts';
+import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
+import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
+import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
+import { defineJobMap } from '../platform/queue/registry.ts';
 
-/** Every job type Helix knows. Web enqueues any of them; the worker must register a handler for each. */
-export const ALL_JOB_DEFINITIONS: readonly JobDefinition[] = [
-  ...inboxJobDefinitions,
-  ...communitiesJobDefinitions,
-  ...contactsJobDefinitions,
-  ...conversationsJobDefinitions,
-];
+/**
+ * Every job type Helix knows, in one map. Web and scheduler enqueue from it, the worker must register
+ * exactly one handler for each, and each job's payload type flows from its definition to `enqueue` and to
+ * its handler. A definition missing here cannot be enqueued (createQueues refuses it).
+ */
+export const Jobs = defineJobMap({
+  ProcessInbound,
+  ProcessUrgentInbound,
+  ReconcileGroups,
+  BackfillAttribution,
+  SendWelcome,
+  SweepWelcomes,
+  CheckHandoffSla,
+});

@@ -20,6 +20,7 @@ import { createConversationsService } from '../modules/conversations/conversatio
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { Queues } from '../platform/queue/queues.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { wireBots } from './bot-wiring.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
@@ -42,7 +43,10 @@ export type ModuleWiring = {
  * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
  * read and validated here, so a bad file stops the worker at start.
  */
-export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): ModuleWiring {
+export function wireWorkerModules(
+  ctx: AppContext,
+  deps: { redis: Redis; queues: Pick<Queues, 'enqueue' | 'ensureQueued'> },
+): ModuleWiring {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
   const wecom = createWecomClients({
@@ -114,7 +118,15 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
   });
   return {
     inboundHandlers: [
-      ...createContactsInboundHandlers({ db, repo: contactsRepo, welcome, metrics, clock, log }),
+      ...createContactsInboundHandlers({
+        db,
+        repo: contactsRepo,
+        welcome,
+        queues: deps.queues,
+        metrics,
+        clock,
+        log,
+      }),
       ...createCommunitiesInboundHandlers({
         repo: communitiesRepo,
         adoptJoinWayGroups: () => reconciler.adoptJoinWayGroups(),
@@ -144,7 +156,12 @@ export function wireWorkerModules(ctx: AppContext, deps: { redis: Redis }): Modu
         log,
       }),
       // The contacts nightly: the tag library first, then attribution of missed add events.
-      ...registerContactsJobs({ backfill: async () => [await corpTags.sync(), await backfill.backfill()] }),
+      ...registerContactsJobs({
+        backfill: async () => [await corpTags.sync(), await backfill.backfill()],
+        welcome,
+        queues: deps.queues,
+        log,
+      }),
     ],
     syncContentLibrary: () => contentLibrary.syncLibrary(),
   };

@@ -1,11 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
-import { BackfillAttribution } from '../modules/contacts/contacts.jobs.ts';
+import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
-import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { Jobs } from './jobs.ts';
 
 /** The calendar date of `at` in `timeZone`, as YYYY-MM-DD: the business date a nightly job is for. */
 export function businessDate(at: Date, timeZone: string): string {
@@ -27,17 +27,22 @@ export async function startSchedulerRole(ctx: AppContext) {
   const queues = createQueues({
     connection: producer,
     prefix: config.queue.prefix,
-    definitions: ALL_JOB_DEFINITIONS,
+    jobs: Jobs,
   });
   const tasks: ScheduledTask[] = [];
-  const every = (name: string, expression: string, fire: () => Promise<void>) => {
+  const every = (
+    name: string,
+    expression: string,
+    fire: () => Promise<void>,
+    opts: { quiet?: boolean } = {},
+  ) => {
     tasks.push(
       cron.schedule(
         expression,
         async () => {
           try {
             await fire();
-            log.info({ schedule: name }, 'scheduled job enqueued');
+            if (!opts.quiet) log.info({ schedule: name }, 'scheduled job enqueued');
           } catch (err) {
             log.error({ err, schedule: name }, 'could not enqueue a scheduled job');
           }
@@ -55,6 +60,13 @@ export async function startSchedulerRole(ctx: AppContext) {
   // Every minute: hand-offs past their SLA are escalated.
   every('handoff-sla', '* * * * *', () =>
     queues.enqueue(CheckHandoffSla, { minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, '') }),
+  );
+  // Every 5 s: welcomes whose send job was lost get it back in time, or are failed once their code expired.
+  every(
+    'welcome-sweep',
+    '*/5 * * * * *',
+    () => queues.enqueue(SweepWelcomes, { slot: welcomeSweepSlot(clock.now()) }),
+    { quiet: true },
   );
   log.info(
     { timezone: config.scheduler.timezone, schedules: tasks.map((t) => t.name) },

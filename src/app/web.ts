@@ -13,6 +13,7 @@ import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createChannelsService } from '../modules/contacts/channels.service.ts';
 import { createClientsRepository } from '../modules/contacts/clients.repository.ts';
 import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
+import { CLIENT_ADDED_KINDS } from '../modules/contacts/contacts.inbound.ts';
 import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
@@ -44,7 +45,7 @@ import { createConfiguredChecker } from './compliance-wiring.ts';
 import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
-import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { Jobs } from './jobs.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
@@ -67,7 +68,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   const queues = createQueues({
     connection: producer,
     prefix: config.queue.prefix,
-    definitions: ALL_JOB_DEFINITIONS,
+    jobs: Jobs,
   });
   const inboxRepo = createInboxRepository();
   const audit = createAuditRepository();
@@ -113,6 +114,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     batchMax: config.inbox.batchMax,
     batchConcurrency: config.inbox.batchConcurrency,
     enqueueTimeoutMs: config.inbox.enqueueTimeoutMs,
+    urgentKinds: new Set(CLIENT_ADDED_KINDS),
     storeTimeoutMs: config.inbox.storeTimeoutMs,
     maxPending: config.inbox.maxPending,
   });

@@ -3,11 +3,11 @@ import { registerInboxJobs } from '../modules/inbox/inbox.jobs.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { createInboxSweeper } from '../modules/inbox/inbox.sweeper.ts';
 import { createQueues } from '../platform/queue/queues.ts';
-import { createJobRegistry } from '../platform/queue/registry.ts';
+import { createJobRegistry, TIME_CRITICAL_QUEUE } from '../platform/queue/registry.ts';
 import { startWorkers } from '../platform/queue/workers.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
-import { ALL_JOB_DEFINITIONS } from './jobs.ts';
+import { Jobs } from './jobs.ts';
 import { wireWorkerModules } from './module-wiring.ts';
 
 /** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
@@ -23,25 +23,23 @@ export async function startWorkerRole(
   const inboxRepo = createInboxRepository();
   // WeCom API calls share tokens and limits through Redis; this connection serves them.
   const general = createRedis(ctx.redisUrl, 'general');
-  const modules = wireWorkerModules(ctx, { redis: general });
+  // Handlers enqueue follow-up jobs (a welcome's send) on the producer connection.
+  const producer = createRedis(ctx.redisUrl, 'producer');
+  const queues = createQueues({ connection: producer, prefix: config.queue.prefix, jobs: Jobs });
+  const modules = wireWorkerModules(ctx, { redis: general, queues });
   await modules.syncContentLibrary();
   const dispatcher = createInboundDispatcher([...modules.inboundHandlers, ...(opts.inboundHandlers ?? [])]);
-  const registry = createJobRegistry(ALL_JOB_DEFINITIONS, [
+  const registry = createJobRegistry(Jobs, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
     ...modules.jobs,
   ]);
 
-  const producer = createRedis(ctx.redisUrl, 'producer');
-  const queues = createQueues({
-    connection: producer,
-    prefix: config.queue.prefix,
-    definitions: ALL_JOB_DEFINITIONS,
-  });
   const workers = startWorkers({
     registry,
     connection: () => createRedis(ctx.redisUrl, 'worker'),
     prefix: config.queue.prefix,
     concurrency: config.queue.concurrency,
+    queueConcurrency: { [TIME_CRITICAL_QUEUE]: config.queue.welcomeConcurrency },
     lockDurationMs: config.queue.lockDurationMs,
     stalledIntervalMs: config.queue.stalledIntervalMs,
     log,

@@ -175,15 +175,15 @@ describe('createJobRegistry', () => {
   const noop = { perform: async () => {} };
 
   it('fails at boot when a job has no handler', () => {
-    expect(() => createJobRegistry([A, B], [handle(A, noop)])).toThrow(/"b" has no handler/);
+    expect(() => createJobRegistry({ A, B }, [handle(A, noop)])).toThrow(/"b" has no handler/);
   });
 
   it('fails at boot when a job has two handlers', () => {
-    expect(() => createJobRegistry([A], [handle(A, noop), handle(A, noop)])).toThrow(/two handlers/);
+    expect(() => createJobRegistry({ A }, [handle(A, noop), handle(A, noop)])).toThrow(/two handlers/);
   });
 
   it('accepts one handler per job', () => {
-    const r = createJobRegistry([A, B], [handle(A, noop), handle(B, noop)]);
+    const r = createJobRegistry({ A, B }, [handle(A, noop), handle(B, noop)]);
     expect(r.queueNames()).toEqual(['q']);
   });
 });

@@ -3,9 +3,6 @@ import { defineNightlyJob, handle, type JobRegistration } from '../../platform/q
 /** The nightly group reconciliation for one business date. */
 export const ReconcileGroups = defineNightlyJob('communities.reconcile-groups', 'groups-reconcile');
 
-/** The job definitions this module owns. */
-export const communitiesJobDefinitions = [ReconcileGroups] as const;
-
 /** Binds the module's jobs to their handlers. */
 export function registerCommunitiesJobs(deps: { reconcile: () => Promise<unknown> }): JobRegistration[] {
   return [

@@ -2,18 +2,28 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import type { Queues } from '../../platform/queue/queues.ts';
 import { type InboundHandler, on } from '../inbox/inbound-dispatcher.ts';
+import { SendWelcome } from './contacts.jobs.ts';
 import type { ContactsRepository } from './contacts.repository.ts';
 import type { WelcomeSender } from './welcome.service.ts';
 
+/** The add events: their rows are processed on the time-critical queue, since their welcome code lives 20 s. */
+export const CLIENT_ADDED_KINDS = [
+  'event:change_external_contact:add_external_contact',
+  'event:change_external_contact:add_half_external_contact',
+] as const;
+
 /**
  * The contacts module's reaction to WeCom contact events: a client added an RM (attribute the channel,
- * decide and send the welcome), or a relationship ended. Unknown RMs and clients are created, never failed.
+ * decide the welcome, enqueue its send after the commit), or a relationship ended. Unknown RMs and clients
+ * are created, never failed.
  */
 export function createContactsInboundHandlers(deps: {
   db: Db;
   repo: ContactsRepository;
-  welcome: WelcomeSender;
+  welcome: Pick<WelcomeSender, 'decide'>;
+  queues: Pick<Queues, 'enqueue'>;
   metrics: Metrics;
   clock: Clock;
   log: Log;
@@ -40,7 +50,7 @@ export function createContactsInboundHandlers(deps: {
         if (added.unknownState && b.State) {
           ctx.log.info({ state: b.State }, 'add event names no known channel: attributed to unknown');
         }
-        const plan = await deps.welcome.decide(ctx.tx, {
+        const welcomeId = await deps.welcome.decide(ctx.tx, {
           inboxId: ctx.inboxId,
           externalUserid: b.ExternalUserID,
           rmUserid: b.UserID,
@@ -48,7 +58,15 @@ export function createContactsInboundHandlers(deps: {
           eventAt: at,
           added,
         });
-        if (plan) ctx.afterCommit(() => deps.welcome.send(plan));
+        if (welcomeId === undefined) return;
+        // The send is its own job on the welcome lane, enqueued once the pending row is committed. If Redis
+        // refuses it, the welcome sweeper enqueues it while the code is still good, or fails it in time; the
+        // other rows of this batch must not wait for that.
+        ctx.afterCommit(() =>
+          deps.queues.enqueue(SendWelcome, { welcomeId }).catch((err: unknown) => {
+            ctx.log.warn({ err, welcomeId }, 'could not enqueue a welcome; the welcome sweeper will');
+          }),
+        );
       },
     ),
     on(

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { clientRms, rms, UNKNOWN_CHANNEL_ID, welcomes } from './contacts.tables.ts';
 
@@ -23,6 +23,9 @@ export type RecordedAdd = {
   clientName: string | null;
 };
 
+/** Why a pending welcome was given up: its code's 20 s passed before any send finished. */
+export const NOT_SENT_IN_TIME = 'not_sent_in_time';
+
 /** A welcome decision to store before anything is sent. */
 export type NewWelcome = {
   inboxId: number;
@@ -34,6 +37,17 @@ export type NewWelcome = {
   templateId: string | null;
   text: string | null;
   joinLink: string | null;
+  /** Only for a pending welcome: the add event's one-time code. */
+  welcomeCode?: string | null;
+  eventAt: Date;
+};
+
+/** A pending welcome as its send job reads it. */
+export type PendingWelcome = {
+  id: number;
+  status: string;
+  welcomeCode: string | null;
+  text: string | null;
   eventAt: Date;
 };
 
@@ -153,20 +167,72 @@ export function createContactsRepository() {
       return row.id;
     },
 
-    /** Records how sending a welcome ended. */
+    /** Locks a welcome for its send job (the caller's transaction holds the lock until it commits). */
+    async lockWelcome(tx: Tx, id: number): Promise<PendingWelcome | undefined> {
+      const [row] = await tx
+        .select({
+          id: welcomes.id,
+          status: welcomes.status,
+          welcomeCode: welcomes.welcomeCode,
+          text: welcomes.text,
+          eventAt: welcomes.eventAt,
+        })
+        .from(welcomes)
+        .where(eq(welcomes.id, id))
+        .for('update');
+      return row;
+    },
+
+    /**
+     * Records how sending a welcome ended, and forgets its code. Only a pending welcome changes, or one the
+     * sweeper gave up on while its send was still in flight: what WeCom answered is the truth, the
+     * sweeper's `not_sent_in_time` only a presumption. Returns whether the row changed.
+     */
     async finishWelcome(
-      db: Db,
+      db: Db | Tx,
       id: number,
       outcome: { status: 'sent' | 'failed'; reason: string | null; at: Date },
-    ): Promise<void> {
-      await db
+    ): Promise<boolean> {
+      const rows = await db
         .update(welcomes)
         .set({
           status: outcome.status,
           reason: outcome.reason,
+          welcomeCode: null,
           sentAt: outcome.status === 'sent' ? outcome.at : null,
         })
-        .where(eq(welcomes.id, id));
+        .where(
+          and(
+            eq(welcomes.id, id),
+            or(
+              eq(welcomes.status, 'pending'),
+              and(eq(welcomes.status, 'failed'), eq(welcomes.reason, NOT_SENT_IN_TIME)),
+            ),
+          ),
+        )
+        .returning({ id: welcomes.id });
+      return rows.length > 0;
+    },
+
+    /** Fails every welcome still pending from an add event before `cutoff`; returns their ids. */
+    async failUnsentWelcomes(db: Db, cutoff: Date): Promise<number[]> {
+      const rows = await db
+        .update(welcomes)
+        .set({ status: 'failed', reason: NOT_SENT_IN_TIME, welcomeCode: null })
+        .where(and(eq(welcomes.status, 'pending'), lt(welcomes.eventAt, cutoff)))
+        .returning({ id: welcomes.id });
+      return rows.map((r) => r.id);
+    },
+
+    /** Ids of welcomes still pending (their code not yet expired), oldest first. */
+    async pendingWelcomeIds(db: Db, limit: number): Promise<number[]> {
+      const rows = await db
+        .select({ id: welcomes.id })
+        .from(welcomes)
+        .where(eq(welcomes.status, 'pending'))
+        .orderBy(asc(welcomes.eventAt))
+        .limit(limit);
+      return rows.map((r) => r.id);
     },
 
     /** Welcomes, newest first (for ops and tests). */

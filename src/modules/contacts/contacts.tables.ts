@@ -126,12 +126,17 @@ export const welcomes = pgTable(
     templateId: text('template_id'),
     text: text('text'),
     joinLink: text('join_link'),
+    // The add event's one-time code, kept only while the welcome is pending: the send job and the sweeper
+    // read it from here, so a welcome survives a worker that died between commit and send.
+    welcomeCode: text('welcome_code'),
     eventAt: timestamptz('event_at').notNull(),
     sentAt: timestamptz('sent_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('welcomes_inbox_uq').on(t.inboxId),
+    // The welcome sweeper reads only pending rows, a handful among all the welcomes ever decided.
+    index('welcomes_pending_idx').on(t.eventAt).where(sql`${t.status} = 'pending'`),
     check('welcomes_status', sql`${t.status} IN ('pending','sent','skipped','failed')`),
   ],
 );

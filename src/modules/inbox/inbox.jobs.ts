@@ -2,12 +2,28 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import { describeError } from '../../platform/pii/log-scrubber.ts';
-import { defineJob, handle, type JobRegistration } from '../../platform/queue/registry.ts';
+import {
+  defineJob,
+  handle,
+  type JobHandler,
+  type JobPolicy,
+  type JobRegistration,
+  TIME_CRITICAL_QUEUE,
+} from '../../platform/queue/registry.ts';
 import type { InboundDispatcher } from './inbound-dispatcher.ts';
 import { decodeStoredPayload } from './inbox.classify.ts';
 import type { InboxRepository } from './inbox.repository.ts';
 
 const inboxId = z.string().regex(/^\d{1,15}$/);
+
+const inboxPayload = z.object({ inboxIds: z.array(inboxId).min(1).max(1000) });
+
+const inboxPolicy: JobPolicy = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  keepCompleted: { count: 1000, ageS: 3600 },
+  keepFailed: { count: 10_000, ageS: 7 * 24 * 3600 },
+};
 
 /**
  * Process stored callbacks. One job carries the ids of one intake batch, so the web role pays one Redis
@@ -17,19 +33,25 @@ export const ProcessInbound = defineJob({
   name: 'inbox.process',
   queue: 'inbox',
   version: 2,
-  payload: z.object({ inboxIds: z.array(inboxId).min(1).max(1000) }),
-  policy: {
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1000 },
-    keepCompleted: { count: 1000, ageS: 3600 },
-    keepFailed: { count: 10_000, ageS: 7 * 24 * 3600 },
-  },
+  payload: inboxPayload,
+  policy: inboxPolicy,
   // Deterministic, and prefixed: BullMQ refuses custom ids that look like integers.
   jobId: (p) => `inbox-${p.inboxIds[0]}-${p.inboxIds.at(-1)}-${p.inboxIds.length}`,
 });
 
-/** The job definitions this module owns. */
-export const inboxJobDefinitions = [ProcessInbound] as const;
+/**
+ * The same processing for a batch's time-critical rows (kinds the intake is told are urgent: a client's
+ * add event, whose welcome code lives 20 s), on the time-critical queue: they never wait behind bot
+ * questions in their batch or in the inbox queue.
+ */
+export const ProcessUrgentInbound = defineJob({
+  name: 'inbox.process-urgent',
+  queue: TIME_CRITICAL_QUEUE,
+  version: 1,
+  payload: inboxPayload,
+  policy: inboxPolicy,
+  jobId: (p) => `inbox-urgent-${p.inboxIds[0]}-${p.inboxIds.at(-1)}-${p.inboxIds.length}`,
+});
 
 /**
  * Why a row failed, as `last_error` and the log keep it. A query error's own text lists the query's
@@ -99,24 +121,22 @@ export function registerInboxJobs(deps: {
   dispatcher: InboundDispatcher;
 }): JobRegistration[] {
   const { db, repo } = deps;
-  return [
-    handle(ProcessInbound, {
-      async perform({ inboxIds }, ctx) {
-        const pending = await repo.filterPending(db, inboxIds.map(Number));
-        let failed = 0;
-        for (const id of pending) if (!(await processRow(deps, id, ctx.log))) failed++;
-        if (failed > 0)
-          throw new Error(`${failed} of ${pending.length} inbound callbacks failed; will retry`);
-      },
-      async onGaveUp({ inboxIds }, error, ctx) {
-        const pending = await repo.filterPending(db, inboxIds.map(Number));
-        // Dead letters keep the reason their own last attempt recorded, not the batch's summary.
-        for (const id of pending) await repo.markDead(db, id, describeError(error));
-        ctx.log.error(
-          { inboxIds: pending, err: error },
-          'inbound callbacks failed permanently; dead-lettered (GET /api/v1/inbox?status=dead)',
-        );
-      },
-    }),
-  ];
+  const processBatch: JobHandler<z.output<typeof inboxPayload>> = {
+    async perform({ inboxIds }, ctx) {
+      const pending = await repo.filterPending(db, inboxIds.map(Number));
+      let failed = 0;
+      for (const id of pending) if (!(await processRow(deps, id, ctx.log))) failed++;
+      if (failed > 0) throw new Error(`${failed} of ${pending.length} inbound callbacks failed; will retry`);
+    },
+    async onGaveUp({ inboxIds }, error, ctx) {
+      const pending = await repo.filterPending(db, inboxIds.map(Number));
+      // Dead letters keep the reason their own last attempt recorded, not the batch's summary.
+      for (const id of pending) await repo.markDead(db, id, describeError(error));
+      ctx.log.error(
+        { inboxIds: pending, err: error },
+        'inbound callbacks failed permanently; dead-lettered (GET /api/v1/inbox?status=dead)',
+      );
+    },
+  };
+  return [handle(ProcessInbound, processBatch), handle(ProcessUrgentInbound, processBatch)];
 }

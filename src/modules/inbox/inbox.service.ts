@@ -9,7 +9,7 @@ import { type CallbackCodec, type CallbackQuery, JsonError } from '../../wecom/p
 import { EnvelopeError } from '../../wecom/protocol/crypto.ts';
 import { XmlError } from '../../wecom/protocol/xml.ts';
 import { classifyPayload } from './inbox.classify.ts';
-import { ProcessInbound } from './inbox.jobs.ts';
+import { ProcessInbound, ProcessUrgentInbound } from './inbox.jobs.ts';
 import type { InboxRepository, NewInboxRow } from './inbox.repository.ts';
 
 /** Result of one accepted callback. */
@@ -82,6 +82,8 @@ export function createIntakeService(deps: {
   batchMax: number;
   batchConcurrency: number;
   enqueueTimeoutMs: number;
+  /** Kinds whose rows are processed on the time-critical queue (a client's add event: 20 s welcome code). */
+  urgentKinds?: ReadonlySet<string>;
   /** A callback not stored by then gets 503, so WeCom retries instead of waiting past its 5 s. */
   storeTimeoutMs: number;
   /** Callbacks that may wait for the database at once; more get 503 at once. */
@@ -94,15 +96,28 @@ export function createIntakeService(deps: {
   const store = createBatcher<NewInboxRow, number | null>(
     async (rows) => {
       const ids = await repo.insertMany(db, rows);
-      const fresh = ids.filter((id): id is number => id !== null);
-      if (fresh.length > 0) {
+      // Time-critical rows get a job of their own on the time-critical queue, so they never wait for the
+      // bot questions of their batch; the rest go to the inbox queue as one job.
+      const fresh: string[] = [];
+      const urgent: string[] = [];
+      ids.forEach((id, i) => {
+        if (id === null) return;
+        (deps.urgentKinds?.has(rows[i]?.kind ?? '') ? urgent : fresh).push(String(id));
+      });
+      if (fresh.length + urgent.length > 0) {
         try {
           await withTimeout(
-            queues.enqueue(ProcessInbound, { inboxIds: fresh.map(String) }),
+            Promise.all([
+              urgent.length > 0 ? queues.enqueue(ProcessUrgentInbound, { inboxIds: urgent }) : undefined,
+              fresh.length > 0 ? queues.enqueue(ProcessInbound, { inboxIds: fresh }) : undefined,
+            ]),
             deps.enqueueTimeoutMs,
           );
         } catch (err) {
-          log.warn({ err, count: fresh.length }, 'enqueue failed after commit; the inbox sweeper will retry');
+          log.warn(
+            { err, count: fresh.length + urgent.length },
+            'enqueue failed after commit; the inbox sweeper will retry',
+          );
         }
       }
       return ids;

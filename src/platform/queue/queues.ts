@@ -1,7 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { JobDefinition, JobPolicy } from './registry.ts';
+import {
+  type AnyJobDefinition,
+  type JobDefinition,
+  type JobMap,
+  type JobPolicy,
+  toEnvelope,
+} from './registry.ts';
 
 /** Producer side of the job system: one BullMQ Queue per queue name, typed enqueue by job definition. */
 export type Queues = ReturnType<typeof createQueues>;
@@ -11,49 +17,56 @@ export function jobOptions(policy: JobPolicy) {
   return {
     attempts: policy.attempts,
     backoff: policy.backoff,
+    ...(policy.priority === undefined ? {} : { priority: policy.priority }),
     removeOnComplete: { count: policy.keepCompleted.count, age: policy.keepCompleted.ageS },
     removeOnFail: { count: policy.keepFailed.count, age: policy.keepFailed.ageS },
   };
 }
 
-/** Creates the queues for `definitions` on a fail-fast producer connection. */
-export function createQueues(opts: {
-  connection: Redis;
-  prefix: string;
-  definitions: readonly JobDefinition[];
-}) {
+/**
+ * Creates the queues for every definition in `jobs` on a fail-fast producer connection. Every job is
+ * stored as an envelope `{ v, payload }` carrying its definition's version.
+ */
+export function createQueues(opts: { connection: Redis; prefix: string; jobs: JobMap }) {
   const queues = new Map<string, Queue>();
-  for (const d of opts.definitions) {
+  const known = new Set<AnyJobDefinition>(Object.values(opts.jobs));
+  for (const d of known) {
     if (!queues.has(d.queue)) {
       queues.set(d.queue, new Queue(d.queue, { connection: opts.connection, prefix: opts.prefix }));
     }
   }
-  const queueFor = (def: JobDefinition): Queue => {
+  const queueFor = (def: AnyJobDefinition): Queue => {
     const q = queues.get(def.queue);
-    if (!q) throw new Error(`no queue "${def.queue}" for job "${def.name}"; was it passed to createQueues?`);
+    if (!q || !known.has(def))
+      throw new Error(`job "${def.name}" is not in the job map given to createQueues`);
     return q;
+  };
+  /** The validated payload in its envelope, and the job's deterministic id. */
+  const prepare = <N extends string, S extends z.ZodType>(def: JobDefinition<N, S>, payload: z.input<S>) => {
+    const data = def.payload.parse(payload);
+    return { data: toEnvelope(def, data), jobId: def.jobId(data) };
   };
   return {
     queues,
     /** Adds one job; a second add with the same deterministic id is a no-op. */
-    async enqueue<S extends z.ZodType>(def: JobDefinition<string, S>, payload: z.infer<S>): Promise<void> {
-      const data = def.payload.parse(payload);
-      await queueFor(def as unknown as JobDefinition).add(def.name, data, {
-        jobId: def.jobId(data),
-        ...jobOptions(def.policy),
-      });
+    async enqueue<N extends string, S extends z.ZodType>(
+      def: JobDefinition<N, S>,
+      payload: z.input<S>,
+    ): Promise<void> {
+      const { data, jobId } = prepare(def, payload);
+      await queueFor(def).add(def.name, data, { jobId, ...jobOptions(def.policy) });
     },
     /** Adds many jobs of one type in a single round trip. */
-    async enqueueBulk<S extends z.ZodType>(
-      def: JobDefinition<string, S>,
-      payloads: z.infer<S>[],
+    async enqueueBulk<N extends string, S extends z.ZodType>(
+      def: JobDefinition<N, S>,
+      payloads: z.input<S>[],
     ): Promise<void> {
       if (payloads.length === 0) return;
       const opts = jobOptions(def.policy);
-      await queueFor(def as unknown as JobDefinition).addBulk(
+      await queueFor(def).addBulk(
         payloads.map((p) => {
-          const data = def.payload.parse(p);
-          return { name: def.name, data, opts: { jobId: def.jobId(data), ...opts } };
+          const { data, jobId } = prepare(def, p);
+          return { name: def.name, data, opts: { jobId, ...opts } };
         }),
       );
     },
@@ -61,16 +74,15 @@ export function createQueues(opts: {
      * Makes sure each payload has a live job: adds it when no job with its id exists, and replaces a job
      * that already completed or failed (its handler is idempotent). Returns how many were (re)added.
      */
-    async ensureQueued<S extends z.ZodType>(
-      def: JobDefinition<string, S>,
-      payloads: z.infer<S>[],
+    async ensureQueued<N extends string, S extends z.ZodType>(
+      def: JobDefinition<N, S>,
+      payloads: z.input<S>[],
     ): Promise<number> {
-      const queue = queueFor(def as unknown as JobDefinition);
+      const queue = queueFor(def);
       const opts = jobOptions(def.policy);
       let added = 0;
       for (const p of payloads) {
-        const data = def.payload.parse(p);
-        const jobId = def.jobId(data);
+        const { data, jobId } = prepare(def, p);
         const state = await queue.getJobState(jobId);
         if (state === 'completed' || state === 'failed') await queue.remove(jobId);
         else if (state !== 'unknown') continue;

@@ -15,6 +15,8 @@ export function startWorkers(opts: {
   connection: () => Redis;
   prefix: string;
   concurrency: number;
+  /** Queues that run with their own concurrency (the welcome lane), so they never wait for the others. */
+  queueConcurrency?: Readonly<Record<string, number>>;
   lockDurationMs: number;
   stalledIntervalMs: number;
   log: Log;
@@ -31,14 +33,11 @@ export function startWorkers(opts: {
   const processor = async (job: Job): Promise<void> => {
     const reg = registry.handlerFor(job.name);
     if (!reg) throw new UnrecoverableError(`no handler for job "${job.name}"`);
-    const parsed = reg.definition.payload.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`invalid payload for job "${job.name}": ${parsed.error.message}`);
-    }
     const ctx = contextFor(job);
     await withLogContext({ jobId: job.id ?? '' }, async () => {
       try {
-        await reg.handler.perform(parsed.data, ctx);
+        // The registration reads the envelope: version checked (migrated or refused), payload validated.
+        await reg.run(job.data, ctx);
       } catch (err) {
         // BullMQ keeps a failed job's message and stack in Redis, where queue tools show them.
         scrubErrorInPlace(err);
@@ -56,7 +55,7 @@ export function startWorkers(opts: {
     const worker = new Worker(queue, processor, {
       connection,
       prefix: opts.prefix,
-      concurrency: opts.concurrency,
+      concurrency: opts.queueConcurrency?.[queue] ?? opts.concurrency,
       lockDuration: opts.lockDurationMs,
       stalledInterval: opts.stalledIntervalMs,
       autorun: true,
@@ -69,9 +68,8 @@ export function startWorkers(opts: {
       metrics.jobFailures.inc({ job: job.name, final: String(gaveUp) });
       ctx.log.warn({ err, attempt: job.attemptsMade, gaveUp }, 'job failed');
       const reg = registry.handlerFor(job.name);
-      const parsed = reg?.definition.payload.safeParse(job.data);
-      if (gaveUp && reg?.handler.onGaveUp && parsed?.success) {
-        reg.handler.onGaveUp(parsed.data, err, ctx).catch((e: unknown) => {
+      if (gaveUp && reg) {
+        reg.gaveUp(job.data, err, ctx).catch((e: unknown) => {
           ctx.log.error({ err: e }, 'onGaveUp handler failed');
         });
       }

@@ -24,3 +24,13 @@ export function createRedis(url: string, purpose: RedisPurpose, extra: RedisOpti
   redis.on('error', () => {});
   return redis;
 }
+
+/**
+ * Whether `err` is ioredis reporting that Redis cannot be reached: a fail-fast connection refuses commands
+ * while disconnected, gives up after its retries, or loses the connection mid-command.
+ */
+export function isRedisUnavailableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET/.test(err.message);
+}

@@ -52,6 +52,8 @@ export type CallSpec<S extends z.ZodType> = {
   response: S;
   /** Members this call sends app messages to, for the per-member limit. */
   members?: string[];
+  /** The longest this call may wait for the limits, when shorter than the policy's (a welcome's window). */
+  maxDelayMs?: number;
 };
 
 /** The calling machinery shared by every typed method: tokens, limits, retries, errors, metrics. */
@@ -126,13 +128,14 @@ export function createClientCore(deps: {
     async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
       // Fail fast while WeCom is unreachable, before waiting on shared limits or the token lock.
       deps.circuit?.checkOpen(spec.api);
-      const deadline = Date.now() + policy.maxDelayMs;
+      const maxDelayMs = Math.min(spec.maxDelayMs ?? policy.maxDelayMs, policy.maxDelayMs);
+      const deadline = Date.now() + maxDelayMs;
       const limitKey = `corp:${deps.corpId}:${spec.api}`;
       for (const m of spec.members ?? []) {
         await deps.limiter.acquire(
           `member:${deps.corpId}:${m}`,
           policy.memberMessagesPerMinute,
-          policy.maxDelayMs,
+          Math.max(0, deadline - Date.now()),
         );
       }
       let token = await deps.tokens.get(deps.corpId, deps.secret, fetchToken);

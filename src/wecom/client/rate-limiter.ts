@@ -19,6 +19,17 @@ redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now + in
 return 0
 `;
 
+/** A caller would have waited longer for its slot than it may (`maxWaitMs`): the call was not made. */
+export class RateLimitWaitError extends Error {
+  constructor(
+    readonly key: string,
+    readonly maxWaitMs: number,
+  ) {
+    super(`rate limit ${key}: would wait longer than ${maxWaitMs} ms`);
+    this.name = 'RateLimitWaitError';
+  }
+}
+
 /** Shared rate limits in Redis: every process draws from one budget per key. */
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
@@ -40,8 +51,7 @@ export function createRateLimiter(opts: {
       for (;;) {
         const wait = Number(await opts.redis.eval(GCRA, 1, `${opts.prefix}:rl:${key}`, String(interval)));
         if (wait <= 0) return;
-        if (Date.now() + wait > deadline)
-          throw new Error(`rate limit ${key}: would wait longer than ${maxWaitMs} ms`);
+        if (Date.now() + wait > deadline) throw new RateLimitWaitError(key, maxWaitMs);
         await sleep(wait);
       }
     },

@@ -156,8 +156,15 @@ export function createWecomClient(deps: {
       }),
 
     /** externalcontact/send_welcome_msg: the code is valid 20 s and usable once (41051 otherwise). */
-    sendWelcomeMessage: (welcome: { welcomeCode: string; text?: string; attachments?: unknown[] }) =>
+    sendWelcomeMessage: (welcome: {
+      welcomeCode: string;
+      text?: string;
+      attachments?: unknown[];
+      /** The code's remaining life: waiting for a rate-limit slot longer than this is pointless. */
+      maxDelayMs?: number;
+    }) =>
       core.call({
+        ...(welcome.maxDelayMs === undefined ? {} : { maxDelayMs: welcome.maxDelayMs }),
         api: 'externalcontact/send_welcome_msg',
         method: 'POST',
         body: {
