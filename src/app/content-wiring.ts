@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
 import {
   type ContentLibrary,
   loadContentLibrary,
@@ -18,6 +19,6 @@ export const demoMarketData = fixedMarketData({ csi300: 3921.45, csi300Change: -
 export const lintConfiguredLibrary = (config: Config): ContentLibrary =>
   loadContentLibrary(config.contentLibraryDir, { check: createConfiguredChecker(config) });
 
-/** Loads the configured content library, refusing to start on any error. */
-export const loadConfiguredLibrary = (config: Config): ContentLibrary =>
-  loadContentLibraryOrThrow(config.contentLibraryDir, { check: createConfiguredChecker(config) });
+/** Loads the configured content library with the process's checker, refusing to start on any error. */
+export const loadConfiguredLibrary = (config: Config, checker: ComplianceChecker): ContentLibrary =>
+  loadContentLibraryOrThrow(config.contentLibraryDir, { check: checker });

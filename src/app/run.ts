@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Log } from '../platform/logger.ts';
 import { type AppContext, openContext } from './context.ts';
 import { startSchedulerRole } from './scheduler.ts';
+import { createServices } from './services.ts';
 import { buildWebApp, startWebServer } from './web.ts';
 import { connectEmulatorCallbacks, type RunningEmulator, startConfiguredEmulator } from './wecom-runtime.ts';
 import { startWorkerRole } from './worker.ts';
@@ -38,7 +39,11 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
     },
   );
   const { ctx } = opened;
+  // Built once for every role this process runs: one checker, one library, one FAQ index, one set of
+  // WeCom clients and queues.
+  const services = createServices(ctx);
   const close = async () => {
+    await services.close();
     await opened.close();
     await emulator?.close();
   };
@@ -54,7 +59,7 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
   let url: string | undefined;
   try {
     if (has('web')) {
-      const web = buildWebApp(ctx);
+      const web = buildWebApp(ctx, { services });
       slots.queues.push(web.close);
       await web.syncContentLibrary();
       const server = await startWebServer(web, {
@@ -69,12 +74,12 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
       log.info({ url }, 'web role listening');
     }
     if (has('worker')) {
-      const worker = await startWorkerRole(ctx);
+      const worker = await startWorkerRole(ctx, { services });
       slots.workers.push(worker.stopWorkers);
       slots.queues.push(worker.closeQueues);
     }
     if (has('scheduler')) {
-      const scheduler = await startSchedulerRole(ctx);
+      const scheduler = await startSchedulerRole(ctx, { services });
       slots.scheduler.push(scheduler.stop);
     }
   } catch (err) {

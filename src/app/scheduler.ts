@@ -2,10 +2,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
-import { createQueues } from '../platform/queue/queues.ts';
-import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
-import { Jobs } from './jobs.ts';
+import { createServices, type Services } from './services.ts';
 
 /** The calendar date of `at` in `timeZone`, as YYYY-MM-DD: the business date a nightly job is for. */
 export function businessDate(at: Date, timeZone: string): string {
@@ -21,14 +19,11 @@ export function businessDate(at: Date, timeZone: string): string {
  * The scheduler role: node-cron ticks that only enqueue jobs with deterministic ids, so any number of
  * scheduler replicas fire each occurrence once (BullMQ drops the duplicate ids).
  */
-export async function startSchedulerRole(ctx: AppContext) {
+export async function startSchedulerRole(ctx: AppContext, opts: { services?: Services } = {}) {
   const { config, log, clock } = ctx;
-  const producer = createRedis(ctx.redisUrl, 'producer');
-  const queues = createQueues({
-    connection: producer,
-    prefix: config.queue.prefix,
-    jobs: Jobs,
-  });
+  // Alone the scheduler opens its own queues; under `runHelix` it shares the process's.
+  const services = opts.services ?? createServices(ctx);
+  const queues = services.queues();
   const tasks: ScheduledTask[] = [];
   const every = (
     name: string,
@@ -75,8 +70,7 @@ export async function startSchedulerRole(ctx: AppContext) {
   return {
     async stop() {
       for (const t of tasks) await t.stop();
-      await queues.close();
-      producer.disconnect();
+      if (!opts.services) await services.close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
@@ -16,13 +15,8 @@ import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { CLIENT_ADDED_KINDS } from '../modules/contacts/contacts.inbound.ts';
 import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
-import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
-import { createContentService } from '../modules/content/content.service.ts';
-import { createContentRenderService } from '../modules/content/content-render.service.ts';
-import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
-import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
@@ -38,16 +32,10 @@ import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
 import { guardRequestInput } from '../platform/http/validate.ts';
 import { maskPii } from '../platform/pii/pii-detector.ts';
-import { createQueues, type Queues } from '../platform/queue/queues.ts';
-import { createRedis } from '../platform/redis/connection.ts';
+import type { Queues } from '../platform/queue/queues.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
-import { createConfiguredChecker } from './compliance-wiring.ts';
-import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
-import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
-import { Jobs } from './jobs.ts';
-import { createProfileImportWiring } from './profile-import-wiring.ts';
-import { createWecomClients } from './wecom-runtime.ts';
+import { createServices, type Services } from './services.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
 export type WebApp = {
@@ -61,27 +49,20 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
 
 /** Builds the web role: callbacks, health, metrics and the authenticated `/api/v1`. */
-export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReplyHook } = {}): WebApp {
+export function buildWebApp(
+  ctx: AppContext,
+  opts: { passiveReply?: PassiveReplyHook; services?: Services } = {},
+): WebApp {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
-  const producer = createRedis(ctx.redisUrl, 'producer');
-  const queues = createQueues({
-    connection: producer,
-    prefix: config.queue.prefix,
-    jobs: Jobs,
-  });
+  // Alone (tests, tools) the web role builds its own services; under `runHelix` it shares the process's.
+  const services = opts.services ?? createServices(ctx);
+  const producer = services.producer();
+  const queues = services.queues();
   const inboxRepo = createInboxRepository();
-  const audit = createAuditRepository();
-  // WeCom API calls (tokens, limits) go through their own connection, never the intake producer's.
-  const general = createRedis(ctx.redisUrl, 'general');
-  const wecom = createWecomClients({
-    config,
-    baseUrl: ctx.wecomBaseUrl,
-    redis: general,
-    log,
-    metrics,
-    circuits: ctx.wecomCircuits,
-  });
+  const audit = services.audit();
+  const general = services.general();
+  const wecom = services.wecom();
   const tokens = createTokenService({ db, audit, clock });
   // Shares the general connection: a failed-login count is one small command, and it fails open anyway.
   const authFailures = createAuthFailureLimiter({
@@ -214,7 +195,7 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
   });
   api.use(createChannelsRouter({ channels }));
   // Refuses to start on a broken tier policy.
-  const profiles = createProfileImportWiring({ config, db, clock, log, app: wecom.app });
+  const profiles = services.profiles();
   const groups = createGroupsService({
     db,
     repo: createCommunitiesRepository(),
@@ -225,34 +206,16 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
     log,
   });
   api.use(createGroupsRouter({ groups }));
-  const checker = createConfiguredChecker(config);
+  const checker = services.checker();
   api.use(createComplianceRouter({ checker }));
-  // Refuses to start on a broken content file.
-  const library = loadConfiguredLibrary(config);
+  const library = services.library();
   api.use(createRmsRouter({ db, repo: rms, audit, personas: library.personas }));
-  const contentRepo = createContentRepository();
-  const content = createContentService({ db, repo: contentRepo, audit, check: checker, library, log });
-  const rendering = createContentRenderService({
-    db,
-    repo: contentRepo,
-    check: checker,
-    library,
-    market: demoMarketData,
-    sampleMarketDataSendable: config.env === 'development',
-    clock,
-  });
-  api.use(createContentRouter({ content, rendering }));
-  const starterFaq = loadStarterFaq(config, checker);
-  const smart = createConfiguredSmartService({ config, db, check: checker, clock, log, metrics });
+  api.use(createContentRouter({ content: services.content(), rendering: services.rendering() }));
+  const smart = services.smart();
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
-  const conversations = createConversationsService({
-    repo: createConversationsRepository(),
-    sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
-    clock,
-  });
-  api.use(createConversationsRouter({ db, conversations, audit }));
+  api.use(createConversationsRouter({ db, conversations: services.conversations(), audit }));
   api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   app.use('/api/v1', api);
@@ -270,14 +233,9 @@ export function buildWebApp(ctx: AppContext, opts: { passiveReply?: PassiveReply
      * Records the content library's files (components, the starter FAQ) as approved versions; `runHelix`
      * calls it once the web role is built.
      */
-    syncContentLibrary: async () => {
-      await faq.syncLibrary(starterFaq);
-      return content.syncLibrary();
-    },
+    syncContentLibrary: () => services.syncContentLibrary(),
     async close() {
-      await queues.close();
-      producer.disconnect();
-      general.disconnect();
+      if (!opts.services) await services.close();
     },
   };
 }

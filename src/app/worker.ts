@@ -2,13 +2,13 @@ import { createInboundDispatcher, type InboundHandler } from '../modules/inbox/i
 import { registerInboxJobs } from '../modules/inbox/inbox.jobs.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { createInboxSweeper } from '../modules/inbox/inbox.sweeper.ts';
-import { createQueues } from '../platform/queue/queues.ts';
 import { createJobRegistry, TIME_CRITICAL_QUEUE } from '../platform/queue/registry.ts';
 import { startWorkers } from '../platform/queue/workers.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import type { AppContext } from './context.ts';
 import { Jobs } from './jobs.ts';
 import { wireWorkerModules } from './module-wiring.ts';
+import { createServices, type Services } from './services.ts';
 
 /** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
 export type WorkerRole = Awaited<ReturnType<typeof startWorkerRole>>;
@@ -16,18 +16,17 @@ export type WorkerRole = Awaited<ReturnType<typeof startWorkerRole>>;
 /** Starts the worker role. Fails at boot if any job type lacks a handler or has two. */
 export async function startWorkerRole(
   ctx: AppContext,
-  opts: { inboundHandlers?: readonly InboundHandler[] } = {},
+  opts: { inboundHandlers?: readonly InboundHandler[]; services?: Services } = {},
 ) {
   const { config, database, log, metrics } = ctx;
   const db = database.db;
   const inboxRepo = createInboxRepository();
-  // WeCom API calls share tokens and limits through Redis; this connection serves them.
-  const general = createRedis(ctx.redisUrl, 'general');
-  // Handlers enqueue follow-up jobs (a welcome's send) on the producer connection.
-  const producer = createRedis(ctx.redisUrl, 'producer');
-  const queues = createQueues({ connection: producer, prefix: config.queue.prefix, jobs: Jobs });
-  const modules = wireWorkerModules(ctx, { redis: general, queues });
-  await modules.syncContentLibrary();
+  // Alone (tests, tools) the worker builds its own services; under `runHelix` it shares the process's.
+  const services = opts.services ?? createServices(ctx);
+  // Handlers enqueue follow-up jobs (a welcome's send) on the shared producer connection.
+  const queues = services.queues();
+  const modules = wireWorkerModules(ctx, services);
+  await services.syncContentLibrary();
   const dispatcher = createInboundDispatcher([...modules.inboundHandlers, ...(opts.inboundHandlers ?? [])]);
   const registry = createJobRegistry(Jobs, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
@@ -68,9 +67,7 @@ export async function startWorkerRole(
       await workers.close();
     },
     async closeQueues() {
-      await queues.close();
-      producer.disconnect();
-      general.disconnect();
+      if (!opts.services) await services.close();
     },
   };
 }

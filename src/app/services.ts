@@ -1,0 +1,139 @@
+import type { Redis } from 'ioredis';
+import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
+import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
+import { createContentRepository } from '../modules/content/content.repository.ts';
+import { createContentService } from '../modules/content/content.service.ts';
+import { createContentRenderService } from '../modules/content/content-render.service.ts';
+import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
+import { createConversationsService } from '../modules/conversations/conversations.service.ts';
+import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import { createQueues } from '../platform/queue/queues.ts';
+import { createRedis } from '../platform/redis/connection.ts';
+import { createConfiguredChecker } from './compliance-wiring.ts';
+import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
+import type { AppContext } from './context.ts';
+import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
+import { Jobs } from './jobs.ts';
+import { createProfileImportWiring } from './profile-import-wiring.ts';
+import { createWecomClients } from './wecom-runtime.ts';
+
+/** Builds `make()` the first time it is asked for, then hands out the same value. */
+function once<T>(make: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: make() };
+    return built.value;
+  };
+}
+
+/**
+ * The one place a process builds its shared services: Redis connections, queues, the WeCom clients, the
+ * compliance checker, the content library, the FAQ index, conversations and the profile import. The web,
+ * worker and scheduler roles of one process take them from here, so `helix all` compiles the compliance
+ * rules, loads the library and builds the FAQ index and the WeCom clients once. Each is built on first use,
+ * so a process that runs only some roles builds only what they need. `close` releases what was opened.
+ */
+export function createServices(ctx: AppContext) {
+  const { config, database, log, metrics, clock } = ctx;
+  const db = database.db;
+  const connections: Redis[] = [];
+  const redis = (purpose: 'producer' | 'general') => {
+    const r = createRedis(ctx.redisUrl, purpose);
+    connections.push(r);
+    return r;
+  };
+  // Intake's enqueues go through their own connection, never one a slow WeCom call or limiter shares.
+  const producer = once(() => redis('producer'));
+  // WeCom tokens and limits, the failed-login limiter: small commands on the general connection.
+  const general = once(() => redis('general'));
+  let queuesOpened = false;
+  const queues = once(() => {
+    queuesOpened = true;
+    return createQueues({ connection: producer(), prefix: config.queue.prefix, jobs: Jobs });
+  });
+  const wecom = once(() =>
+    createWecomClients({
+      config,
+      baseUrl: ctx.wecomBaseUrl,
+      redis: general(),
+      log,
+      metrics,
+      circuits: ctx.wecomCircuits,
+    }),
+  );
+  const audit = once(createAuditRepository);
+  // Refuses to start on a broken rules file; compiled once per process.
+  const checker = once(() => createConfiguredChecker(config));
+  // Refuses to start on a broken content file.
+  const library = once(() => loadConfiguredLibrary(config, checker()));
+  const contentRepo = once(createContentRepository);
+  const content = once(() =>
+    createContentService({
+      db,
+      repo: contentRepo(),
+      audit: audit(),
+      check: checker(),
+      library: library(),
+      log,
+    }),
+  );
+  const rendering = once(() =>
+    createContentRenderService({
+      db,
+      repo: contentRepo(),
+      check: checker(),
+      library: library(),
+      market: demoMarketData,
+      sampleMarketDataSendable: config.env === 'development',
+      clock,
+    }),
+  );
+  const smart = once(() =>
+    createConfiguredSmartService({ config, db, check: checker(), clock, log, metrics }),
+  );
+  const starterFaq = once(() => loadStarterFaq(config, checker()));
+  const conversations = once(() =>
+    createConversationsService({
+      repo: createConversationsRepository(),
+      sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+      clock,
+    }),
+  );
+  // Refuses to start on a broken tier policy.
+  const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
+
+  return {
+    producer,
+    general,
+    queues,
+    wecom,
+    audit,
+    checker,
+    library,
+    content,
+    rendering,
+    cards: once(() => createHandoffCardBuilder({ content: rendering() })),
+    smart,
+    conversations,
+    profiles,
+    contactsRepo: once(createContactsRepository),
+    communitiesRepo: once(createCommunitiesRepository),
+    /**
+     * Records the content library's files (components, the starter FAQ) as approved versions. Idempotent (by
+     * content hash), so each role that speaks from the library may run it before it starts.
+     */
+    async syncContentLibrary(): Promise<{ added: number }> {
+      await smart().faq.syncLibrary(starterFaq());
+      return content().syncLibrary();
+    },
+    /** Closes the queues and Redis connections this process opened. */
+    async close(): Promise<void> {
+      if (queuesOpened) await queues().close();
+      for (const r of connections) r.disconnect();
+    },
+  };
+}
+
+/** A process's shared services (see `createServices`). */
+export type Services = ReturnType<typeof createServices>;
