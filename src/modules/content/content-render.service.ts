@@ -66,6 +66,27 @@ export function createContentRenderService(deps: {
     return { version: row.version, component: row.body };
   }
 
+  /** Renders `component` with the caller's values, today's date and the market-data provider. */
+  const render = (
+    component: Component,
+    input: {
+      channel: Channel;
+      client: RenderInput['client'];
+      rm?: Record<string, unknown>;
+      context?: Record<string, unknown>;
+    },
+    persona: RenderInput['persona'],
+  ) =>
+    renderComponent(component, {
+      channel: input.channel,
+      client: input.client,
+      ...(input.rm ? { rm: input.rm } : {}),
+      ...(persona ? { persona } : {}),
+      ...(input.context ? { context: input.context } : {}),
+      date: deps.clock.now(),
+      market: deps.market,
+    });
+
   /**
    * Renders the newest approved version for sending (bots, welcomes): never a draft, never outside its
    * validity window, never with sample market figures where those are not sendable. `handle` reads the
@@ -81,15 +102,7 @@ export function createContentRenderService(deps: {
     const persona = input.personaId
       ? { ...deps.library.personas.get(input.personaId), id: input.personaId }
       : undefined;
-    const rendered = await renderComponent(component, {
-      channel: input.channel,
-      client: input.client,
-      ...(input.rm ? { rm: input.rm } : {}),
-      ...(persona ? { persona } : {}),
-      ...(input.context ? { context: input.context } : {}),
-      date: deps.clock.now(),
-      market: deps.market,
-    });
+    const rendered = await render(component, input, persona);
     if (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable)
       throw new AppError('conflict', { message: `${componentId}: the market figures are sample data` });
     return { ...rendered, version };
@@ -134,15 +147,7 @@ export function createContentRenderService(deps: {
       const persona = input.personaId ? deps.library.personas.get(input.personaId) : undefined;
       if (input.personaId && !persona)
         throw new AppError('bad_request', { message: `no persona ${input.personaId}` });
-      const rendered = await renderComponent(chosen.component, {
-        channel: input.channel,
-        client: input.client,
-        ...(input.rm ? { rm: input.rm } : {}),
-        ...(persona ? { persona } : {}),
-        ...(input.context ? { context: input.context } : {}),
-        date: deps.clock.now(),
-        market: deps.market,
-      }).catch((err: unknown) => {
+      const rendered = await render(chosen.component, input, persona).catch((err: unknown) => {
         if (err instanceof Error && err.name === 'RenderError')
           throw new AppError('bad_request', { message: err.message });
         throw err;
