@@ -115,6 +115,8 @@ export function createServices(ctx: AppContext) {
     rendering,
     cards: once(() => createHandoffCardBuilder({ content: rendering() })),
     smart,
+    /** The shipped starter FAQ, compliance-checked: a banned claim in it refuses the start. */
+    starterFaq,
     conversations,
     profiles,
     contactsRepo: once(createContactsRepository),

@@ -211,6 +211,8 @@ export function buildWebApp(
   const library = services.library();
   api.use(createRmsRouter({ db, repo: rms, audit, personas: library.personas }));
   api.use(createContentRouter({ content: services.content(), rendering: services.rendering() }));
+  // Refuses to start on a starter FAQ answer that breaks the compliance rules.
+  services.starterFaq();
   const smart = services.smart();
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
