@@ -6,12 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * Files allowed to hold SQL: repositories, table definitions, the database platform itself, and `*.sql.ts`:
- * SQL fragments a module owns and exports for other repositories to embed (the branch-scope filters read
- * contacts' tables inside other modules' queries; the fragment is still written by the tables' owner).
- */
-const ALLOWED = [/\.repository\.ts$/, /\.sql\.ts$/, /\.tables\.ts$/, /(^|\/)src\/platform\/db\//];
+/** Files allowed to hold SQL: repositories, table definitions, and the database platform itself. */
+const ALLOWED = [/\.repository\.ts$/, /\.tables\.ts$/, /(^|\/)src\/platform\/db\//];
 /** Raw SQL text in a `sql` tagged template. */
 const SQL_TEMPLATE = /\bsql(?:\.raw)?\s*`([^`]*)`/gs;
 const SQL_WORDS = /\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS|FOR\s+UPDATE)\b/i;

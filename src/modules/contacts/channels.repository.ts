@@ -2,7 +2,7 @@ import { eq, or, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { type ChannelRow, channels } from './contacts.tables.ts';
-import { channelInScope } from './scope.sql.ts';
+import { channelInScope } from './scope-filters.repository.ts';
 
 /** A channel as lists show it: the row, how many clients it brought in, and its position for paging. */
 export type ListedChannel = ChannelRow & { clients: number; sortAt: string };

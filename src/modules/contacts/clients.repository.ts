@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { rmInScope } from './scope.sql.ts';
+import { rmInScope } from './scope-filters.repository.ts';
 
 /** The API's view of a client, with the branch of its owner RM. */
 export type ClientView = {

@@ -4,7 +4,7 @@ import type { Scope } from '../../platform/auth/scope.ts';
 import { queryRows, type Tx } from '../../platform/db/client.ts';
 import { clientImports } from './contacts.tables.ts';
 import { IMPORT_LIMITS, type ImportProblem, type ProfileRow } from './profile-import.parser.ts';
-import { rmInScope } from './scope.sql.ts';
+import { rmInScope } from './scope-filters.repository.ts';
 
 /** Rows per statement: bounded parameter sizes, few round trips. */
 const CHUNK = 5000;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import type { ApprovalStatus } from '../approvals/maker-checker.ts';
-import { clientInScope } from '../contacts/scope.sql.ts';
+import { clientInScope } from '../contacts/scope-filters.repository.ts';
 import type { Component } from './content.schemas.ts';
 import type { ContentProblem } from './content-library.ts';
 import type { Channel } from './render.ts';

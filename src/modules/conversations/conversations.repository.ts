@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { clientInScope, rmInScope } from '../contacts/scope.sql.ts';
+import { clientInScope, rmInScope } from '../contacts/scope-filters.repository.ts';
 
 /** The API's view of a bot conversation and its hand-off. */
 export type ConversationView = {

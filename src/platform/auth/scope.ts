@@ -4,7 +4,7 @@ import type { Principal } from './tokens.ts';
 /**
  * Which clients, RMs and their conversations, channels and outcomes a principal may see and act on:
  * everything, one branch (its RMs and the clients those RMs own), or one RM's own clients. Repositories
- * turn it into SQL (`modules/contacts/scope.sql.ts`); nothing else decides scope.
+ * turn it into SQL (`modules/contacts/scope-filters.repository.ts`); nothing else decides scope.
  */
 export type Scope = { kind: 'all' } | { kind: 'branch'; branch: string } | { kind: 'rm'; rmUserid: string };
 

@@ -1,6 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 
+// The contacts module's SQL on its own tables (rms, clients, channels), as conditions other modules'
+// repositories embed to filter by branch scope.
+//
 // Each condition is built from EXISTS or COALESCE so it is never NULL: `NOT inScope` must also hold for
 // a client without an owner or an RM without a branch. Pass columns qualified with their table alias
 // (`r.userid`, not `userid`): inside the EXISTS subqueries a bare name would bind to the subquery's table.
