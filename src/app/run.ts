@@ -61,7 +61,7 @@ export async function runHelix(config: Config, log: Log, role: ProcessRole): Pro
     if (has('web')) {
       const web = buildWebApp(ctx, { services });
       slots.queues.push(web.close);
-      await web.syncContentLibrary();
+      await services.ensureContentLibrary();
       const server = await startWebServer(web, {
         port: config.http.port,
         host: config.http.host,

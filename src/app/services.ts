@@ -103,6 +103,11 @@ export function createServices(ctx: AppContext) {
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
+  const syncContentLibrary = async (): Promise<{ added: number }> => {
+    await smart().faq.syncLibrary(starterFaq());
+    return content().syncLibrary();
+  };
+  let librarySync: Promise<{ added: number }> | undefined;
   return {
     producer,
     general,
@@ -122,12 +127,20 @@ export function createServices(ctx: AppContext) {
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**
-     * Records the content library's files (components, the starter FAQ) as approved versions. Idempotent (by
-     * content hash), so each role that speaks from the library may run it before it starts.
+     * Records the content library's files (components, the starter FAQ) as approved versions; idempotent by
+     * content hash, so `{ added: 0 }` when nothing changed.
      */
-    async syncContentLibrary(): Promise<{ added: number }> {
-      await smart().faq.syncLibrary(starterFaq());
-      return content().syncLibrary();
+    syncContentLibrary,
+    /**
+     * The start-up sync: each role that speaks from the library asks for it before it starts, and the roles
+     * of one process share one run (a failed run may be tried again).
+     */
+    ensureContentLibrary(): Promise<{ added: number }> {
+      librarySync ??= syncContentLibrary().catch((err: unknown) => {
+        librarySync = undefined;
+        throw err;
+      });
+      return librarySync;
     },
     /** Closes the queues and Redis connections this process opened. */
     async close(): Promise<void> {

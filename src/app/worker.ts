@@ -26,7 +26,7 @@ export async function startWorkerRole(
   // Handlers enqueue follow-up jobs (a welcome's send) on the shared producer connection.
   const queues = services.queues();
   const modules = wireWorkerModules(ctx, services);
-  await services.syncContentLibrary();
+  await services.ensureContentLibrary();
   const dispatcher = createInboundDispatcher([...modules.inboundHandlers, ...(opts.inboundHandlers ?? [])]);
   const registry = createJobRegistry(Jobs, [
     ...registerInboxJobs({ db, repo: inboxRepo, dispatcher }),
