@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** A child process whose stdout lines can be awaited. */
@@ -78,4 +79,35 @@ export function spawnCommand(
       });
     },
   };
+}
+
+/** What a finished command printed, and how it exited. */
+export type CliResult = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs the `helix` CLI (bin/helix.js) to completion with only PATH, HOME, LOG_LEVEL=error and `env` in its
+ * environment, writing `input` (if any) to its stdin, and collects its output.
+ */
+export function runHelixCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string | Buffer } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.resolve('bin/helix.js'), ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'error', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A CLI may stop reading once its input is over a limit; the broken pipe that leaves is expected.
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input);
+  });
 }

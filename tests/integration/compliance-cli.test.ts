@@ -1,33 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const BIN = path.resolve('bin/helix.js');
+import { runHelixCli } from '../helpers/child-process.ts';
 
 /** Runs `helix compliance check …` with `input` on stdin. */
-function check(
-  args: string[],
-  input: string | Buffer,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'compliance', 'check', ...args], {
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'error' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    // The CLI stops reading once input is over its limit; the broken pipe that leaves is expected.
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
-}
+const check = (args: string[], input: string | Buffer) =>
+  runHelixCli(['compliance', 'check', ...args], { input });
 
 describe('helix compliance check', () => {
   it('prints one JSON line for scripts', async () => {

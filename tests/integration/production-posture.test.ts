@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { buildSignedCallback, buildUrlVerification } from '../../src/wecom/protocol/callback-builder.ts';
 import { textMessageXml } from '../helpers/callbacks.ts';
+import { runHelixCli } from '../helpers/child-process.ts';
 import {
   createTestContext,
   createTestDatabaseUrl,
@@ -26,7 +26,6 @@ import {
 const LIMIT = 3;
 const WINDOW_S = 60;
 const METRICS_TOKEN = 'scrape-token-for-tests-0123';
-const BIN = path.resolve('bin/helix.js');
 
 let ctx: AppContext;
 let close: () => Promise<void>;
@@ -253,23 +252,7 @@ describe('callback replay window', () => {
 });
 
 /** Runs the helix CLI with `env` only (no inherited variables) and collects its output. */
-function helix(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'error', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const helix = (args: string[], env: Record<string, string | undefined>) => runHelixCli(args, { env });
 
 describe('the helix command', () => {
   it('refuses to start in production on published credentials, naming each variable but no value', async () => {
