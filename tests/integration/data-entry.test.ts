@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProfileImportWiring } from '../../src/app/profile-import-wiring.ts';
+import { createServices } from '../../src/app/services.ts';
 import { createWecomClients } from '../../src/app/wecom-runtime.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createChannelsRepository } from '../../src/modules/contacts/channels.repository.ts';
@@ -77,23 +77,10 @@ describe('uploads in the encodings Excel and editors save', () => {
 
   it('imports GB18030, UTF-16 and UTF-8-with-BOM files read from disk the way `helix import clients` does', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'helix-import-'));
-    const redis = new Redis(h.ctx.redisUrl);
+    // The services the CLI's import builds on, from the process's one composition root.
+    const services = createServices(h.ctx);
     try {
-      const wecom = createWecomClients({
-        config: h.ctx.config,
-        circuits: h.ctx.wecomCircuits,
-        baseUrl: h.ctx.wecomBaseUrl,
-        redis,
-        log: h.ctx.log,
-        metrics: h.ctx.metrics,
-      });
-      const { imports } = createProfileImportWiring({
-        config: h.ctx.config,
-        db: db(),
-        clock: h.ctx.clock,
-        log: h.ctx.log,
-        app: wecom.app,
-      });
+      const { imports } = services.profiles();
       const files: [string, Buffer][] = [
         ['gbk.csv', iconv.encode('external_userid,name\nwm_cli_1,诸葛女士\n', 'gb18030')],
         [
@@ -122,7 +109,7 @@ describe('uploads in the encodings Excel and editors save', () => {
         await clientName('wm_cli_3'),
       ]).toEqual(['诸葛女士', '司马先生', '上官女士']);
     } finally {
-      redis.disconnect();
+      await services.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
