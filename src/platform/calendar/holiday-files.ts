@@ -4,9 +4,12 @@ import { z } from 'zod';
 import { loadYamlFile } from '../yaml-file.ts';
 import { isIsoDate, isoWeekday } from './dates.ts';
 
-/** Thrown at boot for a broken holiday file; the message names every file and what is wrong with it. */
+/** Thrown at boot for broken holiday files; `problems` has one `<file>: <field>: <reason>` line each. */
 export class HolidayFileError extends Error {
   override name = 'HolidayFileError';
+  constructor(readonly problems: string[]) {
+    super(`holiday calendar has errors:\n${problems.join('\n')}`);
+  }
 }
 
 const day = z.strictObject({
@@ -66,15 +69,15 @@ export function loadHolidayYearFiles(dir: string): HolidayYearFile[] {
       continue;
     }
     try {
-      const parsed = loadYamlFile(file, holidayYearFileSchema, (m) => new HolidayFileError(m));
+      const parsed = loadYamlFile(file, holidayYearFileSchema, (m) => new HolidayFileError(m.split('\n')));
       if (parsed.year !== Number(year))
         problems.push(`${file}: year: must be ${year}, the year in the file name`);
       else years.push(parsed);
     } catch (err) {
       if (!(err instanceof HolidayFileError)) throw err;
-      problems.push(err.message);
+      problems.push(...err.problems);
     }
   }
-  if (problems.length > 0) throw new HolidayFileError(`holiday calendar has errors:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new HolidayFileError(problems);
   return years;
 }
