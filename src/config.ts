@@ -141,6 +141,8 @@ const envSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 09:00-18:00')
     .default('09:00-18:00'),
+  // The working weekdays when no holiday calendar is given. The running service passes the calendar
+  // (services.ts), whose Monday–Friday plus holidays and 调休 days then decides instead.
   HANDOFF_BUSINESS_DAYS: z
     .string()
     .regex(/^[1-7](,[1-7])*$/, 'must be weekday numbers, 1 = Monday, e.g. 1,2,3,4,5')

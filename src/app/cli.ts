@@ -17,7 +17,7 @@ import { createLogger, type Log } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
-import { lintConfiguredLibrary } from './content-wiring.ts';
+import { lintConfiguredHolidays, lintConfiguredLibrary } from './content-wiring.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { type ProcessRole, type RunningHelix, runHelix } from './run.ts';
@@ -258,15 +258,18 @@ program
   .command('content')
   .description('the head-office content library')
   .command('lint')
-  .description('validate every content file: schema, variables, channel limits, compliance')
+  .description('validate every content file: schema, variables, channel limits, compliance, holiday files')
   .action(() => {
     const { config } = boot();
     const library = lintConfiguredLibrary(config);
+    const holidays = lintConfiguredHolidays(config);
     for (const p of library.problems) out(formatProblem(p));
+    for (const p of holidays.problems) out(`error ${p}`);
+    const ok = library.ok && holidays.problems.length === 0;
     out(
-      `${library.components.size} components, ${library.personas.size} personas: ${library.ok ? 'ok' : 'errors found'}`,
+      `${library.components.size} components, ${library.personas.size} personas, ${holidays.years} holiday files: ${ok ? 'ok' : 'errors found'}`,
     );
-    if (!library.ok) process.exitCode = 1;
+    if (!ok) process.exitCode = 1;
   });
 
 const compliance = program.command('compliance').description('check text against the compliance rules');

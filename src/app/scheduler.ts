@@ -2,18 +2,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { dateInZone } from '../platform/calendar/dates.ts';
 import type { AppContext } from './context.ts';
 import { createServices, type Services } from './services.ts';
-
-/** The calendar date of `at` in `timeZone`, as YYYY-MM-DD: the business date a nightly job is for. */
-export function businessDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
 
 /**
  * The scheduler role: node-cron ticks that only enqueue jobs with deterministic ids, so any number of
@@ -48,7 +39,7 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
   };
   // Nightly repairs: group membership drift, then attribution for add events Helix never received.
   every('groups-reconcile', config.scheduler.groupReconcileCron, async () => {
-    const runDate = businessDate(clock.now(), config.scheduler.timezone);
+    const runDate = dateInZone(clock.now(), config.scheduler.timezone);
     await queues.enqueue(ReconcileGroups, { runDate });
     await queues.enqueue(BackfillAttribution, { runDate });
   });

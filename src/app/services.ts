@@ -11,7 +11,7 @@ import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
-import { demoMarketData, loadConfiguredLibrary } from './content-wiring.ts';
+import { demoMarketData, loadConfiguredHolidayCalendar, loadConfiguredLibrary } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
@@ -29,7 +29,8 @@ function once<T>(make: () => T): () => T {
 
 /**
  * The one place a process builds its shared services: Redis connections, queues, the WeCom clients, the
- * compliance checker, the content library, the FAQ index, conversations and the profile import. The web,
+ * compliance checker, the content library, the FAQ index, the holiday calendar, conversations and the profile
+ * import. The web,
  * worker and scheduler roles of one process take them from here, so `helix all` compiles the compliance
  * rules, loads the library and builds the FAQ index and the WeCom clients once. Each is built on first use,
  * so a process that runs only some roles builds only what they need. `close` releases what was opened.
@@ -93,10 +94,16 @@ export function createServices(ctx: AppContext) {
     createConfiguredSmartService({ config, db, check: checker(), clock, log, metrics }),
   );
   const starterFaq = once(() => loadStarterFaq(config, checker()));
+  // Refuses to start on a broken holiday file.
+  const holidays = once(() => loadConfiguredHolidayCalendar(config, { now: clock.now(), log }));
   const conversations = once(() =>
     createConversationsService({
       repo: createConversationsRepository(),
-      sla: { minutes: config.handoff.slaMinutes, hours: config.handoff.businessHours },
+      sla: {
+        minutes: config.handoff.slaMinutes,
+        // The calendar, not HANDOFF_BUSINESS_DAYS, decides the days: 国庆 is off, a 调休 Saturday is on.
+        hours: { ...config.handoff.businessHours, isWorkday: holidays().isWorkday },
+      },
       clock,
     }),
   );
@@ -122,6 +129,8 @@ export function createServices(ctx: AppContext) {
     smart,
     /** The shipped starter FAQ, compliance-checked: a banned claim in it refuses the start. */
     starterFaq,
+    /** China's public holidays and make-up working days: the package's data and the library's yearly files. */
+    holidays,
     conversations,
     profiles,
     contactsRepo: once(createContactsRepository),

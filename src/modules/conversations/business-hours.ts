@@ -1,5 +1,17 @@
-/** When people answer: open and close times (local, HH:MM), working weekdays (1 = Monday … 7 = Sunday). */
-export type BusinessHours = { open: string; close: string; days: readonly number[]; timeZone: string };
+import { dateInZone } from '../../platform/calendar/dates.ts';
+
+/**
+ * When people answer: open and close times (local, HH:MM) and the working days. `isWorkday` (the holiday
+ * calendar: 国庆 off, a 调休 Saturday on) decides the days when given; `days` (1 = Monday … 7 = Sunday)
+ * only when it is not.
+ */
+export type BusinessHours = {
+  open: string;
+  close: string;
+  days: readonly number[];
+  timeZone: string;
+  isWorkday?: (date: string) => boolean;
+};
 
 const MINUTE = 60_000;
 
@@ -24,7 +36,8 @@ const toMinute = (hhmm: string) => {
 
 /**
  * The instant `minutes` business minutes after `start`: only time inside business hours counts, so a
- * question handed off on Friday evening is due on Monday morning. Looks at most 14 days ahead.
+ * question handed off on Friday evening is due on Monday morning, and one on the eve of 国庆 after it.
+ * Looks at most 14 days ahead (the longest official break, 春节 with its weekends, is about 10).
  */
 export function businessDeadline(start: Date, minutes: number, hours: BusinessHours): Date {
   const open = toMinute(hours.open);
@@ -34,7 +47,10 @@ export function businessDeadline(start: Date, minutes: number, hours: BusinessHo
   const limit = start.getTime() + 14 * 24 * 60 * MINUTE;
   while (left > 0 && at.getTime() < limit) {
     const { weekday, minute } = localTime(at, hours.timeZone);
-    const working = hours.days.includes(weekday) && minute >= open && minute < close;
+    const workday = hours.isWorkday
+      ? hours.isWorkday(dateInZone(at, hours.timeZone))
+      : hours.days.includes(weekday);
+    const working = workday && minute >= open && minute < close;
     if (working) {
       // Spend business minutes up to the close of this day in one step.
       const step = Math.min(left, close - minute);
