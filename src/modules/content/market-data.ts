@@ -209,7 +209,10 @@ export function createFileMarketData(opts: {
       stamp = `${s.mtimeMs}:${s.size}`;
     } catch (err) {
       loaded = undefined;
-      return { values: {}, problem: `market-data file unreadable: ${(err as { code?: string }).code ?? err}` };
+      return {
+        values: {},
+        problem: `market-data file unreadable: ${(err as { code?: string }).code ?? err}`,
+      };
     }
     if (loaded?.stamp !== stamp) {
       loaded = { stamp, snapshot: await load() };
