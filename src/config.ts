@@ -42,6 +42,46 @@ const aesKey = z
   .string()
   .regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey from the WeCom console)');
 
+// A dotted path into the feed's JSON answer (`data.indices.CSI300.close`; array indexes as numbers).
+const dottedPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,15}$/, 'must be a dotted path such as data.asOf');
+// Helix variable name → dotted path. The key rule repeats content's `market.<key>` rule: config sits below
+// modules and may not import them.
+const marketFields = z
+  .string()
+  .max(8000)
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"csi300":"data.csi300"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string(), z.unknown()).superRefine((m, ctx) => {
+      // Checked entry by entry so each bad name or path is reported by name (a record's key error is not).
+      if (Object.keys(m).length === 0)
+        ctx.addIssue({ code: 'custom', message: 'must map at least one variable' });
+      for (const [name, dotted] of Object.entries(m)) {
+        if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${name.slice(0, 40)}" is not a variable name such as csi300`,
+          });
+        if (!dottedPath.safeParse(dotted).success)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must be a dotted path such as data.csi300',
+          });
+      }
+    }),
+  )
+  // Every value was checked to be a dotted path just above.
+  .transform((m) => m as Record<string, string>);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: int(0, 65535).default(3000),
@@ -159,6 +199,14 @@ const envSchema = z.object({
         return false;
       }
     }, 'must be an IANA time zone such as Asia/Shanghai'),
+  // The morning brief's market.* figures: the bank's HTTP JSON feed or a file, never both; neither leaves
+  // sample figures that only development may send.
+  MARKET_DATA_URL: optionalUrl(['http:', 'https:']),
+  MARKET_DATA_FIELDS: marketFields.optional(),
+  MARKET_DATA_AS_OF_FIELD: dottedPath.default('asOf'),
+  MARKET_DATA_FILE: z.string().min(1).max(4096).optional(),
+  MARKET_DATA_MAX_AGE_MINUTES: int(1, 31 * 24 * 60).default(24 * 60),
+  MARKET_DATA_TIMEOUT_MS: int(50, 60_000).default(3000),
   GROUP_RECONCILE_CRON: z
     .string()
     .default('30 2 * * *')
@@ -287,6 +335,23 @@ function toConfig(env: z.infer<typeof envSchema>) {
       backupUserid: env.HANDOFF_BACKUP_USERID,
     },
     scheduler: { timezone: env.SCHEDULER_TIMEZONE, groupReconcileCron: env.GROUP_RECONCILE_CRON },
+    /**
+     * Where market.* figures come from: the bank's feed, a file, or neither (sample figures); figures older
+     * than `maxAgeMinutes` are not sent.
+     */
+    marketData: {
+      feed:
+        env.MARKET_DATA_URL && env.MARKET_DATA_FIELDS
+          ? {
+              url: env.MARKET_DATA_URL,
+              fields: env.MARKET_DATA_FIELDS,
+              asOfField: env.MARKET_DATA_AS_OF_FIELD,
+              timeoutMs: env.MARKET_DATA_TIMEOUT_MS,
+            }
+          : null,
+      file: env.MARKET_DATA_FILE ? path.resolve(env.MARKET_DATA_FILE) : null,
+      maxAgeMinutes: env.MARKET_DATA_MAX_AGE_MINUTES,
+    },
   };
 }
 
@@ -331,5 +396,12 @@ function crossFieldProblems(env: Record<string, string>): string[] {
       problems.push(`INBOX_DEDUP_RETENTION_S must be longer than the replay window (${windowS} s)`);
     }
   }
+  // Presence alone decides these; a malformed value's own format error is reported above.
+  if (env.MARKET_DATA_URL && env.MARKET_DATA_FILE)
+    problems.push('MARKET_DATA_URL and MARKET_DATA_FILE are mutually exclusive: set one market-data source');
+  if (env.MARKET_DATA_URL && !env.MARKET_DATA_FIELDS)
+    problems.push('MARKET_DATA_FIELDS is required with MARKET_DATA_URL (variable name → path in the answer)');
+  if (env.MARKET_DATA_FIELDS && !env.MARKET_DATA_URL)
+    problems.push('MARKET_DATA_FIELDS is set but MARKET_DATA_URL is not: the field map applies to the feed');
   return problems;
 }

@@ -6,19 +6,31 @@ import {
   loadContentLibrary,
   loadContentLibraryOrThrow,
 } from '../modules/content/content-library.ts';
-import { fixedMarketData } from '../modules/content/render.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
 import { HolidayFileError, loadHolidayYearFiles } from '../platform/calendar/holiday-files.ts';
 import { createHolidayCalendar, type HolidayCalendar } from '../platform/calendar/holidays.ts';
+import {
+  createFileMarketData,
+  createHttpMarketData,
+  sampleMarketData,
+} from '../modules/content/market-data.ts';
+import type { MarketDataProvider } from '../modules/content/render.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Log } from '../platform/logger.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 
 /**
- * Market data for `market.*` variables until a bank plugs in its feed: fixed, plainly labelled sample
- * figures, so previews and the demo render. They make a rendering unsendable outside development. A
- * deployment replaces this provider with one whose source is 'live'.
+ * The market-data provider behind `market.*` variables: the bank's feed (MARKET_DATA_URL), a file
+ * (MARKET_DATA_FILE), or, with neither, the sample figures, which are sendable in development only.
  */
-export const demoMarketData = fixedMarketData({ csi300: 3921.45, csi300Change: -0.37, usdCny: 7.1052 });
+export function createConfiguredMarketData(config: Config, clock: Clock, log: Log): MarketDataProvider {
+  const { feed, file, maxAgeMinutes } = config.marketData;
+  const maxAgeMs = maxAgeMinutes * 60_000;
+  const mlog = log.child({ component: 'market-data' });
+  if (feed) return createHttpMarketData({ ...feed, maxAgeMs, clock, log: mlog });
+  if (file) return createFileMarketData({ path: file, maxAgeMs, clock, log: mlog });
+  return sampleMarketData;
+}
 
 /** Lints the configured content library (with the compliance rules) and returns every problem. */
 export const lintConfiguredLibrary = (config: Config): ContentLibrary =>

@@ -11,7 +11,11 @@ import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
-import { demoMarketData, loadConfiguredHolidayCalendar, loadConfiguredLibrary } from './content-wiring.ts';
+import {
+  createConfiguredMarketData,
+  loadConfiguredHolidayCalendar,
+  loadConfiguredLibrary,
+} from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
@@ -85,7 +89,7 @@ export function createServices(ctx: AppContext) {
       repo: contentRepo(),
       check: checker(),
       library: library(),
-      market: demoMarketData,
+      market: createConfiguredMarketData(config, clock, log),
       sampleMarketDataSendable: config.env === 'development',
       clock,
     }),

@@ -199,3 +199,38 @@ describe('scheduler settings', () => {
     expect(dateInZone(new Date('2026-11-22T17:30:00Z'), 'UTC')).toBe('2026-11-22');
   });
 });
+
+describe('market-data settings', () => {
+  it('takes a feed or a file, never both, and needs a valid field map with the feed', () => {
+    const fields = '{"csi300":"data.indices.CSI300.close","usdCny":"data.fx.0.mid"}';
+    const feed = loadConfig({
+      MARKET_DATA_URL: 'https://md.bank.internal/v1/snapshot',
+      MARKET_DATA_FIELDS: fields,
+    });
+    expect(feed.marketData).toEqual({
+      feed: {
+        url: 'https://md.bank.internal/v1/snapshot',
+        fields: { csi300: 'data.indices.CSI300.close', usdCny: 'data.fx.0.mid' },
+        asOfField: 'asOf',
+        timeoutMs: 3000,
+      },
+      file: null,
+      maxAgeMinutes: 24 * 60,
+    });
+    expect(loadConfig({}).marketData).toMatchObject({ feed: null, file: null });
+    expect(
+      problemsOf({ MARKET_DATA_URL: 'https://md/x', MARKET_DATA_FILE: 'm.json', MARKET_DATA_FIELDS: fields }),
+    ).toEqual(['MARKET_DATA_URL and MARKET_DATA_FILE are mutually exclusive: set one market-data source']);
+    expect(problemsOf({ MARKET_DATA_URL: 'https://md/x' })).toEqual([
+      'MARKET_DATA_FIELDS is required with MARKET_DATA_URL (variable name → path in the answer)',
+    ]);
+    expect(problemsOf({ MARKET_DATA_URL: 'ftp://md/x', MARKET_DATA_FIELDS: '{"csi 300":"a..b"}' })).toEqual([
+      'MARKET_DATA_URL must be a http: or https: URL',
+      'MARKET_DATA_FIELDS "csi 300" is not a variable name such as csi300',
+      'MARKET_DATA_FIELDS.csi 300 must be a dotted path such as data.csi300',
+    ]);
+    expect(problemsOf({ MARKET_DATA_URL: 'https://md/x', MARKET_DATA_FIELDS: '{oops' })).toEqual([
+      'MARKET_DATA_FIELDS must be a JSON object such as {"csi300":"data.csi300"}',
+    ]);
+  });
+});

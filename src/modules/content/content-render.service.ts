@@ -8,6 +8,7 @@ import type { Component } from './content.schemas.ts';
 import type { ContentLibrary } from './content-library.ts';
 import {
   type Channel,
+  fixedMarketData,
   type MarketDataProvider,
   RenderError,
   type Rendered,
@@ -22,6 +23,12 @@ type SendInput = {
   personaId?: string | null;
   context?: Record<string, unknown>;
 };
+
+/** Why sample figures may not be sent (outside development). */
+const SAMPLE_PROBLEM = 'the market figures are sample data: no market-data feed is configured';
+
+/** Whether a component shows market figures: only those read the market-data provider. */
+const usesMarket = (c: Component) => Object.keys(c.variables).some((name) => name.startsWith('market.'));
 
 /** Rendering content for clients and counting what happened to it. */
 export type ContentRenderService = ReturnType<typeof createContentRenderService>;
@@ -66,7 +73,25 @@ export function createContentRenderService(deps: {
     return { version: row.version, component: row.body };
   }
 
-  /** Renders `component` with the caller's values, today's date and the market-data provider. */
+  /**
+   * One reading of the market-data provider: the figures to render with (so the figures judged fresh are
+   * the figures shown), their as-of time, and why they may not be sent. A feed is a network call (bounded
+   * by its timeout, cached briefly): a caller holding a transaction should ask `marketDataProblem()` first.
+   */
+  async function readMarket(): Promise<{ market: MarketDataProvider; asOf?: Date; problem?: string }> {
+    const { market } = deps;
+    if (market.source === 'sample')
+      return deps.sampleMarketDataSendable ? { market } : { market, problem: SAMPLE_PROBLEM };
+    if (!market.read) return { market };
+    const r = await market.read();
+    return {
+      market: fixedMarketData({ ...r.values }, market.source),
+      ...(r.asOf ? { asOf: r.asOf } : {}),
+      ...(r.problem ? { problem: r.problem } : {}),
+    };
+  }
+
+  /** Renders `component` with the caller's values, today's date and `market`'s figures. */
   const render = (
     component: Component,
     input: {
@@ -76,6 +101,7 @@ export function createContentRenderService(deps: {
       context?: Record<string, unknown>;
     },
     persona: RenderInput['persona'],
+    market: MarketDataProvider,
   ) =>
     renderComponent(component, {
       channel: input.channel,
@@ -84,13 +110,14 @@ export function createContentRenderService(deps: {
       ...(persona ? { persona } : {}),
       ...(input.context ? { context: input.context } : {}),
       date: deps.clock.now(),
-      market: deps.market,
+      market,
     });
 
   /**
    * Renders the newest approved version for sending (bots, welcomes): never a draft, never outside its
-   * validity window, never with sample market figures where those are not sendable. `handle` reads the
-   * version inside the caller's transaction. Returns the rendering and the version it came from.
+   * validity window, never with sample market figures where those are not sendable, never with stale or
+   * missing ones (a conflict that says why, retryable: the feed may catch up). `handle` reads the version
+   * inside the caller's transaction. Returns the rendering and the version it came from.
    */
   async function renderApproved(
     componentId: string,
@@ -102,9 +129,17 @@ export function createContentRenderService(deps: {
     const persona = input.personaId
       ? { ...deps.library.personas.get(input.personaId), id: input.personaId }
       : undefined;
-    const rendered = await render(component, input, persona);
-    if (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable)
-      throw new AppError('conflict', { message: `${componentId}: the market figures are sample data` });
+    let market = deps.market;
+    if (usesMarket(component)) {
+      const reading = await readMarket();
+      if (reading.problem)
+        throw new AppError('conflict', {
+          message: `${componentId}: ${reading.problem}`,
+          retryable: deps.market.source === 'live',
+        });
+      market = reading.market;
+    }
+    const rendered = await render(component, input, persona, market);
     return { ...rendered, version };
   }
 
@@ -112,6 +147,12 @@ export function createContentRenderService(deps: {
     approved,
 
     renderApproved,
+
+    /**
+     * Why content with market figures may not be sent now (sample figures, stale or unreachable data), or
+     * undefined when it may: the calendar asks before it schedules a brief, without rendering one.
+     */
+    marketDataProblem: async (): Promise<string | undefined> => (await readMarket()).problem,
 
     /** `renderApproved` on the text channel: the text a bot says, with the version and variant it came from. */
     async renderApprovedText(
@@ -125,7 +166,11 @@ export function createContentRenderService(deps: {
       return { text, version: r.version, variantId: r.variantId };
     },
 
-    /** Renders a version for a client, as they would see it, with the compliance verdict on the result. */
+    /**
+     * Renders a version for a client, as they would see it, with the compliance verdict on the result and
+     * whether it is sendable. Stale figures are shown (flagged); with no figures at all the answer is only
+     * why it cannot be sent.
+     */
     async preview(
       componentId: string,
       input: {
@@ -147,28 +192,40 @@ export function createContentRenderService(deps: {
       const persona = input.personaId ? deps.library.personas.get(input.personaId) : undefined;
       if (input.personaId && !persona)
         throw new AppError('bad_request', { message: `no persona ${input.personaId}` });
-      const rendered = await render(chosen.component, input, persona).catch((err: unknown) => {
+      const reading = usesMarket(chosen.component) ? await readMarket() : undefined;
+      const unsendableReason =
+        chosen.status !== 'approved'
+          ? `version ${chosen.version} is ${chosen.status}, not approved`
+          : (outsideValidity(chosen.component) ?? reading?.problem);
+      const marketAsOf = reading?.asOf ? { marketDataAsOf: reading.asOf.toISOString() } : {};
+      let rendered: Rendered;
+      try {
+        rendered = await render(chosen.component, input, persona, reading?.market ?? deps.market);
+      } catch (err) {
+        // Without figures (a feed that is down) there is nothing to show: the reason is the answer.
+        if (reading?.problem && err instanceof RenderError && err.variable?.startsWith('market.'))
+          return {
+            version: chosen.version,
+            status: chosen.status,
+            sendable: false as const,
+            unsendableReason: unsendableReason ?? reading.problem,
+            componentId,
+          };
         if (err instanceof Error && err.name === 'RenderError')
           throw new AppError('bad_request', { message: err.message });
         throw err;
-      });
+      }
       const compliance = deps.check.check(
         Object.values(rendered.payload).join('\n'),
         chosen.component.productRiskLevel ? { productRiskLevel: chosen.component.productRiskLevel } : {},
       );
-      const unsendableReason =
-        chosen.status !== 'approved'
-          ? `version ${chosen.version} is ${chosen.status}, not approved`
-          : (outsideValidity(chosen.component) ??
-            (rendered.marketData === 'sample' && !deps.sampleMarketDataSendable
-              ? 'the market figures are sample data: no market-data feed is configured'
-              : undefined));
       return {
         version: chosen.version,
         status: chosen.status,
         sendable: unsendableReason === undefined,
         ...(unsendableReason ? { unsendableReason } : {}),
         ...rendered,
+        ...marketAsOf,
         compliance,
       };
     },

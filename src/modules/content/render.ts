@@ -14,6 +14,18 @@ export type Channel = 'text' | 'markdown' | 'news' | 'template_card';
 export type MarketDataProvider = {
   source: 'live' | 'sample';
   get(key: string): Promise<string | number | undefined>;
+  /**
+   * One consistent reading of every figure, with its as-of time and, when the figures may not be sent, why
+   * (stale, unreachable). Optional: a provider without it (fixed figures) is always fresh.
+   */
+  read?(): Promise<MarketReading>;
+};
+
+/** What a market-data provider holds right now; `problem` set means its figures may not reach a client. */
+export type MarketReading = {
+  values: Readonly<Record<string, string | number>>;
+  asOf?: Date;
+  problem?: string;
 };
 
 /** A fixed provider of sample figures, for development, the demo and tests. */
@@ -46,6 +58,8 @@ export class RenderError extends Error {
   constructor(
     readonly code: 'missing_variable' | 'no_variant' | 'no_channel' | 'over_limit' | 'bad_value',
     message: string,
+    /** The variable at fault, for a missing or bad value: callers tell market figures from the rest. */
+    readonly variable?: string,
   ) {
     super(message);
     this.name = 'RenderError';
@@ -194,7 +208,8 @@ export async function renderComponent(c: Component, input: RenderInput): Promise
               } as Record<string, Record<string, unknown> | undefined>
             )[source]?.[key];
     if (raw === undefined || raw === null || raw === '') {
-      if (spec.required) throw new RenderError('missing_variable', `${c.id}: variable ${name} has no value`);
+      if (spec.required)
+        throw new RenderError('missing_variable', `${c.id}: variable ${name} has no value`, name);
       values.set(name, '');
       continue;
     }
