@@ -5,13 +5,12 @@ import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ClientPolicy, createClientCore, DEFAULT_POLICY } from './client-core.ts';
 import { TRANSPORT, WecomApiError } from './errors.ts';
 import { createMassOutreachApi } from './mass-outreach.ts';
-
-export type { MassMessage, MomentTask } from './mass-outreach.ts';
-
 import { createRateLimiter } from './rate-limiter.ts';
 import * as S from './schemas.ts';
 import { createTokenCache } from './token-cache.ts';
 import { fetchTransport, type Transport } from './transport.ts';
+
+export type { MassMessage, MomentTask } from './mass-outreach.ts';
 
 /** An app message to staff (message/send). The content object is passed through as WeCom defines it. */
 export type AppMessage = {
