@@ -23,6 +23,8 @@ export type MomentTask = {
 };
 
 const MASS_TEXT_LIMIT_BYTES = 4000;
+/** Moments count characters, not bytes. */
+const MOMENT_TEXT_LIMIT_CHARS = 2000;
 
 /**
  * The client's mass-outreach calls (客户群发 and 客户朋友圈): tasks WeCom hands to members, who confirm or
@@ -123,6 +125,8 @@ export function createMassOutreachApi(
         throw reject('externalcontact/add_moment_task', 'text or attachments is required');
       if ((t.attachments?.length ?? 0) > 9)
         throw reject('externalcontact/add_moment_task', 'more than 9 attachments');
+      if ([...(t.text ?? '')].length > MOMENT_TEXT_LIMIT_CHARS)
+        throw reject('externalcontact/add_moment_task', `text over ${MOMENT_TEXT_LIMIT_CHARS} characters`);
       const { senderList, externalContactTags } = t.visibleRange;
       const r = await core.call({
         api: 'externalcontact/add_moment_task',
