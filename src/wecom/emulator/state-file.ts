@@ -24,8 +24,6 @@ const PERSISTED = [
   'botReplies',
 ] as const satisfies readonly (keyof EmulatorState)[];
 
-type PersistedKey = (typeof PERSISTED)[number];
-
 const FORMAT_VERSION = 1;
 
 // Only the envelope is checked: the contents are written by this same code, and checking every nested entity
@@ -147,6 +145,3 @@ export function createStateFile(
     },
   };
 }
-
-/** The persisted keys, for the docs and tests. */
-export const PERSISTED_STATE_KEYS: readonly PersistedKey[] = PERSISTED;
