@@ -285,6 +285,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
           (env.WECOM_EMULATOR === 'on' ||
             (env.WECOM_EMULATOR === 'auto' && !env.WECOM_CORP_ID && !env.WECOM_API_BASE_URL)),
         port: env.WECOM_EMULATOR_PORT,
+        /** Where the emulator keeps its corp across restarts; none when the data dir is in memory. */
+        stateFile: env.HELIX_DATA_DIR === 'memory://' ? undefined : path.join(dataDir, 'wecom-emulator.json'),
       },
     },
     inbox: {

@@ -10,7 +10,10 @@ import { startWecomEmulator } from '../wecom/emulator/emulator.ts';
 /** A WeCom emulator listening on a port, as `startWecomEmulator` returns it. */
 export type RunningEmulator = Awaited<ReturnType<typeof startWecomEmulator>>;
 
-/** Starts the emulator with Helix's own corp id, secrets and callback credentials (the same env variables). */
+/**
+ * Starts the emulator with Helix's own corp id, secrets and callback credentials (the same env variables),
+ * keeping its state in `<HELIX_DATA_DIR>/wecom-emulator.json` unless the data dir is in memory.
+ */
 export async function startConfiguredEmulator(
   config: Config,
   log: Log,
@@ -21,6 +24,13 @@ export async function startConfiguredEmulator(
     corpId: wecom.corpId,
     secrets: { app: wecom.api.appSecret, contact: wecom.api.contactSecret },
     host: config.http.host,
+    ...(wecom.emulator.stateFile
+      ? {
+          stateFile: wecom.emulator.stateFile,
+          onStateFileError: (err: unknown) =>
+            log.warn({ err, file: wecom.emulator.stateFile }, 'the WeCom emulator could not save its state'),
+        }
+      : {}),
   };
   const wanted = opts.port ?? wecom.emulator.port;
   let running: RunningEmulator;

@@ -91,6 +91,43 @@ export const groupMsgSendResultResponse = ok.extend({
     .default([]),
 });
 
+/** externalcontact/add_moment_task: creating a moment is asynchronous; `jobid` is valid for 24 h. */
+export const addMomentTaskResponse = ok.extend({ jobid: z.string() });
+
+/**
+ * externalcontact/get_moment_task_result. status: 1 started, 2 running, 3 done; `result` (with the moment id and
+ * the senders and tags WeCom refused) is only meaningful once the job is done.
+ */
+export const momentTaskResultResponse = ok.extend({
+  status: z.number(),
+  type: z.string().optional(),
+  result: z
+    .object({
+      errcode: z.number().optional(),
+      errmsg: z.string().optional(),
+      moment_id: z.string().optional(),
+      invalid_sender_list: z
+        .object({
+          user_list: z.array(z.string()).default([]),
+          department_list: z.array(z.number()).default([]),
+        })
+        .passthrough()
+        .default({ user_list: [], department_list: [] }),
+      invalid_external_contact_list: z
+        .object({ tag_list: z.array(z.string()).default([]) })
+        .passthrough()
+        .default({ tag_list: [] }),
+    })
+    .passthrough()
+    .optional(),
+});
+
+/** externalcontact/get_moment_task: per sender, publish_status 0 not yet published, 1 published. */
+export const momentTaskResponse = ok.extend({
+  next_cursor: z.string().optional(),
+  task_list: z.array(z.object({ userid: z.string(), publish_status: z.number() }).passthrough()).default([]),
+});
+
 /** externalcontact/groupchat/list. */
 export const groupChatListResponse = ok.extend({
   next_cursor: z.string().optional(),

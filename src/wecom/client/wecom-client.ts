@@ -4,10 +4,13 @@ import type { Metrics } from '../../platform/metrics.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ClientPolicy, createClientCore, DEFAULT_POLICY } from './client-core.ts';
 import { TRANSPORT, WecomApiError } from './errors.ts';
+import { createMassOutreachApi } from './mass-outreach.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import * as S from './schemas.ts';
 import { createTokenCache } from './token-cache.ts';
 import { fetchTransport, type Transport } from './transport.ts';
+
+export type { MassMessage, MomentTask } from './mass-outreach.ts';
 
 /** An app message to staff (message/send). The content object is passed through as WeCom defines it. */
 export type AppMessage = {
@@ -19,17 +22,7 @@ export type AppMessage = {
   enableDuplicateCheck?: boolean;
 };
 
-/** A mass message to clients or customer groups (add_msg_template): a task the sender must confirm. */
-export type MassMessage = {
-  chatType: 'single' | 'group';
-  externalUserIds?: string[];
-  sender?: string;
-  text?: string;
-  attachments?: unknown[];
-};
-
 const TEXT_LIMIT_BYTES = 2048;
-const MASS_TEXT_LIMIT_BYTES = 4000;
 const join = (xs?: string[]) => (xs && xs.length > 0 ? xs.join('|') : undefined);
 
 /** Typed WeCom server API for one corp and one secret. */
@@ -70,6 +63,8 @@ export function createWecomClient(deps: {
     new WecomApiError(api, TRANSPORT.unexpectedResponse, message, { retryable: false });
 
   return {
+    ...createMassOutreachApi(core, reject),
+
     /** message/send. Partial failures (`invalidUser` …) are returned, not thrown. */
     async sendAppMessage(msg: AppMessage) {
       const text = msg.msgtype === 'text' ? String(msg.content.content ?? '') : '';
@@ -173,71 +168,6 @@ export function createWecomClient(deps: {
           attachments: welcome.attachments,
         },
         response: S.emptyResponse,
-      }),
-
-    /** externalcontact/add_msg_template. `failList` holds recipients WeCom refused. */
-    async addMsgTemplate(m: MassMessage) {
-      if (m.text && Buffer.byteLength(m.text) > MASS_TEXT_LIMIT_BYTES) {
-        throw reject('externalcontact/add_msg_template', `text over ${MASS_TEXT_LIMIT_BYTES} bytes`);
-      }
-      if ((m.externalUserIds?.length ?? 0) > 10_000)
-        throw reject('externalcontact/add_msg_template', 'more than 10,000 recipients');
-      if ((m.attachments?.length ?? 0) > 9)
-        throw reject('externalcontact/add_msg_template', 'more than 9 attachments');
-      if (m.chatType === 'group' && !m.sender)
-        throw reject('externalcontact/add_msg_template', 'group messages need a sender');
-      const r = await core.call({
-        api: 'externalcontact/add_msg_template',
-        method: 'POST',
-        body: {
-          chat_type: m.chatType,
-          external_userid: m.externalUserIds,
-          sender: m.sender,
-          text: m.text === undefined ? undefined : { content: m.text },
-          attachments: m.attachments,
-        },
-        response: S.addMsgTemplateResponse,
-      });
-      return { msgId: r.msgid, failList: r.fail_list };
-    },
-
-    /** externalcontact/get_groupmsg_list_v2. */
-    getGroupMsgList: (q: {
-      chatType: 'single' | 'group';
-      startTime: number;
-      endTime: number;
-      creator?: string;
-      cursor?: string;
-    }) =>
-      core.call({
-        api: 'externalcontact/get_groupmsg_list_v2',
-        method: 'POST',
-        body: {
-          chat_type: q.chatType,
-          start_time: q.startTime,
-          end_time: q.endTime,
-          creator: q.creator,
-          cursor: q.cursor,
-        },
-        response: S.groupMsgListResponse,
-      }),
-
-    /** externalcontact/get_groupmsg_task. */
-    getGroupMsgTask: (msgId: string, cursor?: string) =>
-      core.call({
-        api: 'externalcontact/get_groupmsg_task',
-        method: 'POST',
-        body: { msgid: msgId, cursor },
-        response: S.groupMsgTaskResponse,
-      }),
-
-    /** externalcontact/get_groupmsg_send_result (status 3: the client already received another mass message). */
-    getGroupMsgSendResult: (msgId: string, userId: string, cursor?: string) =>
-      core.call({
-        api: 'externalcontact/get_groupmsg_send_result',
-        method: 'POST',
-        body: { msgid: msgId, userid: userId, cursor },
-        response: S.groupMsgSendResultResponse,
       }),
 
     /** externalcontact/groupchat/list. */

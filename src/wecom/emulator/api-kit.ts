@@ -26,6 +26,9 @@ export const EMU_ERR = {
   allRecipientsInvalid: [81013, 'user & party & tag all invalid'],
   noRelationship: [84061, 'not external contact'],
   invalidWebhookKey: [93000, 'invalid webhook url'],
+  // WeCom documents the limit (3 reminders per task in 24 h) but not the code it answers with; the emulator
+  // uses one its clients treat as final, so a refused reminder is not retried.
+  remindLimitReached: [41048, 'remind limit reached for this mass message'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 /** One of the emulator's error names. */

@@ -6,6 +6,8 @@ import type { EmulatorState } from './emulator-state.ts';
 import { type Faults, faultRuleSchema } from './faults.ts';
 import type { MassMessages } from './group-messages.ts';
 import type { JoinWayOutcome, JoinWaysAndTags } from './join-ways-and-tags.ts';
+import type { Moments } from './moments.ts';
+import { rmSimulationSchema, simulateRms } from './rm-simulation.ts';
 
 const id = z.string().min(1).max(256);
 
@@ -99,10 +101,19 @@ export function inspectState(state: EmulatorState, faults: Faults) {
       createTime: t.createTime,
       text: t.text,
       senders: [...t.senders].map(([userid, p]) => ({ userid, ...p })),
+      cancelledAt: t.cancelledAt ?? null,
+      reminders: t.reminders,
     })),
     pendingTasks: [...state.tasks.values()]
-      .filter((t) => [...t.senders.values()].some((p) => p.status === 0))
+      .filter((t) => t.cancelledAt === undefined && [...t.senders.values()].some((p) => p.status === 0))
       .map((t) => t.msgid),
+    moments: [...state.moments.values()].map((m) => ({
+      momentId: m.momentId,
+      createTime: m.createTime,
+      text: m.text,
+      tagList: m.tagList,
+      senders: [...m.senders].map(([userid, p]) => ({ userid, ...p })),
+    })),
     webhookMessages: Object.fromEntries(state.webhookMessages),
     botReplies: Object.fromEntries(state.botReplies),
     faults: faults.list(),
@@ -118,11 +129,15 @@ const faultsBody = z.union([
   z.object({ path: z.string().min(1).max(256), rules: z.array(faultRuleSchema).max(10) }).strict(),
 ]);
 
-/** The emulator's own control API under /emulator (not WeCom's): seed, inspect, faults, confirm, callbacks. */
+/**
+ * The emulator's own control API under /emulator (not WeCom's): seed, inspect, faults, confirm and publish,
+ * simulated RMs, callbacks.
+ */
 export function createControlRouter(deps: {
   state: EmulatorState;
   faults: Faults;
   mass: MassMessages;
+  moments: Moments;
   expireAllTokens: () => void;
   driver: () => CallbackDriver | undefined;
   joinViaJoinWay: (configId: string, externalUserId: string) => Promise<JoinWayOutcome>;
@@ -157,6 +172,14 @@ export function createControlRouter(deps: {
   router.post('/tasks/:msgid/confirm', (req: Request, res: Response) => {
     const body = parse(z.object({ userid: id.optional() }).default({}), req.body ?? {});
     res.json(deps.mass.confirm(String(req.params.msgid), body.userid));
+  });
+  router.post('/moments/:momentId/publish', (req: Request, res: Response) => {
+    const body = parse(z.object({ userid: id.optional() }).default({}), req.body ?? {});
+    res.json(deps.moments.publish(String(req.params.momentId), body.userid));
+  });
+  // The simulated RMs work through their pending mass messages and moments (rm-simulation.ts).
+  router.post('/rm/simulate', (req: Request, res: Response) => {
+    res.json(simulateRms(deps, parse(rmSimulationSchema, req.body)));
   });
   router.post('/join-ways/:configId/join', async (req: Request, res: Response) => {
     const body = parse(z.object({ externalUserId: id }).strict(), req.body);

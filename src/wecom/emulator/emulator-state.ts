@@ -87,6 +87,32 @@ export type EmuMassTask = {
   attachments: unknown[];
   /** sender userid → the task's status for that sender (0 pending, 2 sent) and their recipients. */
   senders: Map<string, { status: 0 | 2; sendTime: number; results: EmuSendResult[] }>;
+  /** Set by cancel_groupmsg_send: senders who had not sent can no longer do so. */
+  cancelledAt?: number;
+  /** Each remind_groupmsg_send call: when (ms) and which senders were still pending. */
+  reminders: { at: number; senders: string[] }[];
+};
+
+/** A corp moment (客户朋友圈) from add_moment_task: each sender publishes it, or not, in their app. */
+export type EmuMoment = {
+  momentId: string;
+  createTime: number;
+  text: string | undefined;
+  attachments: unknown[];
+  /** Client tags the moment is visible to (empty: all of the sender's clients). */
+  tagList: string[];
+  /** sender userid → publish status (0 not yet, 1 published) and when (epoch seconds, 0 until then). */
+  senders: Map<string, { publishStatus: 0 | 1; publishTime: number }>;
+};
+
+/** The asynchronous job add_moment_task answers with; get_moment_task_result reads it. */
+export type EmuMomentJob = {
+  jobId: string;
+  momentId: string;
+  createdAtMs: number;
+  invalidSenders: string[];
+  invalidDepartments: number[];
+  invalidTags: string[];
 };
 
 /** Everything the emulator remembers; one instance per emulator, reset by building a new one. */
@@ -102,6 +128,8 @@ export function createEmulatorState(clock: Clock) {
   const tagGroups = new Map<string, EmuTagGroup>();
   const welcomeCodes = new Map<string, EmuWelcomeCode>();
   const tasks = new Map<string, EmuMassTask>();
+  const moments = new Map<string, EmuMoment>();
+  const momentJobs = new Map<string, EmuMomentJob>();
   const webhookMessages = new Map<string, { msgtype: string; payload: unknown; at: number }[]>();
   /** AI bot replies posted to a message's response_url, by response code. */
   const botReplies = new Map<string, { msgtype: string; payload: unknown; at: number }[]>();
@@ -136,11 +164,20 @@ export function createEmulatorState(clock: Clock) {
     tagGroups,
     welcomeCodes,
     tasks,
+    moments,
+    momentJobs,
     webhookMessages,
     botReplies,
     callCounts,
     /** A process-unique suffix for generated ids. */
     nextSeq: () => ++seq,
+    /** The id counter, so a saved state can resume it (state-file.ts) without reusing ids. */
+    get seq(): number {
+      return seq;
+    },
+    set seq(value: number) {
+      seq = value;
+    },
     upsertMember,
     upsertContact,
     /** Makes `userid` follow the client (the relationship `externalcontact/get` reports). */

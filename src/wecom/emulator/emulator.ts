@@ -22,6 +22,9 @@ import { registerGroupChatRoutes } from './group-chats.ts';
 import { createMassMessages } from './group-messages.ts';
 import { createJoinWaysAndTags, type JoinWayOutcome } from './join-ways-and-tags.ts';
 import { registerMessageRoutes } from './messages.ts';
+import { createMoments } from './moments.ts';
+import { type RmSimulationInput, simulateRms } from './rm-simulation.ts';
+import { createStateFile } from './state-file.ts';
 import { createTokenStore, registerTokenRoutes, requireAccessToken } from './tokens.ts';
 
 /** Options of the WeCom emulator; limits default to WeCom's published ones (docs/wecom.md "Limits"). */
@@ -34,6 +37,8 @@ export type WecomEmulatorOptions = {
   /** Mass messages one client or group may receive per `massMsgWindowS` (default 1 per day). */
   perRecipientMassMsgCap?: number;
   massMsgWindowS?: number;
+  /** Reminders (remind_groupmsg_send) one mass-message task may get in any 24 h (WeCom: 3). */
+  massMsgRemindsPerDay?: number;
   /** Calls per API path per minute before 45009 (WeCom: 10,000). */
   rateLimitPerMinute?: number;
   /** App messages one member receives per minute; the excess is dropped silently (WeCom: 30). */
@@ -46,6 +51,13 @@ export type WecomEmulatorOptions = {
   faultSeed?: number;
   /** When given, the emulator drives callbacks to Helix (also through `POST /emulator/callbacks/:name`). */
   callbacks?: Omit<CallbackDriverOptions, 'emulator'>;
+  /**
+   * A JSON file that holds the emulator's data across restarts: read at start, written (atomically) 200 ms
+   * after the last change and on close. Absent, all state lives in memory (docs/wecom.md "Emulator state").
+   */
+  stateFile?: string;
+  /** Told about a debounced save that failed (the next change tries again; close() throws instead). */
+  onStateFileError?: (err: unknown) => void;
 };
 
 /** A built (not listening) emulator: the Express app plus its state and control methods. */
@@ -55,6 +67,20 @@ export type WecomEmulator = ReturnType<typeof createWecomEmulator>;
 export function createWecomEmulator(opts: WecomEmulatorOptions) {
   const clock = opts.clock ?? systemClock;
   const state: EmulatorState = createEmulatorState(clock);
+  const stateFile = opts.stateFile
+    ? createStateFile(state, opts.stateFile, opts.onStateFileError ? { onError: opts.onStateFileError } : {})
+    : undefined;
+  stateFile?.load();
+  const changed = () => stateFile?.schedule();
+  /** Wraps a state-changing function so the state file is saved after it (once any promise settles). */
+  const saving =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      const result = fn(...args);
+      if (result instanceof Promise) void result.then(changed, changed);
+      else changed();
+      return result;
+    };
   const tokens = createTokenStore({
     corpId: opts.corpId,
     secrets: opts.secrets,
@@ -65,25 +91,34 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   const mass = createMassMessages(state, {
     capPerWindow: opts.perRecipientMassMsgCap ?? 1,
     windowS: opts.massMsgWindowS ?? 24 * 3600,
+    remindsPerDay: opts.massMsgRemindsPerDay ?? 3,
   });
+  const moments = createMoments(state);
 
   const joinWaysAndTags = createJoinWaysAndTags(state, { groupCapacity: opts.groupCapacity ?? 500 });
 
   const hooks: DriverEmulatorHooks = {
-    issueWelcomeCode: (externalUserId, rmUserId) => issueWelcomeCode(state, externalUserId, rmUserId).code,
-    addFollow: (externalUserId, rmUserId, s) => void state.addFollow(externalUserId, rmUserId, s),
-    changeGroupMembership(chatId, externalUserId, change, joinScene) {
-      const g = state.upsertGroup(chatId, '');
-      g.members = g.members.filter((m) => m.userid !== externalUserId);
-      if (change === 'join') {
-        g.members.push({
-          userid: externalUserId,
-          type: 2,
-          joinTime: Math.floor(clock.now().getTime() / 1000),
-          joinScene,
-        });
-      }
-    },
+    issueWelcomeCode: saving(
+      (externalUserId: string, rmUserId: string) => issueWelcomeCode(state, externalUserId, rmUserId).code,
+    ),
+    addFollow: saving(
+      (externalUserId: string, rmUserId: string, s: string) =>
+        void state.addFollow(externalUserId, rmUserId, s),
+    ),
+    changeGroupMembership: saving(
+      (chatId: string, externalUserId: string, change: 'join' | 'leave', joinScene: number) => {
+        const g = state.upsertGroup(chatId, '');
+        g.members = g.members.filter((m) => m.userid !== externalUserId);
+        if (change === 'join') {
+          g.members.push({
+            userid: externalUserId,
+            type: 2,
+            joinTime: Math.floor(clock.now().getTime() / 1000),
+            joinScene,
+          });
+        }
+      },
+    ),
   };
   let driver: CallbackDriver | undefined = opts.callbacks
     ? createCallbackDriver({ clock, ...opts.callbacks, emulator: hooks })
@@ -121,6 +156,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   registerGroupChatRoutes(cgi, state);
   joinWaysAndTags.register(cgi);
   mass.register(cgi);
+  moments.register(cgi);
   cgi.use((req: Request, res: Response) => {
     res.status(404).json({ errcode: 404, errmsg: `emulator: no api ${req.method} ${req.path}` });
   });
@@ -139,6 +175,11 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   const app: Express = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Any write through either API may change the state; reads (GET) never do.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET') res.on('finish', changed);
+    next();
+  });
   app.use('/cgi-bin', cgi);
   app.use(
     '/emulator',
@@ -146,6 +187,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
       state,
       faults,
       mass,
+      moments,
       expireAllTokens: tokens.expireAll,
       driver: () => driver,
       joinViaJoinWay,
@@ -159,11 +201,11 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     /** What every member, client and group received, pending tasks, contact ways and call counts. */
     inspect: (): EmulatorSnapshot => inspectState(state, faults),
     /** Adds members (RMs), external contacts with their follow users, and groups. */
-    seed: (input: SeedInput) => applySeed(state, input, joinWaysAndTags.seedTags),
+    seed: saving((input: SeedInput) => applySeed(state, input, joinWaysAndTags.seedTags)),
     /** Adds corp tag groups and tags (what get_corp_tag_list reports and mark_tag accepts). */
-    seedTags: joinWaysAndTags.seedTags,
+    seedTags: saving(joinWaysAndTags.seedTags),
     /** A client joins through a join way's QR code; see `joinViaJoinWay` above. */
-    joinViaJoinWay,
+    joinViaJoinWay: saving(joinViaJoinWay),
     /** Expires every issued token now: the next call with one gets 42001. */
     expireAllTokens: () => tokens.expireAll(),
     /** Replaces the fault rules of one API path ('message/send'); an empty list clears them. */
@@ -171,7 +213,13 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     /** Removes every fault rule. */
     clearFaults: () => faults.clear(),
     /** The simulated RM confirms a pending mass message (one sender, or all of them). */
-    confirmTask: (msgid: string, userid?: string) => mass.confirm(msgid, userid),
+    confirmTask: saving((msgid: string, userid?: string) => mass.confirm(msgid, userid)),
+    /** The simulated RM publishes a moment (one sender, or every sender not yet done). */
+    publishMoment: saving((momentId: string, userid?: string) => moments.publish(momentId, userid)),
+    /** Every simulated RM acts on what is pending, a deterministic `confirmRate` share of them (rm-simulation.ts). */
+    simulateRms: saving((input: RmSimulationInput) => simulateRms({ state, mass, moments }, input)),
+    /** Writes the state file now (no-op without one); close() does this too. */
+    saveState: async (): Promise<void> => stateFile?.flush(),
     /** Issues a welcome code as an add event would carry (the callback driver does this for you). */
     issueWelcomeCode: (externalUserId: string, rmUserId: string) =>
       hooks.issueWelcomeCode(externalUserId, rmUserId),
@@ -186,9 +234,10 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
       driver = createCallbackDriver({ clock, ...driverOpts, emulator: hooks });
       return driver;
     },
-    /** Releases the emulator; all state is in memory, so there is nothing to close beyond the server. */
+    /** Releases the emulator and, with a state file, writes the final state. */
     close: async (): Promise<void> => {
       driver = undefined;
+      await stateFile?.flush();
     },
   };
 }

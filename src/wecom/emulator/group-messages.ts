@@ -54,9 +54,14 @@ export type MassMessages = ReturnType<typeof createMassMessages>;
 
 /**
  * Creates the mass-message model. A recipient gets at most `capPerWindow` mass messages per `windowS`
- * (WeCom: about one a day today; older documents say 4 a month, hence both are options).
+ * (WeCom: about one a day today; older documents say 4 a month, hence both are options). A task may be
+ * reminded `remindsPerDay` times in any 24 h (WeCom: 3).
  */
-export function createMassMessages(state: EmulatorState, opts: { capPerWindow: number; windowS: number }) {
+export function createMassMessages(
+  state: EmulatorState,
+  opts: { capPerWindow: number; windowS: number; remindsPerDay?: number },
+) {
+  const remindsPerDay = opts.remindsPerDay ?? 3;
   const receivedInWindow = (log: { at: number }[], now: number) =>
     log.filter((m) => m.at > now - opts.windowS * 1000).length;
 
@@ -87,6 +92,8 @@ export function createMassMessages(state: EmulatorState, opts: { capPerWindow: n
     confirm(msgid: string, userid?: string): { msgid: string; confirmed: string[] } {
       const task = state.tasks.get(msgid);
       if (!task) throw new AppError('not_found', { message: `no mass-message task ${msgid}` });
+      if (task.cancelledAt !== undefined)
+        throw new AppError('conflict', { message: `mass-message task ${msgid} was cancelled` });
       const senders = userid ? [userid] : [...task.senders.keys()];
       const now = state.clock.now().getTime();
       const confirmed: string[] = [];
@@ -120,6 +127,7 @@ export function createMassMessages(state: EmulatorState, opts: { capPerWindow: n
           text: body.text?.content,
           attachments: body.attachments ?? [],
           senders: new Map(),
+          reminders: [],
         };
         const addRecipient = (sender: string, recipient: string) => {
           const part = task.senders.get(sender) ?? { status: 0 as const, sendTime: 0, results: [] };
@@ -149,6 +157,30 @@ export function createMassMessages(state: EmulatorState, opts: { capPerWindow: n
         }
         state.tasks.set(task.msgid, task);
         ok(res, { fail_list: failList, msgid: task.msgid });
+      });
+
+      router.post('/externalcontact/remind_groupmsg_send', (req: Request, res: Response) => {
+        const body = parseOr40058(res, msgidQuery, req.body);
+        if (!body) return;
+        const task = state.tasks.get(body.msgid);
+        if (!task) return fail(res, 'invalidParameter', 'msgid');
+        if (task.cancelledAt !== undefined) return fail(res, 'invalidParameter', 'the task was cancelled');
+        const now = state.clock.now().getTime();
+        const recent = task.reminders.filter((r) => r.at > now - 24 * 3600 * 1000).length;
+        if (recent >= remindsPerDay) return fail(res, 'remindLimitReached');
+        const pending = [...task.senders].filter(([, p]) => p.status === 0).map(([userid]) => userid);
+        task.reminders.push({ at: now, senders: pending });
+        ok(res);
+      });
+
+      router.post('/externalcontact/cancel_groupmsg_send', (req: Request, res: Response) => {
+        const body = parseOr40058(res, msgidQuery, req.body);
+        if (!body) return;
+        const task = state.tasks.get(body.msgid);
+        if (!task) return fail(res, 'invalidParameter', 'msgid');
+        // What was sent stays sent (WeCom cannot recall it); pending senders and their recipients stay at 0.
+        task.cancelledAt ??= state.clock.now().getTime();
+        ok(res);
       });
 
       router.post('/externalcontact/get_groupmsg_task', (req: Request, res: Response) => {
