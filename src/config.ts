@@ -211,6 +211,28 @@ const envSchema = z.object({
     .string()
     .default('30 2 * * *')
     .refine((v) => cron.validate(v), 'must be a cron expression such as "30 2 * * *"'),
+  // The content calendar: how often the scheduler looks for due occurrences, and what it does after downtime.
+  CALENDAR_TICK_CRON: z
+    .string()
+    .default('* * * * *')
+    .refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *"'),
+  CALENDAR_CATCH_UP_MINUTES: int(0, 24 * 60).default(60),
+  CALENDAR_MISSED_LOOKBACK_HOURS: int(1, 31 * 24).default(7 * 24),
+  // Sending: caps per client, WeCom's own per-recipient cap on mass messages, quiet hours, reminders.
+  CAMPAIGN_DAILY_CAP: int(1, 100).default(2),
+  CAMPAIGN_WEEKLY_CAP: int(1, 500).default(7),
+  WECOM_MASS_MESSAGE_CAP: int(1, 100).default(1),
+  WECOM_MASS_MESSAGE_CAP_DAYS: int(1, 31).default(1),
+  CAMPAIGN_QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 22:00-08:00')
+    .default('22:00-08:00'),
+  RM_REMINDERS_PER_DAY: int(0, 3).default(3),
+  CAMPAIGN_POLL_INTERVAL_S: int(1, 24 * 3600).default(15 * 60),
+  CAMPAIGN_FOLLOW_UP_HOURS: int(1, 7 * 24).default(24),
+  CAMPAIGN_REMIND_INTERVAL_MINUTES: int(1, 24 * 60).default(120),
+  /** Where an RM's task list opens (the reminder's link); unset, the API path on this server. */
+  TASK_LIST_URL: optionalUrl(['http:', 'https:']),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -353,6 +375,25 @@ function toConfig(env: z.infer<typeof envSchema>) {
           : null,
       file: env.MARKET_DATA_FILE ? path.resolve(env.MARKET_DATA_FILE) : null,
       maxAgeMinutes: env.MARKET_DATA_MAX_AGE_MINUTES,
+    },
+    /** The content calendar's ticks, catch-up window and how far back missed occurrences are recorded. */
+    calendar: {
+      tickCron: env.CALENDAR_TICK_CRON,
+      catchUpMs: env.CALENDAR_CATCH_UP_MINUTES * 60_000,
+      missedLookbackMs: env.CALENDAR_MISSED_LOOKBACK_HOURS * 3_600_000,
+    },
+    /** Who may receive calendar content, and how RMs are followed up. */
+    campaigns: {
+      dailyCap: env.CAMPAIGN_DAILY_CAP,
+      weeklyCap: env.CAMPAIGN_WEEKLY_CAP,
+      wecomCap: { count: env.WECOM_MASS_MESSAGE_CAP, days: env.WECOM_MASS_MESSAGE_CAP_DAYS },
+      quietHours: { start: env.CAMPAIGN_QUIET_HOURS.slice(0, 5), end: env.CAMPAIGN_QUIET_HOURS.slice(6) },
+      remindersPerDay: env.RM_REMINDERS_PER_DAY,
+      pollIntervalMs: env.CAMPAIGN_POLL_INTERVAL_S * 1000,
+      followUpMs: env.CAMPAIGN_FOLLOW_UP_HOURS * 3_600_000,
+      remindIntervalMs: env.CAMPAIGN_REMIND_INTERVAL_MINUTES * 60_000,
+      // Unset, the API on this host: right for development; a bank sets the console's public URL.
+      taskListUrl: env.TASK_LIST_URL ?? `http://localhost:${env.PORT}/api/v1/tasks`,
     },
   };
 }

@@ -6,15 +6,15 @@ import {
   loadContentLibrary,
   loadContentLibraryOrThrow,
 } from '../modules/content/content-library.ts';
-import { dateInZone } from '../platform/calendar/dates.ts';
-import { HolidayFileError, loadHolidayYearFiles } from '../platform/calendar/holiday-files.ts';
-import { createHolidayCalendar, type HolidayCalendar } from '../platform/calendar/holidays.ts';
 import {
   createFileMarketData,
   createHttpMarketData,
   sampleMarketData,
 } from '../modules/content/market-data.ts';
 import type { MarketDataProvider } from '../modules/content/render.ts';
+import { dateInZone } from '../platform/calendar/dates.ts';
+import { HolidayFileError, loadHolidayYearFiles } from '../platform/calendar/holiday-files.ts';
+import { createHolidayCalendar, type HolidayCalendar } from '../platform/calendar/holidays.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Log } from '../platform/logger.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';

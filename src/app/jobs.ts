@@ -1,3 +1,4 @@
+import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar.jobs.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
@@ -17,4 +18,6 @@ export const Jobs = defineJobMap({
   SendWelcome,
   SweepWelcomes,
   CheckHandoffSla,
+  FireOccurrence,
+  FollowUpOccurrence,
 });

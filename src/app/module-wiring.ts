@@ -1,4 +1,5 @@
 import { createWelcomeBot } from '../../bots/welcome.ts';
+import { FollowUpOccurrence, registerCalendarJobs } from '../modules/calendar/calendar.jobs.ts';
 import { createCommunitiesInboundHandlers } from '../modules/communities/communities.inbound.ts';
 import { registerCommunitiesJobs } from '../modules/communities/communities.jobs.ts';
 import { createGroupReconciler } from '../modules/communities/group-reconcile.service.ts';
@@ -55,6 +56,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
     clock,
     log,
   });
+  const cal = services.calendar();
   const smart = services.smart();
   const conversations = services.conversations();
   const corpTags = createCorpTagSync({
@@ -102,6 +104,20 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       }),
     ],
     jobs: [
+      ...registerCalendarJobs({
+        db,
+        repo: cal.calendarRepo,
+        calendar: cal.calendar,
+        fanOut: cal.fanOut,
+        followUp: cal.followUp,
+        enqueueFollowUp: (p, delayMs) => services.queues().enqueue(FollowUpOccurrence, p, { delayMs }),
+        days: services.holidays(),
+        timeZone: config.scheduler.timezone,
+        pollIntervalMs: config.campaigns.pollIntervalMs,
+        followUpMs: config.campaigns.followUpMs,
+        clock,
+        log,
+      }),
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
       ...registerConversationsJobs({
         db,

@@ -1,4 +1,7 @@
+import { CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
+import { FireOccurrence } from '../modules/calendar/calendar.jobs.ts';
+import { createCalendarTicker } from '../modules/calendar/calendar-ticker.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
@@ -43,6 +46,27 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
     await queues.enqueue(ReconcileGroups, { runDate });
     await queues.enqueue(BackfillAttribution, { runDate });
   });
+  // The content calendar: each tick enqueues the occurrences due since the last recorded one.
+  const cal = services.calendar();
+  const ticker = createCalendarTicker({
+    db: ctx.database.db,
+    repo: cal.calendarRepo,
+    days: services.holidays(),
+    timeZone: config.scheduler.timezone,
+    catchUpMs: config.calendar.catchUpMs,
+    missedLookbackMs: config.calendar.missedLookbackMs,
+    clock,
+    enqueue: (due) => queues.enqueueBulk(FireOccurrence, due),
+  });
+  const calendarTick = async () => {
+    const due = await ticker.tick();
+    if (due.length > 0)
+      log.info(
+        { due: due.length, missed: due.filter((d) => d.mode === 'missed').length },
+        'calendar occurrences enqueued',
+      );
+  };
+  every('calendar', config.calendar.tickCron, calendarTick, { quiet: true });
   // Every minute: hand-offs past their SLA are escalated.
   every('handoff-sla', '* * * * *', () =>
     queues.enqueue(CheckHandoffSla, { minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, '') }),
@@ -54,6 +78,18 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
     () => queues.enqueue(SweepWelcomes, { slot: welcomeSweepSlot(clock.now()) }),
     { quiet: true },
   );
+  // After downtime: what came due while no scheduler ran is caught up now, not at the next tick.
+  await calendarTick().catch((err: unknown) => log.error({ err }, 'calendar catch-up failed'));
+  await catchUpNightly(
+    ctx,
+    queues,
+    'groups-reconcile',
+    config.scheduler.groupReconcileCron,
+    async (runDate) => {
+      await queues.enqueue(ReconcileGroups, { runDate });
+      await queues.enqueue(BackfillAttribution, { runDate });
+    },
+  ).catch((err: unknown) => log.error({ err }, 'nightly catch-up failed'));
   log.info(
     { timezone: config.scheduler.timezone, schedules: tasks.map((t) => t.name) },
     'scheduler role started',
@@ -64,4 +100,32 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
       if (!opts.services) await services.close();
     },
   };
+}
+
+/**
+ * The nightly run's catch-up at start: when its last scheduled instant passed while no scheduler ran, it is
+ * enqueued now if that was within the catch-up window, or counted and logged as missed if it was older and
+ * never ran (the job id of its run date is unknown to BullMQ).
+ */
+async function catchUpNightly(
+  ctx: AppContext,
+  queues: ReturnType<Services['queues']>,
+  name: string,
+  expression: string,
+  enqueue: (runDate: string) => Promise<void>,
+): Promise<void> {
+  const { config, clock, log, metrics } = ctx;
+  const now = clock.now();
+  const last = CronExpressionParser.parse(expression, { tz: config.scheduler.timezone, currentDate: now })
+    .prev()
+    .toDate();
+  const runDate = dateInZone(last, config.scheduler.timezone);
+  if (now.getTime() - last.getTime() <= config.calendar.catchUpMs) {
+    await enqueue(runDate);
+    return;
+  }
+  if ((await queues.jobState(ReconcileGroups, { runDate })) === 'unknown') {
+    metrics.scheduleMissed.inc({ schedule: name });
+    log.warn({ schedule: name, runDate }, 'nightly run missed: older than the catch-up window');
+  }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
@@ -10,6 +11,7 @@ import { createConversationsService } from '../modules/conversations/conversatio
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
+import { createCalendarWiring } from './calendar-wiring.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import {
   createConfiguredMarketData,
@@ -111,12 +113,37 @@ export function createServices(ctx: AppContext) {
       clock,
     }),
   );
+  const calendar = once(() =>
+    createCalendarWiring({
+      config,
+      db,
+      log,
+      metrics,
+      clock,
+      audit: audit(),
+      rendering: rendering(),
+      wecom: wecom(),
+      wecomBaseUrl: ctx.wecomBaseUrl,
+      redis: general(),
+      holidays: holidays(),
+    }),
+  );
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
+  const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
-    return content().syncLibrary();
+    const result = await content().syncLibrary();
+    // The calendar's seed entries name components, so they are recorded once those are approved.
+    const seeded = await calendar().calendar.seed(calendarSeeds(), {
+      name: 'content-library',
+      requestId: null,
+    });
+    if (seeded.added > 0) log.info({ added: seeded.added }, 'calendar seed entries recorded');
+    for (const r of seeded.refused)
+      log.warn({ entry: r.id, reason: r.reason }, 'calendar seed entry not recorded');
+    return result;
   };
   let librarySync: Promise<{ added: number }> | undefined;
   return {
@@ -136,6 +163,8 @@ export function createServices(ctx: AppContext) {
     /** China's public holidays and make-up working days: the package's data and the library's yearly files. */
     holidays,
     conversations,
+    /** The content calendar, its fan-out and follow-up, and the repositories their routes read. */
+    calendar,
     profiles,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createCalendarRouter } from '../modules/calendar/calendar.routes.ts';
+import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
 import { createGroupsService } from '../modules/communities/groups.service.ts';
@@ -163,6 +165,13 @@ export function buildWebApp(
     } catch {
       // Database unavailable: the gauge keeps its last value.
     }
+    try {
+      // Missed occurrences (and every other status) from the table: any scheduler may have recorded them.
+      const counts = await withTimeout(services.calendar().calendarRepo.statusCounts(db), 1000);
+      for (const c of counts) metrics.calendarOccurrences.set({ status: c.status }, c.n);
+    } catch {
+      // Database unavailable: the gauge keeps its last values.
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -220,6 +229,29 @@ export function buildWebApp(
   api.use(createConversationsRouter({ db, conversations: services.conversations(), audit }));
   api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
+  const cal = services.calendar();
+  api.use(
+    createCalendarRouter({
+      db,
+      calendar: cal.calendar,
+      repo: cal.calendarRepo,
+      fanOut: cal.fanOut,
+      stats: cal.stats,
+    }),
+  );
+  api.use(
+    createTasksRouter({
+      db,
+      campaigns: cal.campaignsRepo,
+      calendar: cal.calendarRepo,
+      touches: cal.touchesRepo,
+      rms,
+      audience: cal.audienceRepo,
+      conversations: services.conversations(),
+      timeZone: config.scheduler.timezone,
+      clock,
+    }),
+  );
   app.use('/api/v1', api);
 
   app.use((req: Request) => {

@@ -88,6 +88,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'Inbox rows dead-lettered after their attempts were spent (status dead; see /api/v1/inbox?status=dead)',
       registers: [registry],
     }),
+    calendarOccurrences: new Gauge({
+      name: 'helix_calendar_occurrences',
+      help: 'Content-calendar occurrences recorded, by status (done, skipped, missed, failed, running)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    scheduleMissed: new Counter({
+      name: 'helix_schedule_missed_total',
+      help: 'Scheduled runs older than the catch-up window when the scheduler came back, by schedule',
+      labelNames: ['schedule'] as const,
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

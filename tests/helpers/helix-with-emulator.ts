@@ -22,17 +22,24 @@ export async function startHelixWithEmulator(
     env?: Record<string, string>;
     inboundHandlers?: InboundHandler[];
     logTo?: DestinationStream;
+    /** Helix's clock and the emulator's (one clock, so WeCom's caps and windows move with Helix's time). */
+    clock?: Clock;
+    /** The emulator's per-API calls a minute before 45009. */
+    rateLimitPerMinute?: number;
   } = {},
 ) {
   const emu = await startWecomEmulator({
     corpId: TEST_WECOM.corpId,
     secrets: { app: 'helixDevAppSecret', contact: 'helixDevContactSecret' },
     ...(opts.groupCapacity ? { groupCapacity: opts.groupCapacity } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
   });
   const { ctx, web, worker, stop } = await startWebAndWorker({
     env: { ...opts.env, WECOM_API_BASE_URL: emu.url },
     syncContentLibrary: true,
     ...(opts.logTo ? { logTo: opts.logTo } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.inboundHandlers ? { inboundHandlers: opts.inboundHandlers } : {}),
   });
   const server: Server = await new Promise((resolve) => {

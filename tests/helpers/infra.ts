@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type AppContext, openContext } from '../../src/app/context.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
 import { createScratchDatabase } from './scratch-database.ts';
@@ -55,7 +56,7 @@ export function testEnv(
 /** A fully built test context on real infrastructure, plus its teardown; `logTo` receives its log lines. */
 export async function createTestContext(
   overrides: Record<string, string | undefined> = {},
-  opts: { logTo?: DestinationStream } = {},
+  opts: { logTo?: DestinationStream; clock?: Clock } = {},
 ): Promise<{ ctx: AppContext; config: Config; close: () => Promise<void> }> {
   const database = await createTestDatabaseUrl();
   const config = loadConfig(testEnv({ DATABASE_URL: database.url, ...overrides }));
@@ -68,7 +69,10 @@ export async function createTestContext(
     name: 'helix-test',
     ...(opts.logTo ? { destination: opts.logTo } : {}),
   });
-  const { ctx, close } = await openContext(cfg, log, { metrics: createMetrics() });
+  const { ctx, close } = await openContext(cfg, log, {
+    metrics: createMetrics(),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return {
     ctx,
     config: cfg,

@@ -3,6 +3,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
 import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { createTestContext } from './infra.ts';
 
 /** Helix's web and worker roles on one test context (in process, not listening), and their teardown. */
@@ -28,11 +29,16 @@ export type WebAndWorkerOptions = {
   prepare?: (ctx: AppContext) => Promise<InboundHandler[] | undefined> | InboundHandler[] | undefined;
   /** Syncs the content library into the database before the worker starts. */
   syncContentLibrary?: boolean;
+  /** Helix's clock (the real one when unset). */
+  clock?: Clock;
 };
 
 /** Starts a test context, then the web role and the worker role on it. */
 export async function startWebAndWorker(opts: WebAndWorkerOptions = {}): Promise<WebAndWorker> {
-  const { ctx, close } = await createTestContext(opts.env, opts.logTo ? { logTo: opts.logTo } : {});
+  const { ctx, close } = await createTestContext(opts.env, {
+    ...(opts.logTo ? { logTo: opts.logTo } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   let web: WebApp | undefined;
   let worker: WorkerRole | undefined;
   const stop = async () => {

@@ -66,6 +66,8 @@ export const clients = pgTable(
     /** The raw State of the add event, kept even when it names no channel. */
     channelState: text('channel_state'),
     status: text('status').notNull().default('active'),
+    /** Set when the client replied 退订: no calendar content reaches them until ops clear it. */
+    optedOutAt: timestamptz('opted_out_at'),
     awareAt: timestamptz('aware_at'),
     acquiredAt: timestamptz('acquired_at'),
     activatedAt: timestamptz('activated_at'),

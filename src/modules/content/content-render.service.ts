@@ -22,6 +22,8 @@ type SendInput = {
   rm?: Record<string, unknown>;
   personaId?: string | null;
   context?: Record<string, unknown>;
+  /** A fixed variant (a mass message's), instead of the client's stable A/B choice. */
+  variantId?: string;
 };
 
 /** Why sample figures may not be sent (outside development). */
@@ -99,6 +101,7 @@ export function createContentRenderService(deps: {
       client: RenderInput['client'];
       rm?: Record<string, unknown>;
       context?: Record<string, unknown>;
+      variantId?: string;
     },
     persona: RenderInput['persona'],
     market: MarketDataProvider,
@@ -109,6 +112,7 @@ export function createContentRenderService(deps: {
       ...(input.rm ? { rm: input.rm } : {}),
       ...(persona ? { persona } : {}),
       ...(input.context ? { context: input.context } : {}),
+      ...(input.variantId ? { variantId: input.variantId } : {}),
       date: deps.clock.now(),
       market,
     });

@@ -51,6 +51,8 @@ export type RenderInput = {
   context?: Record<string, unknown>;
   date: Date;
   market: MarketDataProvider;
+  /** Renders this variant instead of choosing one for the client (a mass message shares one variant). */
+  variantId?: string;
 };
 
 /** A rendering failed: a missing variable, no variant for this audience, a channel limit. Never truncated. */
@@ -186,7 +188,10 @@ export function channelTemplates(
  * component does not have, or a result over the channel's limit is a RenderError; nothing is truncated.
  */
 export async function renderComponent(c: Component, input: RenderInput): Promise<Rendered> {
-  const variant = chooseVariant(c, input.client, input.persona?.id);
+  const variant = input.variantId
+    ? c.variants.find((v) => v.id === input.variantId)
+    : chooseVariant(c, input.client, input.persona?.id);
+  if (!variant) throw new RenderError('no_variant', `${c.id} has no variant ${input.variantId}`);
   const templates = channelTemplates(variant.renderings, input.channel);
   if (!templates)
     throw new RenderError('no_channel', `${c.id}/${variant.id} has no ${input.channel} rendering`);

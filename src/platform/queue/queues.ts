@@ -48,13 +48,17 @@ export function createQueues(opts: { connection: Redis; prefix: string; jobs: Jo
   };
   return {
     queues,
-    /** Adds one job; a second add with the same deterministic id is a no-op. */
+    /**
+     * Adds one job, after `delayMs` when given; a second add with the same deterministic id is a no-op.
+     */
     async enqueue<N extends string, S extends z.ZodType>(
       def: JobDefinition<N, S>,
       payload: z.input<S>,
+      opts: { delayMs?: number } = {},
     ): Promise<void> {
       const { data, jobId } = prepare(def, payload);
-      await queueFor(def).add(def.name, data, { jobId, ...jobOptions(def.policy) });
+      const delay = opts.delayMs && opts.delayMs > 0 ? { delay: opts.delayMs } : {};
+      await queueFor(def).add(def.name, data, { jobId, ...jobOptions(def.policy), ...delay });
     },
     /** Adds many jobs of one type in a single round trip. */
     async enqueueBulk<N extends string, S extends z.ZodType>(
@@ -90,6 +94,10 @@ export function createQueues(opts: { connection: Redis; prefix: string; jobs: Jo
         added++;
       }
       return added;
+    },
+    /** The state of the job a payload would have ('unknown' when BullMQ holds no such job). */
+    async jobState<N extends string, S extends z.ZodType>(def: JobDefinition<N, S>, payload: z.input<S>) {
+      return queueFor(def).getJobState(prepare(def, payload).jobId);
     },
     /** Counts of jobs per queue and state, for /metrics. */
     async depth(): Promise<{ queue: string; state: string; count: number }[]> {

@@ -57,7 +57,12 @@ export const groupMsgListResponse = ok.extend({
   group_msg_list: z
     .array(
       z
-        .object({ msgid: z.string(), creator: z.string().optional(), create_type: z.number().optional() })
+        .object({
+          msgid: z.string(),
+          creator: z.string().optional(),
+          create_type: z.number().optional(),
+          text: z.object({ content: z.string() }).passthrough().optional(),
+        })
         .passthrough(),
     )
     .default([]),

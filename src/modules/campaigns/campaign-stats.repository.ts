@@ -1,0 +1,98 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
+import { type Db, queryRows } from '../../platform/db/client.ts';
+import { rmInScope } from '../contacts/scope-filters.repository.ts';
+
+/** One row of delivery and task counts, for a group (all, an RM, a branch). */
+export type StatsRow = {
+  key: string | null;
+  status: string;
+  reason: string | null;
+  n: number;
+};
+
+/** Ops figures over deliveries and send tasks, within the caller's scope. */
+export type CampaignStatsRepository = ReturnType<typeof createCampaignStatsRepository>;
+
+/** Creates the stats repository. `by`: one set of figures, or one per RM or per branch. */
+export function createCampaignStatsRepository() {
+  const keyOf = (by: 'all' | 'rm' | 'branch', rm: SQL): SQL =>
+    by === 'rm'
+      ? sql`${rm}`
+      : by === 'branch'
+        ? sql`(SELECT branch FROM rms WHERE rms.userid = ${rm})`
+        : sql`NULL::text`;
+  return {
+    /** Deliveries of these occurrences by status and reason. */
+    deliveries: (db: Db, occurrenceIds: readonly number[], scope: Scope, by: 'all' | 'rm' | 'branch') =>
+      queryRows<StatsRow>(
+        db,
+        sql`SELECT ${keyOf(by, sql`d.rm`)} AS key, d.status, d.reason, count(*)::int AS n
+              FROM deliveries d
+             WHERE d.occurrence_id = ANY(${sql.param([...occurrenceIds])}::bigint[]) AND ${rmInScope(scope, sql`d.rm`)}
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      ),
+    /** Send tasks of these occurrences by status. */
+    tasks: (db: Db, occurrenceIds: readonly number[], scope: Scope, by: 'all' | 'rm' | 'branch') =>
+      queryRows<StatsRow>(
+        db,
+        sql`SELECT ${keyOf(by, sql`t.sender`)} AS key, t.status, NULL::text AS reason, count(*)::int AS n
+              FROM send_tasks t
+             WHERE t.occurrence_id = ANY(${sql.param([...occurrenceIds])}::bigint[]) AND ${rmInScope(scope, sql`t.sender`)}
+             GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+  };
+}
+
+/** The figures ops read for an occurrence or an entry. */
+export type CampaignStats = {
+  targeted: number;
+  skipped: Record<string, number>;
+  tasksCreated: number;
+  tasksConfirmed: number;
+  delivered: number;
+  pending: number;
+  failed: number;
+  failedReasons: Record<string, number>;
+};
+
+/** Folds delivery and task rows into figures, one set per key. */
+export function foldStats(deliveries: StatsRow[], tasks: StatsRow[]): Map<string | null, CampaignStats> {
+  const out = new Map<string | null, CampaignStats>();
+  const get = (k: string | null) => {
+    let s = out.get(k);
+    if (!s) {
+      s = {
+        targeted: 0,
+        skipped: {},
+        tasksCreated: 0,
+        tasksConfirmed: 0,
+        delivered: 0,
+        pending: 0,
+        failed: 0,
+        failedReasons: {},
+      };
+      out.set(k, s);
+    }
+    return s;
+  };
+  for (const d of deliveries) {
+    const s = get(d.key);
+    s.targeted += d.n;
+    if (d.status === 'skipped')
+      s.skipped[d.reason ?? 'unknown'] = (s.skipped[d.reason ?? 'unknown'] ?? 0) + d.n;
+    else if (d.status === 'sent') s.delivered += d.n;
+    else if (d.status === 'pending') s.pending += d.n;
+    else if (d.status === 'failed') {
+      s.failed += d.n;
+      const reason = (d.reason ?? 'unknown').split(':')[0] ?? 'unknown';
+      s.failedReasons[reason] = (s.failedReasons[reason] ?? 0) + d.n;
+    }
+  }
+  for (const t of tasks) {
+    const s = get(t.key);
+    if (t.status === 'created' || t.status === 'confirmed') s.tasksCreated += t.n;
+    if (t.status === 'confirmed') s.tasksConfirmed += t.n;
+  }
+  return out;
+}

@@ -1,0 +1,401 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Log } from '../../platform/logger.ts';
+import type { GroupRobot } from '../../wecom/client/group-robot.ts';
+import type { WecomClient } from '../../wecom/client/wecom-client.ts';
+import type { EntryBody } from '../calendar/calendar.schemas.ts';
+import { localDate } from '../calendar/occurrences.ts';
+import type { AudienceGroupsRepository } from '../communities/audience-groups.repository.ts';
+import type { AudienceClient, AudienceRepository, ClientFilter } from '../contacts/audience.repository.ts';
+import type { Component } from '../content/content.schemas.ts';
+import type { ContentRenderService } from '../content/content-render.service.ts';
+import { chooseVariant } from '../content/render.ts';
+import type { TouchesRepository } from '../engagement/touches.repository.ts';
+import type { CampaignsRepository, DeliveryInput } from './campaigns.repository.ts';
+import type { SendKind } from './campaigns.tables.ts';
+import { type EligibilityRules, inQuietHours, skipFor } from './eligibility.ts';
+import { robotKeyId } from './robot-key.ts';
+import { sendTask } from './send-task.ts';
+
+/** The rules and limits the fan-out applies (configuration). */
+export type FanOutSettings = {
+  timeZone: string;
+  dailyCap: number;
+  weeklyCap: number;
+  wecomCap: { count: number; days: number };
+  quietHours: { start: string; end: string };
+  /** How many WeCom calls one occurrence makes at once. */
+  concurrency: number;
+  /** The job lock's duration: a task `sending` for longer was abandoned by a worker that died. */
+  staleSendingMs: number;
+};
+
+/** What one occurrence's fan-out did. */
+export type FanOutResult =
+  | { status: 'done'; recipients: number; skipped: number; tasks: number }
+  | { status: 'skipped'; reason: string };
+
+// WeCom's limits per task: 10,000 clients for a 1:1 mass message; group, Moments and app batches are ours.
+const BATCH: Record<SendKind, number> = { single: 10_000, group: 2_000, moment: 1_000, app: 1_000, robot: 1 };
+const PAGE = 5_000;
+
+/** Where decisions go: inserted as deliveries when an occurrence runs, tallied when it is previewed. */
+type Sink = (rows: DeliveryInput[], page?: AudienceClient[]) => Promise<void>;
+
+const minuteOfDay = (at: Date, timeZone: string) => {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(at)
+    .split(':')
+    .map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/** Whether a component addresses each client by name (then every client gets a task of their own). */
+const personal = (c: Component) => Object.keys(c.variables).some((v) => v.startsWith('client.'));
+
+/** The kinds of component whose deliveries are emotional touches on the RM's task list. */
+const GREETING_KINDS = new Set(['greeting-birthday', 'greeting-festival']);
+
+/** Runs one occurrence: resolves its audience, records every recipient's fate and creates its send tasks. */
+export type FanOut = ReturnType<typeof createFanOut>;
+
+/**
+ * Creates the fan-out. Idempotent per (occurrence, recipient): decisions are inserted once, tasks are
+ * planned in one statement and each is marked `sending` before its WeCom call, so a worker killed at any
+ * point resumes without adding anyone twice or creating a task twice.
+ */
+export function createFanOut(deps: {
+  db: Db;
+  repo: CampaignsRepository;
+  audience: Pick<AudienceRepository, 'clientsPage' | 'rms'>;
+  groups: AudienceGroupsRepository;
+  segmentFilter: (id: string) => Promise<Record<string, unknown> | undefined>;
+  content: Pick<ContentRenderService, 'approved' | 'renderApproved'>;
+  contact: Pick<WecomClient, 'addMsgTemplate' | 'getGroupMsgList' | 'addMomentTask'>;
+  app: Pick<WecomClient, 'sendAppMessage'>;
+  robot: (key: string) => Pick<GroupRobot, 'send'>;
+  touches: Pick<TouchesRepository, 'insert'>;
+  settings: FanOutSettings;
+  clock: Clock;
+  log: Log;
+}) {
+  const { db, repo, settings, clock } = deps;
+
+  /** The client filter an entry's audience (and its saved segment) stands for. */
+  async function clientFilter(body: EntryBody, at: Date): Promise<ClientFilter | { empty: string }> {
+    const a = { ...body.audience };
+    if (a.segment) {
+      const seg = await deps.segmentFilter(a.segment);
+      if (!seg) return { empty: `segment ${a.segment} does not exist` };
+      Object.assign(a, { ...seg, ...a });
+    }
+    const f: ClientFilter = {};
+    if (a.tiers) f.tiers = a.tiers as string[];
+    if (a.tags) f.tags = a.tags as string[];
+    if (a.rms) f.rms = a.rms as string[];
+    if (a.birthdayToday) f.birthdayMonthDay = localDate(at, settings.timeZone).slice(5);
+    if (a.groups) f.externalUserids = await deps.groups.memberClients(db, a.groups as string[]);
+    return f;
+  }
+
+  /** The occurrence's eligibility rules, as of now (a late catch-up may fall into quiet hours). */
+  function rules(body: EntryBody, component: Component): EligibilityRules {
+    const now = clock.now();
+    return {
+      productRisk: component.productRiskLevel,
+      dailyCap: settings.dailyCap,
+      weeklyCap: settings.weeklyCap,
+      wecomCap: settings.wecomCap.count,
+      inQuietHours:
+        body.channel === 'single' && inQuietHours(minuteOfDay(now, settings.timeZone), settings.quietHours),
+      channel: body.channel,
+    };
+  }
+
+  /** The bounds the caps count from: local midnight today, 7 days back, WeCom's cap window. */
+  function capBounds() {
+    const now = clock.now();
+    const sinceMidnight = minuteOfDay(now, settings.timeZone) * 60_000 + (now.getTime() % 60_000);
+    const day = new Date(now.getTime() - sinceMidnight);
+    return {
+      day,
+      week: new Date(day.getTime() - 6 * 86_400_000),
+      wecom: new Date(day.getTime() - (settings.wecomCap.days - 1) * 86_400_000),
+    };
+  }
+
+  /** Decides each client (1:1, Moments and app channels address clients through their RM). */
+  async function decideClients(
+    occurrenceId: number,
+    body: EntryBody,
+    component: Component,
+    filter: ClientFilter,
+    sink: Sink,
+  ) {
+    const r = rules(body, component);
+    const bounds = capBounds();
+    const rmsSeen = new Map<string, AudienceClient>();
+    let after = '';
+    let count = 0;
+    for (;;) {
+      const page = await deps.audience.clientsPage(db, filter, after, PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.externalUserid;
+      count += page.length;
+      if (body.channel !== 'single') {
+        // Moments and app messages go to the RMs who hold these clients, once each.
+        for (const c of page) if (c.ownerRm && !rmsSeen.has(c.ownerRm)) rmsSeen.set(c.ownerRm, c);
+        continue;
+      }
+      const recent = await repo.recentCounts(
+        db,
+        page.map((c) => c.externalUserid),
+        occurrenceId,
+        bounds,
+      );
+      const rows: DeliveryInput[] = page.map((c) => {
+        const reason = skipFor(c, recent.get(c.externalUserid) ?? { today: 0, week: 0, wecomWindow: 0 }, r);
+        return {
+          recipient: c.externalUserid,
+          kind: 'single',
+          rm: c.ownerRm,
+          variantId: reason ? null : variantFor(component, c),
+          status: reason ? 'skipped' : 'pending',
+          reason: reason ?? null,
+        };
+      });
+      await sink(rows, page);
+      if (page.length < PAGE) break;
+    }
+    if (body.channel === 'moment' || body.channel === 'app') {
+      const rmIds = body.audience.rms?.length ? body.audience.rms : [...rmsSeen.keys()];
+      await decideRms(body.channel, component, rmIds, sink);
+      return rmIds.length;
+    }
+    return count;
+  }
+
+  /** The variant a client gets: their stable A/B choice among the variants for their RM's persona. */
+  function variantFor(component: Component, c: AudienceClient): string {
+    return chooseVariant(
+      component,
+      { externalUserid: c.externalUserid, tier: c.tier, tags: c.tags, riskLevel: c.riskLevel },
+      c.rmPersona ?? undefined,
+    ).id;
+  }
+
+  /** Birthday and festival greetings also go on the RM's task list, as emotional touches due today. */
+  async function greetingTouches(
+    occurrenceId: number,
+    component: Component,
+    page: AudienceClient[],
+    rows: DeliveryInput[],
+  ) {
+    const kind = component.kind === 'greeting-birthday' ? 'birthday' : 'festival';
+    const due = localDate(clock.now(), settings.timeZone);
+    const pending = new Set(rows.filter((r) => r.status === 'pending').map((r) => r.recipient));
+    await deps.touches.insert(
+      db,
+      page
+        .filter((c) => c.ownerRm && pending.has(c.externalUserid))
+        .map((c) => ({
+          rm: c.ownerRm!,
+          externalUserid: c.externalUserid,
+          kind,
+          emotional: true,
+          status: 'due' as const,
+          dueDate: due,
+          title: `${component.title}：${c.name ?? '客户'}`,
+          ref: `greet:${occurrenceId}:${c.externalUserid}`,
+        })),
+      clock.now(),
+    );
+  }
+
+  /** Decides RMs as recipients (Moments senders, app-message readers). */
+  async function decideRms(
+    kind: 'moment' | 'app',
+    component: Component,
+    rmIds: readonly string[],
+    sink: Sink,
+  ) {
+    const known = await deps.audience.rms(db, rmIds);
+    const variant = component.variants[0]!.id;
+    const rows: DeliveryInput[] = known.map((rm) => ({
+      recipient: rm.userid,
+      kind,
+      // Moments are published by the RM themself; app messages are one call per batch of readers.
+      rm: kind === 'moment' ? rm.userid : '',
+      variantId: variant,
+      status: 'pending',
+      reason: null,
+    }));
+    await sink(rows);
+  }
+
+  /** Decides each group's decision: the group owner sends it, and WeCom's per-group cap applies. */
+  async function decideGroups(occurrenceId: number, body: EntryBody, component: Component, sink: Sink) {
+    const a = body.audience;
+    const groups = await deps.groups.groups(db, {
+      ...(a.groups ? { chatIds: a.groups } : {}),
+      ...(a.tiers ? { groupKeys: a.tiers } : {}),
+    });
+    const chosen = a.rms ? groups.filter((g) => g.ownerRm && a.rms!.includes(g.ownerRm)) : groups;
+    const r = rules(body, component);
+    const recent = await repo.recentCounts(
+      db,
+      chosen.map((g) => g.chatId),
+      occurrenceId,
+      capBounds(),
+    );
+    const rows: DeliveryInput[] = chosen.map((g) => {
+      const reason =
+        skipFor(
+          { optedOut: false, ownerRm: g.ownerRm, riskLevel: null },
+          recent.get(g.chatId) ?? { today: 0, week: 0, wecomWindow: 0 },
+          { ...r, productRisk: undefined },
+        ) ?? (g.ownerRm ? undefined : 'no_owner_rm');
+      return {
+        recipient: g.chatId,
+        kind: 'group',
+        rm: g.ownerRm,
+        variantId: reason
+          ? null
+          : variantFor(component, { externalUserid: g.chatId, tier: g.groupKey, tags: [] } as never),
+        status: reason ? 'skipped' : 'pending',
+        reason: reason ?? null,
+      };
+    });
+    await sink(rows);
+    return chosen.length;
+  }
+
+  /** Decides the robot posts: one recipient per webhook key (stored as a short hash, never the key). */
+  async function decideRobots(body: EntryBody, component: Component, sink: Sink) {
+    const rows: DeliveryInput[] = (body.robotKeys ?? []).map((k) => ({
+      recipient: `robot:${robotKeyId(k)}`,
+      kind: 'robot',
+      rm: '',
+      variantId: component.variants[0]!.id,
+      status: 'pending',
+      reason: null,
+    }));
+    await sink(rows);
+    return rows.length;
+  }
+
+  /** Decides every recipient of the entry into `sink`; returns how many were targeted, or why none. */
+  async function decide(occurrenceId: number, body: EntryBody, component: Component, sink: Sink) {
+    if (body.channel === 'group') return decideGroups(occurrenceId, body, component, sink);
+    if (body.channel === 'robot') return decideRobots(body, component, sink);
+    const filter = await clientFilter(body, clock.now());
+    if ('empty' in filter) return filter;
+    return decideClients(occurrenceId, body, component, filter, sink);
+  }
+
+  return {
+    /**
+     * What an occurrence would do now, without recording anything: how many recipients, how many would be
+     * skipped and why, and the text each (persona, variant) pair would get.
+     */
+    async preview(body: EntryBody) {
+      const { component } = await deps.content.approved(body.componentId);
+      const skipped: Record<string, number> = {};
+      const pairs = new Map<string, { rm: string | null; persona: string | null; variantId: string }>();
+      let eligible = 0;
+      const targeted = await decide(-1, body, component, async (rows, page) => {
+        const persona = new Map(page?.map((c) => [c.externalUserid, c.rmPersona]) ?? []);
+        for (const r of rows) {
+          if (r.status === 'skipped') {
+            skipped[r.reason ?? 'unknown'] = (skipped[r.reason ?? 'unknown'] ?? 0) + 1;
+            continue;
+          }
+          eligible++;
+          const p = persona.get(r.recipient) ?? null;
+          const key = `${p}|${r.variantId}`;
+          if (!pairs.has(key) && pairs.size < 24)
+            pairs.set(key, { rm: r.rm, persona: p, variantId: r.variantId ?? '' });
+        }
+      });
+      if (typeof targeted !== 'number')
+        return { targeted: 0, eligible: 0, skipped, samples: [], problem: targeted.empty };
+      const samples = [];
+      for (const p of pairs.values()) {
+        const rm = p.rm ? (await deps.audience.rms(db, [p.rm]))[0] : undefined;
+        const rendered = await deps.content
+          .renderApproved(component.id, {
+            channel: 'text',
+            client: { externalUserid: 'preview', name: '客户' },
+            ...(rm ? { rm: { name: rm.name, userid: rm.userid } } : {}),
+            personaId: p.persona,
+            variantId: p.variantId,
+            ...(body.context ? { context: body.context } : {}),
+          })
+          .then((r) => ({ text: r.payload.text ?? '' }))
+          .catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+        samples.push({ persona: p.persona, variantId: p.variantId, ...rendered });
+      }
+      return { targeted, eligible, skipped, samples };
+    },
+
+    /**
+     * Runs the occurrence: content check, audience, decisions, task plan, then every task handed to WeCom.
+     * A retryable WeCom error (45009, busy, unreachable) propagates so the job retries; nothing is lost.
+     */
+    async execute(occurrence: { id: number; entryId: string }, body: EntryBody): Promise<FanOutResult> {
+      let component: Component;
+      try {
+        ({ component } = await deps.content.approved(body.componentId));
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'conflict')
+          return { status: 'skipped', reason: err.message };
+        throw err;
+      }
+      const targeted = await decide(occurrence.id, body, component, async (rows, page) => {
+        await repo.insertDeliveries(db, occurrence.id, rows, clock.now());
+        if (page && GREETING_KINDS.has(component.kind))
+          await greetingTouches(occurrence.id, component, page, rows);
+      });
+      if (typeof targeted !== 'number') return { status: 'skipped', reason: targeted.empty };
+      if (targeted === 0) return { status: 'skipped', reason: 'the audience is empty' };
+      const batch = body.channel === 'single' && personal(component) ? 1 : BATCH[body.channel];
+      await repo.planTasks(db, occurrence.id, batch, clock.now());
+      const tasks = await repo.unsentTasks(db, occurrence.id);
+      const send = sendTask({ ...deps, body, component, staleSendingMs: settings.staleSendingMs });
+      // The first task proves the content sendable (market data fresh, variables present) before the rest.
+      const [first, ...rest] = tasks;
+      if (first) {
+        const problem = await send(first);
+        if (problem) {
+          await db.transaction((tx) => repo.cancelOccurrence(tx, occurrence.id, problem, clock.now()));
+          return { status: 'skipped', reason: problem };
+        }
+      }
+      await pool(rest, settings.concurrency, send);
+      const all = await repo.tasksOf(db, occurrence.id);
+      return { status: 'done', recipients: targeted, skipped: 0, tasks: all.length };
+    },
+  };
+}
+
+/** Runs `work` over `items`, at most `n` at a time; the first failure rejects after the others settle. */
+async function pool<T>(items: readonly T[], n: number, work: (t: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const lane = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++] as T;
+      await work(item).catch((err: unknown) => {
+        failure ??= err;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, lane));
+  if (failure !== undefined) throw failure;
+}

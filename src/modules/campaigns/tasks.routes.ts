@@ -1,0 +1,169 @@
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import type { Scope } from '../../platform/auth/scope.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import { parseOrThrow } from '../../platform/http/validate.ts';
+import type { CalendarRepository } from '../calendar/calendar.repository.ts';
+import { localDate } from '../calendar/occurrences.ts';
+import type { AudienceRepository } from '../contacts/audience.repository.ts';
+import type { RmsRepository } from '../contacts/rms.repository.ts';
+import type { ConversationsService } from '../conversations/conversations.service.ts';
+import type { TouchesRepository } from '../engagement/touches.repository.ts';
+import type { CampaignsRepository } from './campaigns.repository.ts';
+
+const userid = z.string().min(1).max(64);
+
+/**
+ * `/api/v1/tasks`: an RM's task list, the page their reminders link to. It lists the send tasks they still
+ * have to confirm in WeCom, the touches due today (birthdays, festivals, follow-ups) and their open hand-offs,
+ * and lets them mark a touch done or log a check-in. An RM sees their own list; ops see an RM's in scope.
+ */
+export function createTasksRouter(deps: {
+  db: Db;
+  campaigns: Pick<CampaignsRepository, 'openTasksOf'>;
+  calendar: Pick<CalendarRepository, 'occurrenceLabels'>;
+  touches: TouchesRepository;
+  rms: Pick<RmsRepository, 'outsideScope'>;
+  audience: Pick<AudienceRepository, 'clientsPage'>;
+  conversations: Pick<ConversationsService, 'list'>;
+  timeZone: string;
+  clock: Clock;
+}): Router {
+  const router = Router();
+  const gate = requireScopedRole('admin', 'ops', 'rm');
+
+  /** The RM whose list this is: an RM token's own, or the `rm` an ops token names (within its scope). */
+  async function rmFor(scope: Scope, asked: string | undefined): Promise<string> {
+    if (scope.kind === 'rm') {
+      if (asked && asked !== scope.rmUserid)
+        throw new AppError('not_found', { message: `no RM ${asked} in your scope` });
+      return scope.rmUserid;
+    }
+    if (!asked)
+      throw new AppError('bad_request', { message: 'invalid query: rm: name the RM whose tasks to list' });
+    if ((await deps.rms.outsideScope(deps.db, scope, [asked])).length > 0)
+      throw new AppError('not_found', { message: `no RM ${asked} in your scope` });
+    return asked;
+  }
+
+  router.get('/tasks', gate, async (req: Request, res: Response) => {
+    const q = parseOrThrow(z.object({ rm: userid.optional() }).strict(), req.query, 'query');
+    const rm = await rmFor(scopeOf(res), q.rm);
+    const today = localDate(deps.clock.now(), deps.timeZone);
+    const tasks = await deps.campaigns.openTasksOf(deps.db, rm);
+    const labels = new Map(
+      (await deps.calendar.occurrenceLabels(deps.db, [...new Set(tasks.map((t) => t.occurrenceId))])).map(
+        (l) => [l.id, l],
+      ),
+    );
+    const rmScope: Scope = { kind: 'rm', rmUserid: rm };
+    const handoffs = [
+      ...(await deps.conversations.list(deps.db, rmScope, { state: 'pending-human', limit: 50 })),
+      ...(await deps.conversations.list(deps.db, rmScope, { state: 'human', limit: 50 })),
+    ];
+    res.json({
+      rm,
+      date: today,
+      sendTasks: tasks.map((t) => {
+        const l = labels.get(t.occurrenceId);
+        return {
+          id: t.id,
+          kind: t.kind,
+          recipients: t.recipients,
+          entryId: l?.entryId ?? null,
+          title: l?.body.name ?? null,
+          scheduledAt: l ? new Date(l.scheduledAt).toISOString() : null,
+          createdAt: new Date(t.createdAt).toISOString(),
+        };
+      }),
+      touchesDue: (await deps.touches.due(deps.db, rm, today)).map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        emotional: t.emotional,
+        title: t.title,
+        externalUserid: t.externalUserid,
+        dueDate: t.dueDate,
+      })),
+      handoffs,
+    });
+  });
+
+  router.post('/tasks/touches/:id/done', gate, async (req: Request, res: Response) => {
+    const { id } = parseOrThrow(
+      z.object({
+        id: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 53 - 1),
+      }),
+      req.params,
+      'path',
+    );
+    const touch = await deps.touches.find(deps.db, id);
+    const scope = scopeOf(res);
+    // Another RM's touch (or one outside an ops token's branch) does not exist for this caller.
+    const visible =
+      touch &&
+      (scope.kind === 'rm'
+        ? touch.rm === scope.rmUserid
+        : (await deps.rms.outsideScope(deps.db, scope, [touch.rm])).length === 0);
+    if (!touch || !visible) throw new AppError('not_found', { message: `no touch ${id} in your scope` });
+    if (scope.kind !== 'rm')
+      throw new AppError('forbidden', { message: 'a touch is marked done by the RM who made it' });
+    const done = await deps.touches.markDone(deps.db, id, deps.clock.now());
+    if (!done) throw new AppError('conflict', { message: `touch ${id} is done already` });
+    res.json({
+      id: done.id,
+      status: done.status,
+      doneAt: done.doneAt ? new Date(done.doneAt).toISOString() : null,
+    });
+  });
+
+  router.post('/tasks/touches', gate, async (req: Request, res: Response) => {
+    const scope = scopeOf(res);
+    if (scope.kind !== 'rm') throw new AppError('forbidden', { message: 'touches are logged by RMs' });
+    const body = parseOrThrow(
+      z
+        .object({
+          externalUserid: z.string().min(1).max(128),
+          kind: z.enum(['check_in', 'follow_up']),
+          title: z.string().trim().min(1).max(64),
+          ref: z.string().min(1).max(128).optional(),
+        })
+        .strict(),
+      req.body,
+      'body',
+    );
+    const mine = await deps.audience.clientsPage(
+      deps.db,
+      { externalUserids: [body.externalUserid], rms: [scope.rmUserid] },
+      '',
+      1,
+    );
+    if (mine.length === 0) throw new AppError('not_found', { message: 'no such client of yours' });
+    const now = deps.clock.now();
+    const ref = `rm:${scope.rmUserid}:${body.ref ?? `${body.kind}:${body.externalUserid}:${now.getTime()}`}`;
+    const inserted = await deps.touches.insert(
+      deps.db,
+      [
+        {
+          rm: scope.rmUserid,
+          externalUserid: body.externalUserid,
+          kind: body.kind,
+          emotional: body.kind === 'check_in',
+          status: 'done',
+          title: body.title,
+          ref,
+        },
+      ],
+      now,
+    );
+    res.status(inserted ? 201 : 200).json({ ref, created: inserted > 0 });
+  });
+
+  return router;
+}

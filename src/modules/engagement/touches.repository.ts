@@ -1,0 +1,96 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { type TouchKind, touches } from './touches.tables.ts';
+
+/** A touch row. */
+export type TouchRow = typeof touches.$inferSelect;
+
+/** A touch to record or put on a task list; `ref` makes it idempotent per source. */
+export type TouchInput = {
+  rm: string;
+  externalUserid?: string | null;
+  kind: TouchKind;
+  emotional: boolean;
+  status: 'due' | 'done';
+  dueDate?: string | null;
+  title: string;
+  ref: string;
+};
+
+/** The touch log's SQL. */
+export type TouchesRepository = ReturnType<typeof createTouchesRepository>;
+
+/** Creates the touches repository. */
+export function createTouchesRepository() {
+  return {
+    /** Inserts touches; one whose ref exists already is left as it is. Returns how many were new. */
+    async insert(db: Db | Tx, rows: readonly TouchInput[], at: Date): Promise<number> {
+      if (rows.length === 0) return 0;
+      let n = 0;
+      for (let i = 0; i < rows.length; i += 2_000) {
+        const inserted = await db
+          .insert(touches)
+          .values(
+            rows.slice(i, i + 2_000).map((r) => ({
+              rm: r.rm,
+              externalUserid: r.externalUserid ?? null,
+              kind: r.kind,
+              emotional: r.emotional,
+              status: r.status,
+              dueDate: r.dueDate ?? null,
+              title: r.title,
+              ref: r.ref,
+              createdAt: at,
+              doneAt: r.status === 'done' ? at : null,
+            })),
+          )
+          .onConflictDoNothing()
+          .returning({ id: touches.id });
+        n += inserted.length;
+      }
+      return n;
+    },
+
+    /** The RM's touches due on or before `date` and not done. */
+    due: (db: Db | Tx, rm: string, date: string) =>
+      db
+        .select()
+        .from(touches)
+        .where(and(eq(touches.rm, rm), eq(touches.status, 'due'), lte(touches.dueDate, date)))
+        .orderBy(asc(touches.dueDate), asc(touches.id))
+        .limit(500),
+
+    find: async (db: Db | Tx, id: number) => (await db.select().from(touches).where(eq(touches.id, id)))[0],
+
+    /** Marks a due touch done; undefined when it was done already (or is not due). */
+    markDone: async (db: Db | Tx, id: number, at: Date) =>
+      (
+        await db
+          .update(touches)
+          .set({ status: 'done', doneAt: at })
+          .where(and(eq(touches.id, id), eq(touches.status, 'due')))
+          .returning()
+      )[0],
+
+    /** Marks the due touches whose refs are given done (a confirmed greeting task completes its touches). */
+    async markDoneByRefs(db: Db | Tx, refs: readonly string[], at: Date): Promise<number> {
+      if (refs.length === 0) return 0;
+      const rows = await queryRows<{ id: number }>(
+        db,
+        sql`UPDATE touches SET status = 'done', done_at = ${at.toISOString()}::timestamptz
+             WHERE ref = ANY(${sql.param([...refs])}::text[]) AND status = 'due' RETURNING id`,
+      );
+      return rows.length;
+    },
+
+    /** Done touches per RM and kind in [from, to): what engagement scoring reads. */
+    doneCounts: (db: Db | Tx, from: Date, to: Date) =>
+      queryRows<{ rm: string; kind: TouchKind; emotional: boolean; n: number }>(
+        db,
+        sql`SELECT rm, kind, emotional, count(*)::int AS n FROM touches
+             WHERE status = 'done' AND done_at >= ${from.toISOString()}::timestamptz
+               AND done_at < ${to.toISOString()}::timestamptz
+             GROUP BY rm, kind, emotional ORDER BY rm, kind`,
+      ),
+  };
+}
