@@ -101,13 +101,16 @@ export function createConversationsRepository() {
     },
 
     /** A person takes a pending hand-off over at `at`; whether in time is recorded. No-op unless pending. */
-    async takeOver(tx: Tx, id: number, by: string, at: Date): Promise<void> {
-      await queryRows(
+    /** The RM takes the hand-off over; returns its client when this call did it (not a repeat). */
+    async takeOver(tx: Tx, id: number, by: string, at: Date): Promise<{ clientUserid: string } | undefined> {
+      const [row] = await queryRows<{ clientUserid: string }>(
         tx,
         sql`UPDATE conversations SET owner_state = 'human', taken_over_by = ${by},
               taken_over_at = ${at}, sla_kept = (${at} <= sla_due_at), updated_at = now()
-            WHERE id = ${id} AND owner_state = 'pending-human'`,
+            WHERE id = ${id} AND owner_state = 'pending-human'
+            RETURNING client_userid AS "clientUserid"`,
       );
+      return row;
     },
 
     /**

@@ -6,8 +6,11 @@ import { fail } from './api-kit.ts';
 /** One injected fault on an API path ('message/send', no /cgi-bin prefix). */
 export const faultRuleSchema = z
   .object({
-    /** busy answers `{errcode:-1}`; latency delays the call then lets it through; drop destroys the socket. */
-    kind: z.enum(['busy', 'latency', 'drop']),
+    /**
+     * busy answers `{errcode:-1}`; rateLimited answers 45009 (as WeCom does over its per-minute limit);
+     * latency delays the call then lets it through; drop destroys the socket.
+     */
+    kind: z.enum(['busy', 'rateLimited', 'latency', 'drop']),
     /** Probability per call, drawn from a seeded generator so a test run is reproducible. */
     rate: z.number().min(0).max(1).default(1),
     /** When set, fires on every Nth call to the path since the rule was set, instead of by rate. */
@@ -77,6 +80,7 @@ export function createFaults(deps: { clock: Clock; perMinute: number; seed?: num
             return;
           }
           if (rule.kind === 'busy') return fail(res, 'busy');
+          if (rule.kind === 'rateLimited') return fail(res, 'rateLimited');
           await new Promise((r) => setTimeout(r, rule.latencyMs));
         }
         // Fixed one-minute windows on the injected clock; WeCom's own window alignment is undocumented.
