@@ -216,6 +216,46 @@ describe('expandOccurrences: cron schedules', () => {
   });
 });
 
+describe('expandOccurrences: a count across edits and pauses', () => {
+  it('an edit that changes the schedule does not start a fresh count', () => {
+    const daily = cron('0 8 * * *', { count: 5 });
+    const mondays = cron('0 8 * * 1', { count: 5 });
+    const v = [version(1, daily, '2026-03-01T00:00:00Z'), version(2, mondays, '2026-03-03T12:00:00Z')];
+    // 3/1, 3/2, 3/3 under the daily schedule, then two Mondays: five in all.
+    expect(isoOf(expand(v, '2026-03-01T00:00:00Z', '2026-06-20T00:00:00Z'))).toEqual([
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-03T00:00:00.000Z',
+      '2026-03-09T00:00:00.000Z',
+      '2026-03-16T00:00:00.000Z',
+    ]);
+  });
+
+  it('days an entry was paused do not use up its count', () => {
+    const daily = cron('0 8 * * *', { count: 5 });
+    const v = [
+      version(1, daily, '2026-03-01T00:00:00Z'),
+      version(2, daily, '2026-03-02T12:00:00Z', 'paused'),
+      version(3, daily, '2026-03-05T12:00:00Z'),
+    ];
+    expect(isoOf(expand(v, '2026-03-01T00:00:00Z', '2026-06-20T00:00:00Z'))).toEqual([
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-06T00:00:00.000Z',
+      '2026-03-07T00:00:00.000Z',
+      '2026-03-08T00:00:00.000Z',
+    ]);
+  });
+});
+
+describe('entryBodySchema: an audience must select someone', () => {
+  it('refuses birthdayToday: false alone and empty lists', () => {
+    expect(problems(input({ audience: { birthdayToday: false } }))[0]).toMatch(/^audience: name an audience/);
+    expect(problems(input({ audience: { tiers: [] } }))[0]).toMatch(/^audience\.tiers/);
+    expect(problems(input({ audience: { rms: [] } }))[0]).toMatch(/^audience\.rms/);
+  });
+});
+
 describe('expandOccurrences: one-off schedules', () => {
   const once = (at: string) => body({ schedule: { kind: 'once', at } });
   const v = (at: string) => [version(1, once(at), '2026-03-01T00:00:00Z')];

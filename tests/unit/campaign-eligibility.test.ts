@@ -143,12 +143,14 @@ describe('skipFor', () => {
     }
   });
 
-  it("applies WeCom's mass-message cap at its threshold, to 1:1 sends only", () => {
-    const r = rules({ wecomCap: 3 });
-    expect(skipFor(client(), counts({ wecomWindow: 2 }), r)).toBeUndefined();
-    expect(skipFor(client(), counts({ wecomWindow: 3 }), r)).toBe('wecom_cap');
-    // As written, group, Moments, app and robot sends do not count toward WeCom's per-recipient cap.
-    for (const channel of ['group', 'moment', 'app', 'robot'] as const)
+  it("applies WeCom's mass-message cap at its threshold, to 1:1 and group mass messages only", () => {
+    for (const channel of ['single', 'group'] as const) {
+      const r = rules({ wecomCap: 3, channel });
+      expect(skipFor(client(), counts({ wecomWindow: 2 }), r)).toBeUndefined();
+      expect(skipFor(client(), counts({ wecomWindow: 3 }), r)).toBe('wecom_cap');
+    }
+    // Moments, app and robot posts are not add_msg_template mass messages: WeCom's cap is not theirs.
+    for (const channel of ['moment', 'app', 'robot'] as const)
       expect(skipFor(client(), counts({ wecomWindow: 3 }), rules({ wecomCap: 3, channel }))).toBeUndefined();
   });
 

@@ -51,7 +51,7 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
         .optional(),
       /** The last local date it may fire on. */
       endDate: isoDate.optional(),
-      /** How many occurrences in all, counted from the entry's first version. */
+      /** How many occurrences in all, across the entry's versions, counting only active time. */
       count: z.number().int().min(1).max(10_000).optional(),
     })
     .strict(),
@@ -61,10 +61,10 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 /** Who receives an occurrence. Filters combine with AND; each list matches any of its values. */
 export const audienceSchema = z
   .object({
-    tiers: z.array(z.string().min(1).max(32)).max(20).optional(),
-    groups: z.array(z.string().min(1).max(128)).max(2000).optional(),
-    tags: z.array(z.string().min(1).max(64)).max(50).optional(),
-    rms: z.array(userid).max(5000).optional(),
+    tiers: z.array(z.string().min(1).max(32)).min(1).max(20).optional(),
+    groups: z.array(z.string().min(1).max(128)).min(1).max(2000).optional(),
+    tags: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+    rms: z.array(userid).min(1).max(5000).optional(),
     /** Clients whose birthday (month and day) is the occurrence's local date. */
     birthdayToday: z.boolean().optional(),
     /** A saved segment's id; its filter is combined with the rest. */
@@ -111,7 +111,7 @@ export const entryBodySchema = z
       });
     const a = b.audience;
     const hasFilter =
-      a.tiers || a.groups || a.tags || a.rms || a.birthdayToday !== undefined || a.segment !== undefined;
+      a.tiers || a.groups || a.tags || a.rms || a.birthdayToday === true || a.segment !== undefined;
     if (b.channel !== 'robot' && !hasFilter)
       ctx.addIssue({
         code: 'custom',

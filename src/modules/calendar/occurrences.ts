@@ -32,26 +32,21 @@ export function localDate(at: Date, timeZone: string): string {
 // A cron that fires every second over a long range would expand without end; nobody schedules content so.
 const MAX_PER_EXPANSION = 5_000;
 
-/** The instants a schedule fires in [from, to), oldest first, honouring its end date and count. */
-function instants(body: EntryBody, anchor: Date, from: Date, to: Date, defaultTz: string): Date[] {
+/** The instants a schedule fires in [from, to), oldest first, honouring its end date (not its count). */
+function instants(body: EntryBody, from: Date, to: Date, defaultTz: string): Date[] {
   const s = body.schedule;
   if (s.kind === 'once') {
     const at = new Date(s.at);
     return at >= from && at < to ? [at] : [];
   }
   const tz = s.timezone ?? defaultTz;
-  // A count is counted from the entry's first version, so expansion starts there when one is set.
-  const start = s.count === undefined ? from : anchor;
-  const it = CronExpressionParser.parse(s.cron, { tz, currentDate: new Date(start.getTime() - 1) });
+  const it = CronExpressionParser.parse(s.cron, { tz, currentDate: new Date(from.getTime() - 1) });
   const out: Date[] = [];
-  let n = 0;
   while (out.length < MAX_PER_EXPANSION) {
     const at = it.next().toDate();
     if (at >= to) break;
     if (s.endDate && localDate(at, tz) > s.endDate) break;
-    n += 1;
-    if (s.count !== undefined && n > s.count) break;
-    if (at >= from) out.push(at);
+    out.push(at);
   }
   return out;
 }
@@ -69,7 +64,8 @@ export function skipReason(body: EntryBody, at: Date, defaultTz: string, days: W
 
 /**
  * Expands an entry's versions into its occurrences in [from, to). Each version governs from its
- * `effectiveFrom` to the next version's, so an edit or a pause changes only the occurrences after it.
+ * `effectiveFrom` to the next version's, so an edit or a pause changes only the occurrences after it. A
+ * count caps the occurrences of the whole entry, counted across versions while active.
  */
 export function expandOccurrences(
   entryId: string,
@@ -79,15 +75,24 @@ export function expandOccurrences(
   opts: { defaultTimeZone: string; days: WorkdayCalendar },
 ): Occurrence[] {
   const sorted = [...versions].sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
-  const anchor = sorted[0]?.effectiveFrom ?? from;
+  // A count is "how many occurrences in all": every version's active time since the first counts toward it
+  // (paused time does not), so with a count the expansion starts at the first version, not at `from`.
+  const counted = sorted.some((v) => v.body.schedule.kind === 'cron' && v.body.schedule.count !== undefined);
+  const start = counted ? (sorted[0]?.effectiveFrom ?? from) : from;
   const out: Occurrence[] = [];
+  let fired = 0;
   sorted.forEach((v, i) => {
     if (v.status !== 'active') return;
     const next = sorted[i + 1]?.effectiveFrom;
-    const lo = new Date(Math.max(from.getTime(), v.effectiveFrom.getTime()));
+    const lo = new Date(Math.max(start.getTime(), v.effectiveFrom.getTime()));
     const hi = new Date(Math.min(to.getTime(), next?.getTime() ?? Number.POSITIVE_INFINITY));
     if (lo >= hi) return;
-    for (const at of instants(v.body, anchor, lo, hi, opts.defaultTimeZone)) {
+    const s = v.body.schedule;
+    const limit = s.kind === 'cron' && s.count !== undefined ? s.count : Number.POSITIVE_INFINITY;
+    for (const at of instants(v.body, lo, hi, opts.defaultTimeZone)) {
+      if (fired >= limit) break;
+      fired += 1;
+      if (at < from) continue;
       const skip = skipReason(v.body, at, opts.defaultTimeZone, opts.days);
       out.push({ entryId, at, version: v.version, ...(skip ? { skipReason: skip } : {}) });
     }

@@ -22,7 +22,7 @@ export type EligibilityRules = {
   wecomCap: number;
   /** True when the occurrence's local time is inside quiet hours and the channel is 1:1. */
   inQuietHours: boolean;
-  /** 1:1 mass messages count toward WeCom's cap; group and Moments posts do not. */
+  /** 1:1 and group mass messages count toward WeCom's cap; Moments, app and robot posts do not. */
   channel: 'single' | 'group' | 'moment' | 'app' | 'robot';
 };
 
@@ -52,7 +52,8 @@ export function skipFor(c: ClientFacts, recent: RecentCounts, r: EligibilityRule
   }
   if (recent.today >= r.dailyCap) return 'daily_cap';
   if (recent.week >= r.weeklyCap) return 'weekly_cap';
-  if (r.channel === 'single' && recent.wecomWindow >= r.wecomCap) return 'wecom_cap';
+  // WeCom caps mass messages per client and per customer group alike.
+  if ((r.channel === 'single' || r.channel === 'group') && recent.wecomWindow >= r.wecomCap) return 'wecom_cap';
   if (r.inQuietHours) return 'quiet_hours';
   return undefined;
 }
