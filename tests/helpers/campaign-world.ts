@@ -7,6 +7,7 @@ import { createAuditRepository } from '../../src/modules/audit/audit.repository.
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import type { fixedClock } from '../../src/platform/clock.ts';
 import { type Db, queryRows } from '../../src/platform/db/client.ts';
+import type { Role } from '../../src/platform/db/schema.ts';
 import { startHelixWithEmulator } from './helix-with-emulator.ts';
 
 /** One test client: who they follow and what the bank knows of them. */
@@ -94,6 +95,12 @@ export async function startCampaignWorld(opts: {
     writeMarket,
     ops: api(opsToken),
     rm: (userid: string) => api(rmTokens.get(userid) ?? ''),
+    /** An API client on a fresh token of `role`, cut to one branch when `branchScope` is set. */
+    as: async (role: Role, branchScope: string | null = null) =>
+      api(
+        (await tokens.create({ name: `${role}@${branchScope ?? 'all'}`, role, branchScope, actor: 'test' }))
+          .secret,
+      ),
     /** Rows of any query, for assertions. */
     rows: <T>(q: ReturnType<typeof sql>) => queryRows<T>(db, q),
     stop: () => h.stop(),
