@@ -63,7 +63,7 @@ export function createCalendarWiring(deps: {
     repo: campaignsRepo,
     audience: audienceRepo,
     groups: createAudienceGroupsRepository(),
-    segmentFilter: async (id) => (await calendarRepo.findSegment(db, id))?.filter,
+    segmentFilter: async (h, id) => (await calendarRepo.findSegment(h, id))?.filter,
     content: deps.rendering,
     contact: deps.wecom.contact,
     app: deps.wecom.app,

@@ -31,6 +31,8 @@ export async function startCampaignWorld(opts: {
   clients: WorldClient[];
   env?: Record<string, string>;
   rateLimitPerMinute?: number;
+  /** Keeps the library's seed calendar entries active (they are ended by default). */
+  keepSeeds?: boolean;
 }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'helix-market-'));
   const marketFile = path.join(dir, 'market.json');
@@ -88,6 +90,18 @@ export async function startCampaignWorld(opts: {
     put: (url: string, body: object) =>
       request(h.web.app).put(`/api/v1${url}`).set('authorization', `Bearer ${token}`).send(body),
   });
+  // The library's seed entries (the content spiral) are ended unless a test wants them: otherwise the
+  // 08:00 brief would fire beside whatever the test schedules, to the same clients.
+  if (!opts.keepSeeds) {
+    const seeds = (await api(opsToken).get('/calendar/entries')).body.items as {
+      id: string;
+      version: number;
+    }[];
+    for (const e of seeds) {
+      const res = await api(opsToken).post(`/calendar/entries/${e.id}/end`, { version: e.version });
+      if (res.status !== 200) throw new Error(`could not end seed ${e.id}: ${JSON.stringify(res.body)}`);
+    }
+  }
   return {
     h,
     db,

@@ -28,7 +28,7 @@ const occurrences = (entryId: string) =>
   );
 
 describe('scheduling', () => {
-  it('three schedulers against one Redis fire an occurrence exactly once', async () => {
+  it('three schedulers against one Redis fire each occurrence exactly once, and two at one minute task a client once', async () => {
     const create = await w.ops.post('/calendar/entries', {
       id: 'brief-three',
       name: '早间财经速递',
@@ -39,10 +39,26 @@ describe('scheduling', () => {
       owner: 'ops',
     });
     expect(create.status, JSON.stringify(create.body)).toBe(201);
+    // A second brief at the same minute to the same clients: WeCom would let each client receive only one.
+    const twin = await w.ops.post('/calendar/entries', {
+      id: 'brief-twin',
+      name: '早间财经速递（副本）',
+      componentId: 'morning-brief-daily',
+      channel: 'single',
+      audience: { tiers: ['basic'] },
+      schedule: { kind: 'cron', cron: '0 8 * * *' },
+      owner: 'ops',
+    });
+    expect(twin.status, JSON.stringify(twin.body)).toBe(201);
     // 08:00:20 local: the occurrence is due. Three scheduler roles start, each with its own connections.
     clock.set(new Date('2026-12-07T00:00:20Z'));
     const schedulers = await Promise.all([0, 1, 2].map(() => startSchedulerRole(w.h.ctx)));
     try {
+      await waitUntil(
+        async () => (await occurrences('brief-twin'))[0]?.status === 'done',
+        20_000,
+        'the twin',
+      );
       const done = await waitUntil(
         async () => {
           const o = await occurrences('brief-three');
@@ -58,10 +74,17 @@ describe('scheduling', () => {
         t.senders.flatMap((p) => p.results.map((r) => `${p.userid}>${r.recipient}`)),
       );
       expect(recipients.sort()).toEqual(clients.map((c) => `${c.rm}>${c.id}`).sort());
-      const deliveries = await w.rows<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM deliveries WHERE occurrence_id = ${done?.[0]?.id ?? 0} AND status = 'pending'`,
+      // Whichever decided second skipped every client for WeCom's cap.
+      const decided = await w.rows<{ entry_id: string; status: string; reason: string | null; n: number }>(
+        sql`SELECT o.entry_id, d.status, d.reason, count(*)::int AS n FROM deliveries d
+              JOIN calendar_occurrences o ON o.id = d.occurrence_id
+             WHERE o.entry_id IN ('brief-three', 'brief-twin') GROUP BY 1, 2, 3 ORDER BY 2`,
       );
-      expect(deliveries[0]!.n).toBe(6);
+      expect(decided.map((d) => [d.status, d.reason, d.n])).toEqual([
+        ['pending', null, 6],
+        ['skipped', 'wecom_cap', 6],
+      ]);
+      expect(done).toHaveLength(1);
     } finally {
       for (const s of schedulers) await s.stop();
     }

@@ -58,6 +58,14 @@ export function createCampaignsRepository() {
       return new Map(rows.map((r) => [r.recipient, { today: r.today, week: r.week, wecomWindow: r.wecom }]));
     },
 
+    /**
+     * Takes the lock under which an occurrence decides its recipients, until `tx` ends: occurrences decide
+     * one at a time, so each counts the deliveries the previous one recorded against the caps.
+     */
+    async lockDecisions(tx: Tx) {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('helix.campaigns.decide'))`);
+    },
+
     /** Records decisions; a recipient already recorded for the occurrence keeps its first decision. */
     async insertDeliveries(db: Db | Tx, occurrenceId: number, rows: readonly DeliveryInput[], at: Date) {
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

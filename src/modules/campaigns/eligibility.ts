@@ -53,7 +53,8 @@ export function skipFor(c: ClientFacts, recent: RecentCounts, r: EligibilityRule
   if (recent.today >= r.dailyCap) return 'daily_cap';
   if (recent.week >= r.weeklyCap) return 'weekly_cap';
   // WeCom caps mass messages per client and per customer group alike.
-  if ((r.channel === 'single' || r.channel === 'group') && recent.wecomWindow >= r.wecomCap) return 'wecom_cap';
+  if ((r.channel === 'single' || r.channel === 'group') && recent.wecomWindow >= r.wecomCap)
+    return 'wecom_cap';
   if (r.inQuietHours) return 'quiet_hours';
   return undefined;
 }

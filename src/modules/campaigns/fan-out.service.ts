@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { GroupRobot } from '../../wecom/client/group-robot.ts';
@@ -75,7 +75,7 @@ export function createFanOut(deps: {
   repo: CampaignsRepository;
   audience: Pick<AudienceRepository, 'clientsPage' | 'rms'>;
   groups: AudienceGroupsRepository;
-  segmentFilter: (id: string) => Promise<Record<string, unknown> | undefined>;
+  segmentFilter: (h: Db | Tx, id: string) => Promise<Record<string, unknown> | undefined>;
   content: Pick<ContentRenderService, 'approved' | 'renderApproved'>;
   contact: Pick<WecomClient, 'addMsgTemplate' | 'getGroupMsgList' | 'addMomentTask'>;
   app: Pick<WecomClient, 'sendAppMessage'>;
@@ -88,10 +88,14 @@ export function createFanOut(deps: {
   const { db, repo, settings, clock } = deps;
 
   /** The client filter an entry's audience (and its saved segment) stands for. */
-  async function clientFilter(body: EntryBody, at: Date): Promise<ClientFilter | { empty: string }> {
+  async function clientFilter(
+    h: Db | Tx,
+    body: EntryBody,
+    at: Date,
+  ): Promise<ClientFilter | { empty: string }> {
     const a = { ...body.audience };
     if (a.segment) {
-      const seg = await deps.segmentFilter(a.segment);
+      const seg = await deps.segmentFilter(h, a.segment);
       if (!seg) return { empty: `segment ${a.segment} does not exist` };
       Object.assign(a, { ...seg, ...a });
     }
@@ -100,7 +104,7 @@ export function createFanOut(deps: {
     if (a.tags) f.tags = a.tags as string[];
     if (a.rms) f.rms = a.rms as string[];
     if (a.birthdayToday) f.birthdayMonthDay = localDate(at, settings.timeZone).slice(5);
-    if (a.groups) f.externalUserids = await deps.groups.memberClients(db, a.groups as string[]);
+    if (a.groups) f.externalUserids = await deps.groups.memberClients(h, a.groups as string[]);
     return f;
   }
 
@@ -132,6 +136,7 @@ export function createFanOut(deps: {
 
   /** Decides each client (1:1, Moments and app channels address clients through their RM). */
   async function decideClients(
+    h: Db | Tx,
     occurrenceId: number,
     body: EntryBody,
     component: Component,
@@ -144,7 +149,7 @@ export function createFanOut(deps: {
     let after = '';
     let count = 0;
     for (;;) {
-      const page = await deps.audience.clientsPage(db, filter, after, PAGE);
+      const page = await deps.audience.clientsPage(h, filter, after, PAGE);
       if (page.length === 0) break;
       after = page[page.length - 1]!.externalUserid;
       count += page.length;
@@ -154,7 +159,7 @@ export function createFanOut(deps: {
         continue;
       }
       const recent = await repo.recentCounts(
-        db,
+        h,
         page.map((c) => c.externalUserid),
         occurrenceId,
         bounds,
@@ -175,7 +180,7 @@ export function createFanOut(deps: {
     }
     if (body.channel === 'moment' || body.channel === 'app') {
       const rmIds = body.audience.rms?.length ? body.audience.rms : [...rmsSeen.keys()];
-      await decideRms(body.channel, component, rmIds, sink);
+      await decideRms(h, body.channel, component, rmIds, sink);
       return rmIds.length;
     }
     return count;
@@ -192,6 +197,7 @@ export function createFanOut(deps: {
 
   /** Birthday and festival greetings also go on the RM's task list, as emotional touches due today. */
   async function greetingTouches(
+    h: Db | Tx,
     occurrenceId: number,
     component: Component,
     page: AudienceClient[],
@@ -201,7 +207,7 @@ export function createFanOut(deps: {
     const due = localDate(clock.now(), settings.timeZone);
     const pending = new Set(rows.filter((r) => r.status === 'pending').map((r) => r.recipient));
     await deps.touches.insert(
-      db,
+      h,
       page
         .filter((c) => c.ownerRm && pending.has(c.externalUserid))
         .map((c) => ({
@@ -220,12 +226,13 @@ export function createFanOut(deps: {
 
   /** Decides RMs as recipients (Moments senders, app-message readers). */
   async function decideRms(
+    h: Db | Tx,
     kind: 'moment' | 'app',
     component: Component,
     rmIds: readonly string[],
     sink: Sink,
   ) {
-    const known = await deps.audience.rms(db, rmIds);
+    const known = await deps.audience.rms(h, rmIds);
     const variant = component.variants[0]!.id;
     const rows: DeliveryInput[] = known.map((rm) => ({
       recipient: rm.userid,
@@ -240,16 +247,22 @@ export function createFanOut(deps: {
   }
 
   /** Decides each group's decision: the group owner sends it, and WeCom's per-group cap applies. */
-  async function decideGroups(occurrenceId: number, body: EntryBody, component: Component, sink: Sink) {
+  async function decideGroups(
+    h: Db | Tx,
+    occurrenceId: number,
+    body: EntryBody,
+    component: Component,
+    sink: Sink,
+  ) {
     const a = body.audience;
-    const groups = await deps.groups.groups(db, {
+    const groups = await deps.groups.groups(h, {
       ...(a.groups ? { chatIds: a.groups } : {}),
       ...(a.tiers ? { groupKeys: a.tiers } : {}),
     });
     const chosen = a.rms ? groups.filter((g) => g.ownerRm && a.rms!.includes(g.ownerRm)) : groups;
     const r = rules(body, component);
     const recent = await repo.recentCounts(
-      db,
+      h,
       chosen.map((g) => g.chatId),
       occurrenceId,
       capBounds(),
@@ -291,12 +304,12 @@ export function createFanOut(deps: {
   }
 
   /** Decides every recipient of the entry into `sink`; returns how many were targeted, or why none. */
-  async function decide(occurrenceId: number, body: EntryBody, component: Component, sink: Sink) {
-    if (body.channel === 'group') return decideGroups(occurrenceId, body, component, sink);
+  async function decide(h: Db | Tx, occurrenceId: number, body: EntryBody, component: Component, sink: Sink) {
+    if (body.channel === 'group') return decideGroups(h, occurrenceId, body, component, sink);
     if (body.channel === 'robot') return decideRobots(body, component, sink);
-    const filter = await clientFilter(body, clock.now());
+    const filter = await clientFilter(h, body, clock.now());
     if ('empty' in filter) return filter;
-    return decideClients(occurrenceId, body, component, filter, sink);
+    return decideClients(h, occurrenceId, body, component, filter, sink);
   }
 
   return {
@@ -309,7 +322,7 @@ export function createFanOut(deps: {
       const skipped: Record<string, number> = {};
       const pairs = new Map<string, { rm: string | null; persona: string | null; variantId: string }>();
       let eligible = 0;
-      const targeted = await decide(-1, body, component, async (rows, page) => {
+      const targeted = await decide(db, -1, body, component, async (rows, page) => {
         const persona = new Map(page?.map((c) => [c.externalUserid, c.rmPersona]) ?? []);
         for (const r of rows) {
           if (r.status === 'skipped') {
@@ -357,10 +370,16 @@ export function createFanOut(deps: {
           return { status: 'skipped', reason: err.message };
         throw err;
       }
-      const targeted = await decide(occurrence.id, body, component, async (rows, page) => {
-        await repo.insertDeliveries(db, occurrence.id, rows, clock.now());
-        if (page && GREETING_KINDS.has(component.kind))
-          await greetingTouches(occurrence.id, component, page, rows);
+      // Decisions of concurrent occurrences are taken one at a time, under a lock held until they commit:
+      // each occurrence's caps then count the deliveries the one before it recorded, so two briefs firing
+      // at the same minute never both task a client WeCom would let receive only one.
+      const targeted = await db.transaction(async (tx) => {
+        await repo.lockDecisions(tx);
+        return decide(tx, occurrence.id, body, component, async (rows, page) => {
+          await repo.insertDeliveries(tx, occurrence.id, rows, clock.now());
+          if (page && GREETING_KINDS.has(component.kind))
+            await greetingTouches(tx, occurrence.id, component, page, rows);
+        });
       });
       if (typeof targeted !== 'number') return { status: 'skipped', reason: targeted.empty };
       if (targeted === 0) return { status: 'skipped', reason: 'the audience is empty' };
