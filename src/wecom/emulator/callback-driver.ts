@@ -74,6 +74,10 @@ export const SCENARIO_SCHEMAS = {
     userId: z.string().min(1).max(256),
     content: z.string().min(1).max(4096),
   }),
+  clientMessagesBot: z.object({
+    userId: z.string().min(1).max(256),
+    content: z.string().min(1).max(4096),
+  }),
   rmEditsTags: z.object({
     tagId: z.string().min(1).max(256),
     changeType: z.enum(['create', 'update', 'delete', 'shuffle']).default('update'),
@@ -261,6 +265,21 @@ export function createCallbackDriver(opts: CallbackDriverOptions) {
         text: { content: a.content },
       });
       return deliver('clientMentionsBot', 'bot', plaintext, { msgId });
+    },
+    /** A client writes to the AI bot in a private chat: a JSON text message with chattype single. */
+    clientMessagesBot(args: ScenarioArgs<'clientMessagesBot'>) {
+      const a = SCENARIO_SCHEMAS.clientMessagesBot.parse(args);
+      const msgId = randomBytes(16).toString('hex');
+      const plaintext = JSON.stringify({
+        msgid: msgId,
+        aibotid: opts.botId ?? 'aibot-emulator',
+        chattype: 'single',
+        from: { userid: a.userId },
+        response_url: `${opts.responseBaseUrl ?? 'https://qyapi.weixin.qq.com'}/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`,
+        msgtype: 'text',
+        text: { content: a.content },
+      });
+      return deliver('clientMessagesBot', 'bot', plaintext, { msgId });
     },
     /** An admin or RM edits the corp's client tags: change_external_tag. */
     rmEditsTags(args: ScenarioArgs<'rmEditsTags'>) {
