@@ -13,7 +13,12 @@ export type BranchSeed = {
   conversation: number;
   /** The A/B variant the client's recorded outcome carries. */
   variant: string;
+  /** A birthday touch due on the RM's task list. */
+  touch: number;
 };
+
+/** The calendar entry whose one occurrence reached both branches' clients (a delivery each). */
+export const SEEDED_ENTRY = 'scope-probe-entry';
 
 /** The A/B component the seeded outcomes belong to. */
 export const SEEDED_COMPONENT = 'scope-probe';
@@ -31,6 +36,7 @@ export async function seedTwoBranches(db: Db) {
     channel: `ch-${b}`,
     conversation: 0,
     variant: `variant-${b}`,
+    touch: 0,
   });
   const branches = { A: seed('a'), B: seed('b') };
   for (const s of Object.values(branches)) {
@@ -58,6 +64,39 @@ export async function seedTwoBranches(db: Db) {
     );
   }
 
+  const body = {
+    name: '范围探针',
+    componentId: 'morning-brief-daily',
+    channel: 'single',
+    audience: { tiers: ['basic'] },
+    schedule: { kind: 'cron', cron: '0 8 * * *' },
+    skip: 'none',
+    owner: 'seed',
+  };
+  await queryRows(
+    db,
+    sql`INSERT INTO calendar_entries (id, body, created_by) VALUES (${SEEDED_ENTRY}, ${JSON.stringify(body)}::jsonb, 'seed')`,
+  );
+  const [occ] = await queryRows<{ id: number }>(
+    db,
+    sql`INSERT INTO calendar_occurrences (entry_id, scheduled_at, entry_version, status)
+        VALUES (${SEEDED_ENTRY}, now(), 1, 'done') RETURNING id::int AS id`,
+  );
+  for (const s of Object.values(branches)) {
+    await queryRows(
+      db,
+      sql`INSERT INTO deliveries (occurrence_id, recipient, kind, rm, status, created_at, updated_at)
+          VALUES (${occ?.id ?? 0}, ${s.client}, 'single', ${s.rm}, 'pending', now(), now())`,
+    );
+    const [touch] = await queryRows<{ id: number }>(
+      db,
+      sql`INSERT INTO touches (rm, external_userid, kind, emotional, status, due_date, title, ref, created_at)
+          VALUES (${s.rm}, ${s.client}, 'birthday', true, 'due', current_date, '生日祝福', ${`seed:${s.branch}`}, now())
+          RETURNING id::int AS id`,
+    );
+    s.touch = touch?.id ?? 0;
+  }
+
   const service = createTokenService({ db, audit: createAuditRepository() });
   const issue = async (role: Role, name: string, branchScope: string | null) =>
     (await service.create({ name, role, branchScope, actor: 'test' })).secret;
@@ -73,5 +112,5 @@ export async function seedTwoBranches(db: Db) {
       rm: await issue('rm', s.rm, null),
     };
   }
-  return { branches, tokens };
+  return { branches, tokens, occurrence: occ?.id ?? 0 };
 }

@@ -5,7 +5,7 @@ import { scopeFor } from '../../src/platform/auth/scope.ts';
 import { ROLES, type Role } from '../../src/platform/db/schema.ts';
 import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table.ts';
 import { createTestContext } from '../helpers/infra.ts';
-import { type BranchSeed, SEEDED_COMPONENT, seedTwoBranches } from '../helpers/two-branches.ts';
+import { type BranchSeed, SEEDED_COMPONENT, SEEDED_ENTRY, seedTwoBranches } from '../helpers/two-branches.ts';
 
 /**
  * The authorization matrix, generated from the routes Express really serves: for every `/api/v1` route,
@@ -23,6 +23,8 @@ type Seed = BranchSeed;
  */
 type Probe = {
   params?: (target: Seed) => Record<string, string>;
+  /** A query string (without '?'), when the resource is named there. */
+  query?: (target: Seed) => string;
   body?: (target: Seed, actor: Seed) => object | string;
   contentType?: string;
   expect: 404 | 400 | 'hides';
@@ -123,6 +125,39 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/clients/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
   'GET /api/v1/tiers/policy': {},
   'POST /api/v1/tiers/preview': {},
+  'GET /api/v1/calendar': {},
+  'GET /api/v1/calendar/entries': {},
+  'GET /api/v1/calendar/entries/:id': {},
+  'POST /api/v1/calendar/entries': {},
+  'PUT /api/v1/calendar/entries/:id': {},
+  'POST /api/v1/calendar/entries/:id/pause': {},
+  'POST /api/v1/calendar/entries/:id/resume': {},
+  'POST /api/v1/calendar/entries/:id/end': {},
+  'POST /api/v1/calendar/entries/:id/preview': {},
+  'GET /api/v1/calendar/entries/:id/stats': {
+    scoped: [
+      { expect: 'hides', params: () => ({ id: SEEDED_ENTRY }), query: () => 'by=rm', mark: (t) => t.rm },
+    ],
+  },
+  'GET /api/v1/calendar/occurrences/:id': {
+    scoped: [
+      {
+        expect: 'hides',
+        params: () => ({ id: String(seededOccurrence) }),
+        query: () => 'by=rm',
+        mark: (t) => t.rm,
+      },
+    ],
+  },
+  'GET /api/v1/calendar/segments': {},
+  'POST /api/v1/calendar/segments': {},
+  'GET /api/v1/tasks': { scoped: [{ expect: 404, query: (t) => `rm=${t.rm}` }] },
+  'POST /api/v1/tasks/touches/:id/done': {
+    scoped: [{ expect: 404, params: (t) => ({ id: String(t.touch) }) }],
+  },
+  'POST /api/v1/tasks/touches': {
+    scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, kind: 'check_in', title: '回访' }) }],
+  },
 };
 
 // Built at collection time so every route becomes its own test, named after it.
@@ -137,7 +172,7 @@ afterAll(async () => {
 const routes = listRoutes(web.app);
 const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
 
-const { branches, tokens } = await seedTwoBranches(t.ctx.database.db);
+const { branches, tokens, occurrence: seededOccurrence } = await seedTwoBranches(t.ctx.database.db);
 
 /** Roles whose tokens here are limited to one branch or one RM (ops and rm), as scopeFor decides. */
 const limitedRoles = ROLES.filter(
@@ -146,6 +181,8 @@ const limitedRoles = ROLES.filter(
 
 const fill = (path: string, params: Record<string, string> = {}) =>
   path.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? '1');
+
+const withQuery = (path: string, query?: string) => (query ? `${path}?${query}` : path);
 
 const send = (r: RouteEntry, path: string, token?: string, body?: object | string, contentType?: string) => {
   let req = request(web.app)[r.method.toLowerCase() as 'get' | 'post' | 'put'](path);
@@ -197,7 +234,7 @@ describe('authorization matrix over every /api/v1 route', () => {
         for (const role of roles) {
           const res = await send(
             r,
-            fill(r.path, probe.params?.(B)),
+            withQuery(fill(r.path, probe.params?.(B)), probe.query?.(B)),
             tokens.A[role],
             probe.body?.(B, A),
             probe.contentType,
@@ -216,7 +253,7 @@ describe('authorization matrix over every /api/v1 route', () => {
         const own = roles[0] as Role;
         const res = await send(
           r,
-          fill(r.path, probe.params?.(B)),
+          withQuery(fill(r.path, probe.params?.(B)), probe.query?.(B)),
           tokens.B[own],
           probe.body?.(B, B),
           probe.contentType,

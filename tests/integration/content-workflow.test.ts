@@ -34,7 +34,7 @@ describe('library versions', () => {
   it('records every library file as an approved version once, however often Helix starts', async () => {
     const list = await call('运营小李/ops', 'get', '/components');
     expect(list.status).toBe(200);
-    expect(list.body.items.filter((c: { source: string }) => c.source === 'library')).toHaveLength(19);
+    expect(list.body.items.filter((c: { source: string }) => c.source === 'library')).toHaveLength(20);
     expect(list.body.items.find((c: { id: string }) => c.id === 'morning-brief-daily')).toMatchObject({
       latest: 1,
       approved: 1,

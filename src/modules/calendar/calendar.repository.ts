@@ -203,6 +203,15 @@ export function createCalendarRepository() {
             .innerJoin(calendarEntries, eq(calendarEntries.id, calendarOccurrences.entryId))
             .where(inArray(calendarOccurrences.id, [...ids])),
 
+    /** The ids of every occurrence recorded for an entry (for its figures). */
+    async occurrenceIdsOf(db: Db | Tx, entryId: string): Promise<number[]> {
+      const rows = await db
+        .select({ id: calendarOccurrences.id })
+        .from(calendarOccurrences)
+        .where(eq(calendarOccurrences.entryId, entryId));
+      return rows.map((r) => r.id);
+    },
+
     /** How many occurrences are recorded with each status (for /metrics). */
     statusCounts: (db: Db | Tx) =>
       db

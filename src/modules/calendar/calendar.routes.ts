@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
@@ -50,7 +50,7 @@ export function presentEntry(e: EntryRow) {
 export function createCalendarRouter(deps: {
   db: Db;
   calendar: CalendarService;
-  repo: Pick<CalendarRepository, 'findOccurrence' | 'occurrencesIn'>;
+  repo: Pick<CalendarRepository, 'findOccurrence' | 'occurrenceIdsOf'>;
   fanOut: Pick<FanOut, 'preview'>;
   stats: CampaignStatsRepository;
 }): Router {
@@ -59,13 +59,15 @@ export function createCalendarRouter(deps: {
     name: locals(res).principal?.name ?? 'unknown',
     requestId: locals(res).requestId ?? null,
   });
-  // The calendar speaks to every branch's clients, so only head office (scope: all) may change it.
+  // The calendar speaks to every branch's clients, so only head office (ops without a branch) changes it.
   const headOffice = (res: Response) => {
-    if (scopeOf(res).kind !== 'all')
+    if (locals(res).principal?.branchScope)
       throw new AppError('forbidden', { message: 'the content calendar is changed by head office only' });
   };
-  const write = requireScopedRole('admin', 'ops');
-  const read = requireScopedRole('admin', 'ops', 'compliance', 'rm');
+  const write = requireRole('admin', 'ops');
+  // The plan itself is no branch's data; the figures (stats) are, and are cut to the caller's scope.
+  const read = requireRole('admin', 'ops', 'compliance', 'rm');
+  const readFigures = requireScopedRole('admin', 'ops', 'compliance', 'rm');
 
   router.get('/calendar', read, async (req: Request, res: Response) => {
     const q = parseOrThrow(rangeQuery, req.query, 'query');
@@ -119,21 +121,14 @@ export function createCalendarRouter(deps: {
     res.json(await deps.fanOut.preview(entry.body));
   });
 
-  router.get('/calendar/entries/:id/stats', read, async (req: Request, res: Response) => {
+  router.get('/calendar/entries/:id/stats', readFigures, async (req: Request, res: Response) => {
     const { id } = parseOrThrow(idPath, req.params, 'path');
     const { by } = parseOrThrow(byQuery, req.query, 'query');
     await deps.calendar.get(id);
-    const occurrences = await deps.repo.occurrencesIn(deps.db, new Date(0), new Date(8.64e15), id);
-    res.json(
-      await statsFor(
-        occurrences.map((o) => o.id),
-        scopeOf(res),
-        by,
-      ),
-    );
+    res.json(await statsFor(await deps.repo.occurrenceIdsOf(deps.db, id), scopeOf(res), by));
   });
 
-  router.get('/calendar/occurrences/:id', read, async (req: Request, res: Response) => {
+  router.get('/calendar/occurrences/:id', readFigures, async (req: Request, res: Response) => {
     const { id } = parseOrThrow(occurrencePath, req.params, 'path');
     const { by } = parseOrThrow(byQuery, req.query, 'query');
     const o = await deps.repo.findOccurrence(deps.db, id);
