@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runHelix } from '../src/app/run.ts';
 import { loadConfig } from '../src/config.ts';
+import { shiftableClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { playCalendarWeek } from './demo/calendar-scenario.ts';
 import { playCommunities } from './demo/communities-scenario.ts';
 import { playContent } from './demo/content-scenario.ts';
 import { createDemoKit } from './demo/demo-kit.ts';
@@ -17,8 +19,15 @@ import { playFaq } from './demo/faq-scenario.ts';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'helix-demo-'));
 // Embedded defaults on purpose: none of the caller's database, Redis or WeCom settings apply to the demo.
+// The demo's week: Monday 2026-09-28, 07:00 in Shanghai, on a clock the calendar scenario moves forward.
+const weekStart = new Date('2026-09-27T16:00:00Z');
+const clock = shiftableClock(new Date('2026-09-27T23:00:00Z'));
 const config = loadConfig({
   NODE_ENV: 'development',
+  // The scheduler looks every second and follow-up polls WeCom a second after each fan-out: the week passes
+  // in jumps, and each jump should be seen at once.
+  CALENDAR_TICK_CRON: '* * * * * *',
+  CAMPAIGN_POLL_INTERVAL_S: '1',
   HELIX_DATA_DIR: dataDir,
   PORT: '0',
   WECOM_EMULATOR_PORT: '0',
@@ -28,7 +37,7 @@ const config = loadConfig({
 const log = createLogger({ level: config.log.level, name: 'helix-demo' });
 
 say('Helix demo: starting Helix with embedded PostgreSQL (PGlite), a local Redis and the WeCom emulator…');
-const helix = await runHelix(config, log, 'all');
+const helix = await runHelix(config, log, 'all', { clock });
 let failures: string[] = ['the demo did not finish'];
 try {
   const { url, emulator } = helix;
@@ -41,6 +50,8 @@ try {
   await playContent(kit);
   say();
   await playFaq(kit);
+  say();
+  await playCalendarWeek(kit, clock, weekStart);
   failures = kit.failures;
   say();
   say(`WeCom API calls Helix made: ${JSON.stringify(emulator.emulator.inspect().callCounts)}`);

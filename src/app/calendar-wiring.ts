@@ -77,6 +77,7 @@ export function createCalendarWiring(deps: {
       quietHours: config.campaigns.quietHours,
       concurrency: 8,
       staleSendingMs: config.queue.lockDurationMs,
+      taskListUrl: config.campaigns.taskListUrl,
     },
     clock,
     log,

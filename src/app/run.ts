@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Log } from '../platform/logger.ts';
 import { type AppContext, openContext } from './context.ts';
 import { startSchedulerRole } from './scheduler.ts';
@@ -24,20 +25,29 @@ export type RunningHelix = {
  * Starts the roles `role` names and returns the ordered shutdown: stop HTTP, stop the scheduler, close
  * workers (active jobs finish), close queues, then close the database and Redis.
  */
-export async function runHelix(config: Config, log: Log, role: ProcessRole): Promise<RunningHelix> {
-  const emulator = config.wecom.emulator.enabled ? await startConfiguredEmulator(config, log) : undefined;
+export async function runHelix(
+  config: Config,
+  log: Log,
+  role: ProcessRole,
+  opts: { clock?: Clock } = {},
+): Promise<RunningHelix> {
+  const clockOpt = opts.clock ? { clock: opts.clock } : {};
+  const emulator = config.wecom.emulator.enabled
+    ? await startConfiguredEmulator(config, log, clockOpt)
+    : undefined;
   if (emulator) {
     log.info(
       { emulatorUrl: emulator.url },
       `WeCom emulator: no WeCom credentials are configured, so Helix started its built-in WeCom emulator at ${emulator.url} and talks to it instead of WeCom. Set WECOM_CORP_ID, WECOM_SECRET and the other WECOM_* variables to use real WeCom.`,
     );
   }
-  const opened = await openContext(config, log, emulator ? { wecomBaseUrl: emulator.url } : {}).catch(
-    async (err: unknown) => {
-      await emulator?.close();
-      throw err;
-    },
-  );
+  const opened = await openContext(config, log, {
+    ...clockOpt,
+    ...(emulator ? { wecomBaseUrl: emulator.url } : {}),
+  }).catch(async (err: unknown) => {
+    await emulator?.close();
+    throw err;
+  });
   const { ctx } = opened;
   // Built once for every role this process runs: one checker, one library, one FAQ index, one set of
   // WeCom clients and queues.

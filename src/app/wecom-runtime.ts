@@ -17,7 +17,7 @@ export type RunningEmulator = Awaited<ReturnType<typeof startWecomEmulator>>;
 export async function startConfiguredEmulator(
   config: Config,
   log: Log,
-  opts: { port?: number; helixUrl?: string } = {},
+  opts: { port?: number; helixUrl?: string; clock?: Clock } = {},
 ): Promise<RunningEmulator> {
   const { wecom } = config;
   const options = {
@@ -31,6 +31,7 @@ export async function startConfiguredEmulator(
             log.warn({ err, file: wecom.emulator.stateFile }, 'the WeCom emulator could not save its state'),
         }
       : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   };
   const wanted = opts.port ?? wecom.emulator.port;
   let running: RunningEmulator;

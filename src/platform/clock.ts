@@ -9,3 +9,17 @@ export function fixedClock(at: Date): Clock & { set: (d: Date) => void } {
   let current = at;
   return { now: () => current, set: (d) => (current = d) };
 }
+
+/**
+ * A clock that runs at real speed from `start` and can be moved forward: the demo's accelerated week, where
+ * time passes between the jumps as it would, and each jump lands on the next thing worth seeing.
+ */
+export function shiftableClock(start: Date): Clock & { advanceTo: (d: Date) => void } {
+  let offset = start.getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    advanceTo(d) {
+      offset = Math.max(offset, d.getTime() - Date.now());
+    },
+  };
+}

@@ -11,12 +11,13 @@ import type { AudienceClient, AudienceRepository, ClientFilter } from '../contac
 import type { Component } from '../content/content.schemas.ts';
 import type { ContentRenderService } from '../content/content-render.service.ts';
 import { chooseVariant } from '../content/render.ts';
-import type { TouchesRepository } from '../engagement/touches.repository.ts';
+import type { TouchesRepository, TouchInput } from '../engagement/touches.repository.ts';
+import type { TouchKind } from '../engagement/touches.tables.ts';
 import type { CampaignsRepository, DeliveryInput } from './campaigns.repository.ts';
 import type { SendKind } from './campaigns.tables.ts';
 import { type EligibilityRules, inQuietHours, skipFor } from './eligibility.ts';
 import { robotKeyId } from './robot-key.ts';
-import { sendTask } from './send-task.ts';
+import { GREETING_KINDS, sendTask } from './send-task.ts';
 
 /** The rules and limits the fan-out applies (configuration). */
 export type FanOutSettings = {
@@ -29,6 +30,8 @@ export type FanOutSettings = {
   concurrency: number;
   /** The job lock's duration: a task `sending` for longer was abandoned by a worker that died. */
   staleSendingMs: number;
+  /** Where an RM's task list opens. */
+  taskListUrl: string;
 };
 
 /** What one occurrence's fan-out did. */
@@ -58,9 +61,6 @@ const minuteOfDay = (at: Date, timeZone: string) => {
 
 /** Whether a component addresses each client by name (then every client gets a task of their own). */
 const personal = (c: Component) => Object.keys(c.variables).some((v) => v.startsWith('client.'));
-
-/** The kinds of component whose deliveries are emotional touches on the RM's task list. */
-const GREETING_KINDS = new Set(['greeting-birthday', 'greeting-festival']);
 
 /** Runs one occurrence: resolves its audience, records every recipient's fate and creates its send tasks. */
 export type FanOut = ReturnType<typeof createFanOut>;
@@ -156,6 +156,7 @@ export function createFanOut(deps: {
       if (body.channel !== 'single') {
         // Moments and app messages go to the RMs who hold these clients, once each.
         for (const c of page) if (c.ownerRm && !rmsSeen.has(c.ownerRm)) rmsSeen.set(c.ownerRm, c);
+        await sink([], page);
         continue;
       }
       const recent = await repo.recentCounts(
@@ -195,33 +196,66 @@ export function createFanOut(deps: {
     ).id;
   }
 
-  /** Birthday and festival greetings also go on the RM's task list, as emotional touches due today. */
+  /**
+   * Birthday and festival greetings go on each RM's task list as emotional touches due today. Sent as a
+   * 1:1 mass message, the touch is done when the RM confirms the task. Sent on the app channel, Helix does
+   * not message the client at all: the RM gets the greeting ready-written in their persona, sends it
+   * personally, and marks it done (a personal greeting does not use up WeCom's one mass message a day).
+   */
   async function greetingTouches(
     h: Db | Tx,
     occurrenceId: number,
+    body: EntryBody,
     component: Component,
     page: AudienceClient[],
     rows: DeliveryInput[],
   ) {
-    const kind = component.kind === 'greeting-birthday' ? 'birthday' : 'festival';
+    if (body.channel !== 'single' && body.channel !== 'app') return;
+    const kind: TouchKind = component.kind === 'greeting-birthday' ? 'birthday' : 'festival';
     const due = localDate(clock.now(), settings.timeZone);
     const pending = new Set(rows.filter((r) => r.status === 'pending').map((r) => r.recipient));
-    await deps.touches.insert(
-      h,
-      page
-        .filter((c) => c.ownerRm && pending.has(c.externalUserid))
-        .map((c) => ({
-          rm: c.ownerRm!,
-          externalUserid: c.externalUserid,
-          kind,
-          emotional: true,
-          status: 'due' as const,
-          dueDate: due,
-          title: `${component.title}：${c.name ?? '客户'}`,
-          ref: `greet:${occurrenceId}:${c.externalUserid}`,
-        })),
-      clock.now(),
+    const eligible = page.filter((c) =>
+      body.channel === 'single' ? c.ownerRm && pending.has(c.externalUserid) : c.ownerRm && !c.optedOut,
     );
+    const touches: TouchInput[] = [];
+    for (const c of eligible) {
+      let text: string | null = null;
+      if (body.channel === 'app') {
+        text = await deps.content
+          .renderApproved(
+            component.id,
+            {
+              channel: 'text',
+              client: { externalUserid: c.externalUserid, ...(c.name ? { name: c.name } : {}) },
+              rm: { name: c.rmName ?? '', userid: c.ownerRm },
+              personaId: c.rmPersona,
+              ...(body.context ? { context: body.context } : {}),
+            },
+            h,
+          )
+          .then((r) => r.payload.text ?? null)
+          .catch((err: unknown) => {
+            deps.log.warn(
+              { err, occurrence: occurrenceId },
+              'a greeting could not be rendered for one client',
+            );
+            return null;
+          });
+        if (text === null) continue;
+      }
+      touches.push({
+        rm: c.ownerRm as string,
+        externalUserid: c.externalUserid,
+        kind,
+        emotional: true,
+        status: 'due' as const,
+        dueDate: due,
+        title: `${component.title}：${c.name ?? '客户'}`,
+        body: text,
+        ref: `greet:${occurrenceId}:${c.externalUserid}`,
+      });
+    }
+    await deps.touches.insert(h, touches, clock.now());
   }
 
   /** Decides RMs as recipients (Moments senders, app-message readers). */
@@ -373,12 +407,14 @@ export function createFanOut(deps: {
       // Decisions of concurrent occurrences are taken one at a time, under a lock held until they commit:
       // each occurrence's caps then count the deliveries the one before it recorded, so two briefs firing
       // at the same minute never both task a client WeCom would let receive only one.
+      let skipped = 0;
       const targeted = await db.transaction(async (tx) => {
         await repo.lockDecisions(tx);
         return decide(tx, occurrence.id, body, component, async (rows, page) => {
+          skipped += rows.filter((r) => r.status === 'skipped').length;
           await repo.insertDeliveries(tx, occurrence.id, rows, clock.now());
           if (page && GREETING_KINDS.has(component.kind))
-            await greetingTouches(tx, occurrence.id, component, page, rows);
+            await greetingTouches(tx, occurrence.id, body, component, page, rows);
         });
       });
       if (typeof targeted !== 'number') return { status: 'skipped', reason: targeted.empty };
@@ -386,7 +422,13 @@ export function createFanOut(deps: {
       const batch = body.channel === 'single' && personal(component) ? 1 : BATCH[body.channel];
       await repo.planTasks(db, occurrence.id, batch, clock.now());
       const tasks = await repo.unsentTasks(db, occurrence.id);
-      const send = sendTask({ ...deps, body, component, staleSendingMs: settings.staleSendingMs });
+      const send = sendTask({
+        ...deps,
+        body,
+        component,
+        staleSendingMs: settings.staleSendingMs,
+        taskListUrl: settings.taskListUrl,
+      });
       // The first task proves the content sendable (market data fresh, variables present) before the rest.
       const [first, ...rest] = tasks;
       if (first) {
@@ -398,7 +440,7 @@ export function createFanOut(deps: {
       }
       await pool(rest, settings.concurrency, send);
       const all = await repo.tasksOf(db, occurrence.id);
-      return { status: 'done', recipients: targeted, skipped: 0, tasks: all.length };
+      return { status: 'done', recipients: targeted, skipped, tasks: all.length };
     },
   };
 }

@@ -13,6 +13,9 @@ import type { Channel } from '../content/render.ts';
 import type { CampaignsRepository, SendTaskRow } from './campaigns.repository.ts';
 import { robotKeyId } from './robot-key.ts';
 
+/** The kinds of component whose deliveries are emotional touches on the RM's task list. */
+export const GREETING_KINDS: ReadonlySet<string> = new Set(['greeting-birthday', 'greeting-festival']);
+
 // Network failures and timeouts leave WeCom's outcome unknown: the task stays `sending` and is reconciled.
 const UNKNOWN_OUTCOME = new Set<number>([TRANSPORT.network, TRANSPORT.timeout]);
 
@@ -41,6 +44,8 @@ export function sendTask(deps: {
    * after that can BullMQ give the job (and its tasks) to another worker.
    */
   staleSendingMs: number;
+  /** Where an RM's task list opens (greeting notices link to it). */
+  taskListUrl: string;
   clock: Clock;
   log: Log;
 }) {
@@ -57,6 +62,9 @@ export function sendTask(deps: {
   };
 
   async function render(task: SendTaskRow, recipients: string[]): Promise<string> {
+    // Greetings on the app channel are the RM's to send personally: their message points to the list.
+    if (task.kind === 'app' && GREETING_KINDS.has(component.kind))
+      return `【今日祝福】${component.title}：今天有您的客户需要问候，祝福语已按您的风格写好。请在 Helix 任务列表查看，亲自发送后标记完成：${deps.taskListUrl}`;
     const rm = await rmOf(task.sender);
     const channel = channelFor(task.kind, component);
     const single = task.kind === 'single' && recipients.length === 1 ? recipients[0] : undefined;

@@ -86,6 +86,7 @@ export function createTasksRouter(deps: {
         kind: t.kind,
         emotional: t.emotional,
         title: t.title,
+        body: t.body,
         externalUserid: t.externalUserid,
         dueDate: t.dueDate,
       })),

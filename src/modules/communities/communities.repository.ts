@@ -106,14 +106,23 @@ export function createCommunitiesRepository() {
     /** Registers a group for routing, or updates its registration. */
     async upsertRegistration(
       tx: Tx,
-      g: { chatId: string; name: string; groupKey: string; capacity: number; topicTags: string[] },
+      g: {
+        chatId: string;
+        name: string;
+        groupKey: string;
+        capacity: number;
+        topicTags: string[];
+        owner: string | null;
+      },
     ): Promise<void> {
       await queryRows(
         tx,
-        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, topic_tags)
-            VALUES (${g.chatId}, ${g.name}, ${g.groupKey}, ${g.capacity}, ${sql.param(g.topicTags)}::text[])
+        sql`INSERT INTO community_groups (chat_id, name, group_key, capacity, topic_tags, owner_rm)
+            VALUES (${g.chatId}, ${g.name}, ${g.groupKey}, ${g.capacity}, ${sql.param(g.topicTags)}::text[],
+                    ${g.owner})
             ON CONFLICT (chat_id) DO UPDATE SET name = EXCLUDED.name, group_key = EXCLUDED.group_key,
-              capacity = EXCLUDED.capacity, topic_tags = EXCLUDED.topic_tags`,
+              capacity = EXCLUDED.capacity, topic_tags = EXCLUDED.topic_tags,
+              owner_rm = COALESCE(EXCLUDED.owner_rm, community_groups.owner_rm)`,
       );
     },
 

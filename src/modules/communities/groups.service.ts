@@ -73,8 +73,12 @@ export function createGroupsService(deps: {
         throw invalidInput([`groupKey: unknown group key "${r.groupKey}"; one of ${[...keys].join(', ')}`]);
       }
       let members: number;
+      let owner: string | null;
       try {
-        members = (await deps.contact.getGroupChat(r.chatId)).group_chat.member_list.length;
+        const chat = (await deps.contact.getGroupChat(r.chatId)).group_chat;
+        members = chat.member_list.length;
+        // The owner is who confirms the group's mass messages: the calendar's group channel needs them.
+        owner = chat.owner ?? null;
       } catch (err) {
         if (err instanceof WecomApiError && err.errcode === WECOM_ERRCODES.invalidChatId) {
           throw invalidInput([`chatId: WeCom has no customer group "${r.chatId}"`]);
@@ -91,7 +95,7 @@ export function createGroupsService(deps: {
       }
       const way = await createJoinWay(r.groupKey, open, r.name);
       await deps.db.transaction(async (tx) => {
-        await deps.repo.upsertRegistration(tx, r);
+        await deps.repo.upsertRegistration(tx, { ...r, owner });
         await deps.repo.setJoinWay(tx, open, way);
         await deps.audit.append(tx, {
           actor: actor.name,

@@ -14,6 +14,7 @@ export type TouchInput = {
   status: 'due' | 'done';
   dueDate?: string | null;
   title: string;
+  body?: string | null;
   ref: string;
 };
 
@@ -39,6 +40,7 @@ export function createTouchesRepository() {
               status: r.status,
               dueDate: r.dueDate ?? null,
               title: r.title,
+              body: r.body ?? null,
               ref: r.ref,
               createdAt: at,
               doneAt: r.status === 'done' ? at : null,

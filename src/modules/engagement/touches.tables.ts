@@ -19,6 +19,8 @@ export const touches = pgTable(
     status: text('status').$type<'due' | 'done'>().notNull(),
     dueDate: date('due_date'),
     title: text('title').notNull(),
+    /** The ready text the RM sends personally (a birthday greeting in their persona), if any. */
+    body: text('body'),
     ref: text('ref').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     doneAt: timestamptz('done_at'),
