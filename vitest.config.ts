@@ -1,9 +1,13 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Only a networked PostgreSQL can stall with its connections open; the embedded PGlite has no network.
-// That one file therefore runs in the PostgreSQL pass (DATABASE_URL set) and is left out of the embedded
-// pass; .ci/run runs both passes, so every file runs in CI.
-const NEEDS_POSTGRES = ['tests/integration/postgres-stall.test.ts'];
+// Only a networked PostgreSQL can stall with its connections open, and only it admits several processes
+// (the embedded PGlite has no network and one process per data directory). Those files therefore run in
+// the PostgreSQL pass (DATABASE_URL set) and are left out of the embedded pass; .ci/run runs both passes,
+// so every file runs in CI.
+const NEEDS_POSTGRES = [
+  'tests/integration/postgres-stall.test.ts',
+  'tests/integration/calendar-scheduler-processes.test.ts',
+];
 
 export default defineConfig({
   test: {

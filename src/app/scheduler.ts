@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import type { Redis } from 'ioredis';
 import cron, { type ScheduledTask } from 'node-cron';
 import { FireOccurrence } from '../modules/calendar/calendar.jobs.ts';
 import { createCalendarTicker } from '../modules/calendar/calendar-ticker.ts';
@@ -83,6 +84,7 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
   await catchUpNightly(
     ctx,
     queues,
+    services.producer(),
     'groups-reconcile',
     config.scheduler.groupReconcileCron,
     async (runDate) => {
@@ -110,6 +112,7 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
 async function catchUpNightly(
   ctx: AppContext,
   queues: ReturnType<Services['queues']>,
+  redis: Redis,
   name: string,
   expression: string,
   enqueue: (runDate: string) => Promise<void>,
@@ -124,8 +127,16 @@ async function catchUpNightly(
     await enqueue(runDate);
     return;
   }
-  if ((await queues.jobState(ReconcileGroups, { runDate })) === 'unknown') {
-    metrics.scheduleMissed.inc({ schedule: name });
-    log.warn({ schedule: name, runDate }, 'nightly run missed: older than the catch-up window');
-  }
+  if ((await queues.jobState(ReconcileGroups, { runDate })) !== 'unknown') return;
+  // Every replica finds the same missed run: the first to claim it counts it, so the sum is right.
+  const claimed = await redis.set(
+    `${config.queue.prefix}:missed:${name}:${runDate}`,
+    '1',
+    'EX',
+    8 * 86_400,
+    'NX',
+  );
+  if (claimed !== 'OK') return;
+  metrics.scheduleMissed.inc({ schedule: name });
+  log.warn({ schedule: name, runDate }, 'nightly run missed: older than the catch-up window');
 }

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import type { fixedClock } from '../../src/platform/clock.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { type Db, queryRows } from '../../src/platform/db/client.ts';
 import type { Role } from '../../src/platform/db/schema.ts';
 import { startHelixWithEmulator } from './helix-with-emulator.ts';
@@ -26,7 +26,7 @@ export type WorldClient = {
  * follows, Helix's rows), a fresh market-data file, and tokens for head-office ops and each RM.
  */
 export async function startCampaignWorld(opts: {
-  clock: ReturnType<typeof fixedClock>;
+  clock: Clock;
   rms: { userid: string; name: string; branch: string; persona?: string | null }[];
   clients: WorldClient[];
   env?: Record<string, string>;

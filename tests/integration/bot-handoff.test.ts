@@ -99,6 +99,12 @@ describe('the FAQ bot in a group', () => {
       sql`SELECT sla_kept AS kept, sla_due_at > handed_off_at AS due_after_handoff FROM conversations WHERE id = ${conv?.id ?? 0}`,
     );
     expect(sla).toEqual({ kept: true, due_after_handoff: true });
+    // Taking the hand-off over is the RM's own touch, logged for engagement scoring.
+    const touches = await queryRows<{ rm: string; kind: string; external_userid: string }>(
+      ctx.database.db,
+      sql`SELECT rm, kind, external_userid FROM touches WHERE ref = ${`handoff:${conv?.id}`}`,
+    );
+    expect(touches).toEqual([{ rm: 'rm_zhang', kind: 'handoff_reply', external_userid: 'wm_basic' }]);
   });
 
   it('lets the RM close the conversation, after which the bot answers that client again', async () => {

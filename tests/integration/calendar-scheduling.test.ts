@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchedulerRole } from '../../src/app/scheduler.ts';
+import { createServices } from '../../src/app/services.ts';
+import { ReconcileGroups } from '../../src/modules/communities/communities.jobs.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
@@ -87,6 +89,29 @@ describe('scheduling', () => {
       expect(done).toHaveLength(1);
     } finally {
       for (const s of schedulers) await s.stop();
+    }
+  });
+
+  it('the nightly reconcile is caught up after downtime within the window, and counted as missed beyond it', async () => {
+    const services = createServices(w.h.ctx);
+    try {
+      // 02:50 on the 8th: the 02:30 run is 20 minutes late, within the catch-up window: it runs now.
+      clock.set(new Date('2026-12-07T18:50:00Z'));
+      await (await startSchedulerRole(w.h.ctx)).stop();
+      expect(await services.queues().jobState(ReconcileGroups, { runDate: '2026-12-08' })).not.toBe(
+        'unknown',
+      );
+      // 05:00 on the 9th: that day's 02:30 is 2.5 hours old and never ran: it is counted as missed, once,
+      // however many schedulers find it.
+      const missed = async () => (await w.h.ctx.metrics.scheduleMissed.get()).values[0]?.value ?? 0;
+      const before = await missed();
+      clock.set(new Date('2026-12-08T21:00:00Z'));
+      const replicas = await Promise.all([0, 1].map(() => startSchedulerRole(w.h.ctx)));
+      for (const r of replicas) await r.stop();
+      expect(await services.queues().jobState(ReconcileGroups, { runDate: '2026-12-09' })).toBe('unknown');
+      expect(await missed()).toBe(before + 1);
+    } finally {
+      await services.close();
     }
   });
 });

@@ -231,12 +231,16 @@ export function createCampaignsRepository() {
           .where(and(eq(deliveries.taskId, taskId), inArray(deliveries.recipient, [...failList])));
     },
 
-    /** A task WeCom rejected: it and all its recipients fail, with WeCom's code. */
-    async markFailed(tx: Tx, taskId: number, errcode: number, error: string, at: Date) {
+    /**
+     * A task that cannot go out: WeCom rejected it (`errcode`), or Helix could not render it (null). It
+     * and all its still-pending recipients fail, with that reason.
+     */
+    async markFailed(tx: Tx, taskId: number, errcode: number | null, error: string, at: Date) {
       await tx.update(sendTasks).set({ status: 'failed', errcode, error }).where(eq(sendTasks.id, taskId));
+      const reason = errcode === null ? error : `wecom_${errcode}: ${error}`;
       await tx
         .update(deliveries)
-        .set({ status: 'failed', reason: `wecom_${errcode}: ${error}`.slice(0, 200), updatedAt: at })
+        .set({ status: 'failed', reason: reason.slice(0, 200), updatedAt: at })
         .where(and(eq(deliveries.taskId, taskId), eq(deliveries.status, 'pending')));
     },
 

@@ -59,6 +59,10 @@ const minuteOfDay = (at: Date, timeZone: string) => {
   return (h ?? 0) * 60 + (m ?? 0);
 };
 
+/** Whether a component speaks as or to the RM (then an app message is rendered for each RM). */
+const addressesRm = (c: Component) =>
+  Object.keys(c.variables).some((v) => v.startsWith('rm.') || v.startsWith('persona.'));
+
 /** Whether a component addresses each client by name (then every client gets a task of their own). */
 const personal = (c: Component) => Object.keys(c.variables).some((v) => v.startsWith('client.'));
 
@@ -271,8 +275,9 @@ export function createFanOut(deps: {
     const rows: DeliveryInput[] = known.map((rm) => ({
       recipient: rm.userid,
       kind,
-      // Moments are published by the RM themself; app messages are one call per batch of readers.
-      rm: kind === 'moment' ? rm.userid : '',
+      // Moments are published by the RM themself. An app message that speaks as or to its reader (rm.*,
+      // persona.*) is rendered per RM; any other is one call per batch of readers.
+      rm: kind === 'moment' || addressesRm(component) ? rm.userid : '',
       variantId: variant,
       status: 'pending',
       reason: null,
