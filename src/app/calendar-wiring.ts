@@ -8,6 +8,7 @@ import { createCampaignsRepository } from '../modules/campaigns/campaigns.reposi
 import { createFanOut } from '../modules/campaigns/fan-out.service.ts';
 import { createFollowUp } from '../modules/campaigns/follow-up.service.ts';
 import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
+import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
 import { createAudienceRepository } from '../modules/contacts/audience.repository.ts';
 import type { ContentRenderService } from '../modules/content/content-render.service.ts';
 import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
@@ -35,6 +36,7 @@ export function createCalendarWiring(deps: {
   clock: Clock;
   audit: AuditRepository;
   rendering: ContentRenderService;
+  checker: ComplianceChecker;
   wecom: WecomClients;
   wecomBaseUrl: string;
   redis: Redis;
@@ -54,6 +56,7 @@ export function createCalendarWiring(deps: {
     repo: calendarRepo,
     audit: deps.audit,
     content: deps.rendering,
+    check: deps.checker,
     days: deps.holidays,
     timeZone,
     clock,

@@ -122,6 +122,7 @@ export function createServices(ctx: AppContext) {
       clock,
       audit: audit(),
       rendering: rendering(),
+      checker: checker(),
       wecom: wecom(),
       wecomBaseUrl: ctx.wecomBaseUrl,
       redis: general(),

@@ -125,6 +125,20 @@ describe('validation', () => {
     expect((await w.ops.get('/calendar/entries/edit-checked')).body.version).toBe(e.version);
   });
 
+  it('checks context values against the compliance rules, as the approved text was', async () => {
+    const res = await w.ops.post(
+      '/calendar/entries',
+      entry('topic-banned', { componentId: 'evening-topic-daily', context: { topic: '这款理财保本稳赚' } }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^context: .*保本/);
+    const ok = await w.ops.post(
+      '/calendar/entries',
+      entry('topic-fine', { componentId: 'evening-topic-daily', context: { topic: '家庭应急金该留多少' } }),
+    );
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+  });
+
   it('answers a duplicate id with 409 and keeps the first entry', async () => {
     await create(entry('dup-entry'));
     const res = await w.ops.post('/calendar/entries', entry('dup-entry', { name: '第二个' }));

@@ -211,6 +211,7 @@ describe('faults', () => {
       clock,
       audit: services.audit(),
       rendering: services.rendering(),
+      checker: services.checker(),
       wecom: { app: real.app, contact: dying },
       wecomBaseUrl: w.h.emu.url,
       redis: services.general(),

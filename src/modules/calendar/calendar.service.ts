@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { ComplianceChecker } from '../compliance/compliance.service.ts';
 import type { ContentRenderService } from '../content/content-render.service.ts';
 import type { CalendarRepository, EntryRow, OccurrenceRow } from './calendar.repository.ts';
 import { type EntryBody, type EntryBodyInput, entryBodySchema } from './calendar.schemas.ts';
@@ -36,6 +37,7 @@ export function createCalendarService(deps: {
   repo: CalendarRepository;
   audit: Pick<AuditRepository, 'append'>;
   content: Pick<ContentRenderService, 'approved'>;
+  check: Pick<ComplianceChecker, 'check'>;
   days: WorkdayCalendar;
   timeZone: string;
   clock: Clock;
@@ -50,6 +52,18 @@ export function createCalendarService(deps: {
       if (err instanceof AppError && err.code === 'conflict')
         throw new AppError('bad_request', { message: `componentId: ${err.message}` });
       throw err;
+    }
+    // Context values are filled into approved text: they pass the same compliance rules as the text did.
+    const values = Object.values(body.context ?? {}).filter((v): v is string => typeof v === 'string');
+    if (values.length > 0) {
+      const verdict = deps.check.check(values.join('\n'));
+      if (!verdict.ok)
+        throw new AppError('bad_request', {
+          message: `context: ${verdict.findings
+            .filter((f) => f.severity === 'block')
+            .map((f) => `${f.rule} at "${values.join('\n').slice(f.span[0], f.span[1])}": ${f.suggestion}`)
+            .join('; ')}`,
+        });
     }
     if (body.audience.segment && !(await repo.findSegment(db, body.audience.segment)))
       throw new AppError('bad_request', { message: `audience.segment: no segment ${body.audience.segment}` });
