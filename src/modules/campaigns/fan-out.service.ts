@@ -62,6 +62,10 @@ const minuteOfDay = (at: Date, timeZone: string) => {
 /** Whether a component addresses each client by name (then every client gets a task of their own). */
 const personal = (c: Component) => Object.keys(c.variables).some((v) => v.startsWith('client.'));
 
+/** Whether a component speaks as its RM (their name or persona): then it is rendered for each RM apart. */
+const inRmsVoice = (c: Component) =>
+  Object.keys(c.variables).some((v) => v.startsWith('rm.') || v.startsWith('persona.'));
+
 /** Runs one occurrence: resolves its audience, records every recipient's fate and creates its send tasks. */
 export type FanOut = ReturnType<typeof createFanOut>;
 
@@ -271,8 +275,9 @@ export function createFanOut(deps: {
     const rows: DeliveryInput[] = known.map((rm) => ({
       recipient: rm.userid,
       kind,
-      // Moments are published by the RM themself; app messages are one call per batch of readers.
-      rm: kind === 'moment' ? rm.userid : '',
+      // Moments are published by the RM themself. App messages are one call per batch of readers, unless
+      // the text speaks in the RM's own name or persona: then each RM gets theirs, rendered for them.
+      rm: kind === 'moment' || inRmsVoice(component) ? rm.userid : '',
       variantId: variant,
       status: 'pending',
       reason: null,

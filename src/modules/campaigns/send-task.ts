@@ -19,9 +19,12 @@ export const GREETING_KINDS: ReadonlySet<string> = new Set(['greeting-birthday',
 // Network failures and timeouts leave WeCom's outcome unknown: the task stays `sending` and is reconciled.
 const UNKNOWN_OUTCOME = new Set<number>([TRANSPORT.network, TRANSPORT.timeout]);
 
-/** The rendering channel each send kind uses. */
-const channelFor = (kind: SendTaskRow['kind'], c: Component): Channel =>
-  (kind === 'app' || kind === 'robot') && c.variants.some((v) => v.renderings.markdown) ? 'markdown' : 'text';
+/** The rendering channel a task uses: markdown on the app and robot channels when its variant has one. */
+const channelFor = (task: Pick<SendTaskRow, 'kind' | 'variantId'>, c: Component): Channel =>
+  (task.kind === 'app' || task.kind === 'robot') &&
+  c.variants.find((v) => v.id === task.variantId)?.renderings.markdown
+    ? 'markdown'
+    : 'text';
 
 /**
  * Builds the function that hands one planned task to WeCom. It renders the task's text for its sender's
@@ -66,7 +69,7 @@ export function sendTask(deps: {
     if (task.kind === 'app' && GREETING_KINDS.has(component.kind))
       return `【今日祝福】${component.title}：今天有您的客户需要问候，祝福语已按您的风格写好。请在 Helix 任务列表查看，亲自发送后标记完成：${deps.taskListUrl}`;
     const rm = await rmOf(task.sender);
-    const channel = channelFor(task.kind, component);
+    const channel = channelFor(task, component);
     const single = task.kind === 'single' && recipients.length === 1 ? recipients[0] : undefined;
     const client = single
       ? (await deps.audience.clientsPage(db, { externalUserids: [single] }, '', 1))[0]
@@ -115,7 +118,7 @@ export function sendTask(deps: {
         return;
       }
       case 'app': {
-        const msgtype = channelFor('app', component);
+        const msgtype = channelFor(task, component);
         const r = await deps.app.sendAppMessage({ touser: recipients, msgtype, content: { content: text } });
         await db.transaction((tx) => repo.markDelivered(tx, task.id, now(), r.invalidUser ?? []));
         return;
@@ -124,7 +127,7 @@ export function sendTask(deps: {
         const key = (body.robotKeys ?? []).find((k) => `robot:${robotKeyId(k)}` === recipients[0]);
         if (!key) throw new WecomApiError('webhook/send', 93000, 'the robot key is no longer on the entry');
         await deps.robot(key).send({
-          msgtype: channelFor('robot', component) === 'markdown' ? 'markdown' : 'text',
+          msgtype: channelFor(task, component) === 'markdown' ? 'markdown' : 'text',
           content: text,
         });
         await db.transaction((tx) => repo.markDelivered(tx, task.id, now()));
