@@ -231,6 +231,34 @@ describe('limits, faults and the inspector', () => {
     ).toBe(400);
   });
 
+  it('injects a WeCom business error (errcode required) on every Nth call', async () => {
+    const tok = await token();
+    const list = () =>
+      request(emu.app).get('/cgi-bin/externalcontact/list').query({ access_token: tok, userid: 'rm_li' });
+    emu.setFaults('externalcontact/list', [
+      { kind: 'error', errcode: 48002, errmsg: 'api forbidden', everyNth: 2 },
+    ]);
+    const answers = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await list();
+      answers.push([r.status, r.body.errcode]);
+    }
+    expect(answers).toEqual([
+      [200, 0],
+      [200, 48002],
+    ]);
+    emu.clearFaults();
+    const bad = (rules: unknown[]) =>
+      request(emu.app).post('/emulator/faults').send({ path: 'externalcontact/list', rules });
+    expect((await bad([{ kind: 'error' }])).status).toBe(400);
+    expect((await bad([{ kind: 'error', errcode: 0 }])).status).toBe(400);
+    expect((await bad([{ kind: 'busy', errcode: 48002 }])).status).toBe(400);
+    expect((await bad([{ kind: 'error', errcode: 48002 }])).body.faults).toEqual({
+      'externalcontact/list': [{ kind: 'error', errcode: 48002, errmsg: 'emulated fault', rate: 1 }],
+    });
+    emu.clearFaults();
+  });
+
   it('adds latency and drops connections on a real socket', async () => {
     const server = await startWecomEmulator({ corpId: CORP, secrets: SECRETS, port: 0 });
     try {

@@ -3,21 +3,43 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { fail } from './api-kit.ts';
 
+// How often a rule fires: by probability, or on every Nth call.
+const firing = {
+  /** Probability per call, drawn from a seeded generator so a test run is reproducible. */
+  rate: z.number().min(0).max(1).default(1),
+  /** When set, fires on every Nth call to the path since the rule was set, instead of by rate. */
+  everyNth: z.number().int().min(1).optional(),
+};
+
 /** One injected fault on an API path ('message/send', no /cgi-bin prefix). */
-export const faultRuleSchema = z
-  .object({
-    /**
-     * busy answers `{errcode:-1}`; rateLimited answers 45009 (as WeCom does over its per-minute limit);
-     * latency delays the call then lets it through; drop destroys the socket.
-     */
-    kind: z.enum(['busy', 'rateLimited', 'latency', 'drop']),
-    /** Probability per call, drawn from a seeded generator so a test run is reproducible. */
-    rate: z.number().min(0).max(1).default(1),
-    /** When set, fires on every Nth call to the path since the rule was set, instead of by rate. */
-    everyNth: z.number().int().min(1).optional(),
-    latencyMs: z.number().int().min(0).max(120_000).default(0),
-  })
-  .strict();
+export const faultRuleSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      /**
+       * busy answers `{errcode:-1}`; rateLimited answers 45009 (as WeCom does over its per-minute limit);
+       * latency delays the call then lets it through; drop destroys the socket.
+       */
+      kind: z.enum(['busy', 'rateLimited', 'latency', 'drop']),
+      ...firing,
+      latencyMs: z.number().int().min(0).max(120_000).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      /**
+       * error answers `{errcode, errmsg}` with HTTP 200, as WeCom does for a business error (48002 no
+       * permission, say); the call does nothing else.
+       */
+      kind: z.literal('error'),
+      ...firing,
+      errcode: z
+        .number()
+        .int()
+        .refine((c) => c !== 0, 'an error fault needs a non-zero errcode'),
+      errmsg: z.string().max(256).default('emulated fault'),
+    })
+    .strict(),
+]);
 
 /** A fault rule as stored (defaults applied). */
 export type FaultRule = z.output<typeof faultRuleSchema>;
@@ -77,6 +99,10 @@ export function createFaults(deps: { clock: Clock; perMinute: number; seed?: num
           const rule = r.rule;
           if (rule.kind === 'drop') {
             req.socket.destroy();
+            return;
+          }
+          if (rule.kind === 'error') {
+            res.status(200).json({ errcode: rule.errcode, errmsg: rule.errmsg });
             return;
           }
           if (rule.kind === 'busy') return fail(res, 'busy');
