@@ -154,7 +154,7 @@ writeFileSync(
   marketFile,
   JSON.stringify({
     asOf: local('07:30:00').toISOString(),
-    values: { csi300: 3912.5, csi300Change: 0.0123, usdCny: 7.1 },
+    values: { csi300: 3912.5, csi300Change: 1.23, usdCny: 7.1 },
   }),
 );
 

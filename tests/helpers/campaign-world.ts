@@ -41,7 +41,7 @@ export async function startCampaignWorld(opts: {
       marketFile,
       JSON.stringify({
         asOf: asOf.toISOString(),
-        values: { csi300: 3912.5, csi300Change: 0.0123, usdCny: 7.1 },
+        values: { csi300: 3912.5, csi300Change: 1.23, usdCny: 7.1 },
       }),
     );
   writeMarket(opts.clock.now());

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/services.ts';
 import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
-import { robotKeyId } from '../../src/modules/campaigns/robot-key.ts';
+import { robotKeyId } from '../../src/modules/calendar/robot-keys.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
@@ -293,6 +293,27 @@ describe('robot channel', () => {
     );
     expect(stored).toHaveLength(2);
     for (const r of stored) expect(r.row).not.toContain(ROBOT_KEY);
+    // The API never shows the key: it is masked, and an edit that sends the masked key back keeps it.
+    const read = await w.ops.get('/calendar/entries/robot-card');
+    expect(JSON.stringify(read.body)).not.toContain(ROBOT_KEY);
+    expect(read.body.robotKeys).toEqual([`robot:${robotKeyId(ROBOT_KEY)}`]);
+    const { id: _id, status: _s, version, createdBy: _c, createdAt: _a, updatedAt: _u, ...body } = read.body;
+    const edited = await w.ops.put('/calendar/entries/robot-card', {
+      ...body,
+      version,
+      name: '产品卡（改）',
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const kept = await w.rows<{ keys: string[] }>(
+      sql`SELECT body->'robotKeys' AS keys FROM calendar_entries WHERE id = 'robot-card'`,
+    );
+    expect(kept[0]?.keys).toEqual([ROBOT_KEY]);
+    const unknown = await w.ops.put('/calendar/entries/robot-card', {
+      ...body,
+      version: version + 1,
+      robotKeys: ['robot:000000000000'],
+    });
+    expect(unknown.status).toBe(400);
   });
 });
 

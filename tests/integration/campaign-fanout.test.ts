@@ -90,7 +90,7 @@ describe('one occurrence', () => {
     // A product rated R2: a C1 client may not receive it, a client without a rating neither.
     await entry('steady-income', {
       componentId: 'product-card-steady-income',
-      context: { productName: '稳健理财30天', benchmark: 0.025, termDays: 30 },
+      context: { productName: '稳健理财30天', benchmark: 2.5, termDays: 30 },
     });
     const occ = await fire('steady-income');
     expect(occ.status, occ.reason ?? '').toBe('done');

@@ -10,6 +10,7 @@ import type { FanOut } from '../campaigns/fan-out.service.ts';
 import type { CalendarRepository, EntryRow } from './calendar.repository.ts';
 import { audienceSchema, entryBodySchema } from './calendar.schemas.ts';
 import type { CalendarService } from './calendar.service.ts';
+import { maskedRobotKey } from './robot-keys.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes');
 const idPath = z.object({ id: slug });
@@ -35,6 +36,8 @@ export function presentEntry(e: EntryRow) {
   return {
     id: e.id,
     ...e.body,
+    // Webhook keys are secrets: shown masked; an edit may send a masked key back to keep it.
+    ...(e.body.robotKeys ? { robotKeys: e.body.robotKeys.map(maskedRobotKey) } : {}),
     status: e.status,
     version: e.version,
     createdBy: e.createdBy,

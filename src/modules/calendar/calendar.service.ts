@@ -8,6 +8,7 @@ import type { CalendarRepository, EntryRow, OccurrenceRow } from './calendar.rep
 import { type EntryBody, type EntryBodyInput, entryBodySchema } from './calendar.schemas.ts';
 import type { EntryStatus } from './calendar.tables.ts';
 import { expandOccurrences, type WorkdayCalendar } from './occurrences.ts';
+import { resolveRobotKeys } from './robot-keys.ts';
 
 /** Who made a change, for the audit log. */
 export type Actor = { name: string; requestId: string | null };
@@ -140,12 +141,15 @@ export function createCalendarService(deps: {
 
     /** Replaces an entry's definition from now on; occurrences already recorded keep their version. */
     async edit(id: string, expectedVersion: number, input: EntryBodyInput, actor: Actor) {
-      const body = entryBodySchema.parse(input);
-      await checkPlannable(body);
+      const parsed = entryBodySchema.parse(input);
+      await checkPlannable(parsed);
       return change(
         id,
         expectedVersion,
-        (row) => ({ body, status: row.status }),
+        (row) => {
+          const robotKeys = resolveRobotKeys(parsed.robotKeys, row.body.robotKeys);
+          return { body: { ...parsed, ...(robotKeys ? { robotKeys } : {}) }, status: row.status };
+        },
         'calendar.entry.edit',
         actor,
       );

@@ -6,6 +6,7 @@ import type { GroupRobot } from '../../wecom/client/group-robot.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { EntryBody } from '../calendar/calendar.schemas.ts';
 import { localDate } from '../calendar/occurrences.ts';
+import { robotKeyId } from '../calendar/robot-keys.ts';
 import type { AudienceGroupsRepository } from '../communities/audience-groups.repository.ts';
 import type { AudienceClient, AudienceRepository, ClientFilter } from '../contacts/audience.repository.ts';
 import type { Component } from '../content/content.schemas.ts';
@@ -16,7 +17,6 @@ import type { TouchKind } from '../engagement/touches.tables.ts';
 import type { CampaignsRepository, DeliveryInput } from './campaigns.repository.ts';
 import type { SendKind } from './campaigns.tables.ts';
 import { type EligibilityRules, inQuietHours, skipFor } from './eligibility.ts';
-import { robotKeyId } from './robot-key.ts';
 import { GREETING_KINDS, sendTask } from './send-task.ts';
 
 /** The rules and limits the fan-out applies (configuration). */

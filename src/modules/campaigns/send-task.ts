@@ -6,12 +6,12 @@ import { TRANSPORT, WecomApiError } from '../../wecom/client/errors.ts';
 import type { GroupRobot } from '../../wecom/client/group-robot.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
 import type { EntryBody } from '../calendar/calendar.schemas.ts';
+import { robotKeyId } from '../calendar/robot-keys.ts';
 import type { AudienceRepository, AudienceRm } from '../contacts/audience.repository.ts';
 import type { Component } from '../content/content.schemas.ts';
 import type { ContentRenderService } from '../content/content-render.service.ts';
 import type { Channel } from '../content/render.ts';
 import type { CampaignsRepository, SendTaskRow } from './campaigns.repository.ts';
-import { robotKeyId } from './robot-key.ts';
 
 /** The kinds of component whose deliveries are emotional touches on the RM's task list. */
 export const GREETING_KINDS: ReadonlySet<string> = new Set(['greeting-birthday', 'greeting-festival']);
