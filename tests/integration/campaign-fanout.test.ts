@@ -4,6 +4,7 @@ import { createCalendarWiring } from '../../src/app/calendar-wiring.ts';
 import { createServices, type Services } from '../../src/app/services.ts';
 import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
+import { AppError } from '../../src/platform/errors.ts';
 import type { WecomClient } from '../../src/wecom/client/wecom-client.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
@@ -74,6 +75,37 @@ const fire = async (entryId: string) => {
   );
   if (!row) throw new Error(`no occurrence of ${entryId}`);
   return row;
+};
+
+/** The calendar wiring on this world's services, with some of its parts replaced (a dying worker's). */
+const wiringWith = (parts: {
+  rendering?: ReturnType<Services['rendering']>;
+  wecom?: ReturnType<Services['wecom']>;
+}) =>
+  createCalendarWiring({
+    config: w.h.ctx.config,
+    db: w.db,
+    log: w.h.ctx.log,
+    metrics: w.h.ctx.metrics,
+    clock,
+    audit: services.audit(),
+    rendering: parts.rendering ?? services.rendering(),
+    checker: services.checker(),
+    wecom: parts.wecom ?? services.wecom(),
+    wecomBaseUrl: w.h.emu.url,
+    redis: services.general(),
+    holidays: services.holidays(),
+  });
+
+/** A morning-brief entry at `at` and its occurrence, recorded running as the fire job would, for a direct run. */
+const runningBrief = async (entryId: string, at: Date) => {
+  w.writeMarket(at);
+  await entry(entryId, { componentId: 'morning-brief-daily' });
+  const cal = services.calendar();
+  const { row } = await w.db.transaction((tx) =>
+    cal.calendarRepo.recordOccurrence(tx, { entryId, scheduledAt: at, version: 1, status: 'running', at }),
+  );
+  return { cal, occurrence: { id: row.id, entryId }, body: (await cal.calendar.get(entryId)).body };
 };
 
 const decisions = async (occurrenceId: number) =>
@@ -180,20 +212,8 @@ describe('faults', () => {
 
   it('a worker killed mid-fan-out: after restart no task is created twice and no client is lost', async () => {
     clock.set(new Date('2026-12-11T00:00:00Z')); // Friday 08:00.
-    w.writeMarket(clock.now());
-    await entry('brief-kill', { componentId: 'morning-brief-daily' });
-    const cal = services.calendar();
     const at = clock.now();
-    const { row } = await w.db.transaction((tx) =>
-      cal.calendarRepo.recordOccurrence(tx, {
-        entryId: 'brief-kill',
-        scheduledAt: at,
-        version: 1,
-        status: 'running',
-        at,
-      }),
-    );
-    const body = (await cal.calendar.get('brief-kill')).body;
+    const { cal, occurrence, body } = await runningBrief('brief-kill', at);
     // The first worker dies right after WeCom accepted its second task, before recording it.
     const real = services.wecom();
     let calls = 0;
@@ -203,34 +223,42 @@ describe('faults', () => {
       if (++calls === 2) throw new Error('worker killed');
       return r;
     };
-    const first = createCalendarWiring({
-      config: w.h.ctx.config,
-      db: w.db,
-      log: w.h.ctx.log,
-      metrics: w.h.ctx.metrics,
-      clock,
-      audit: services.audit(),
-      rendering: services.rendering(),
-      checker: services.checker(),
-      wecom: { app: real.app, contact: dying },
-      wecomBaseUrl: w.h.emu.url,
-      redis: services.general(),
-      holidays: services.holidays(),
-    });
+    const first = wiringWith({ wecom: { app: real.app, contact: dying } });
     const before = w.h.emu.emulator.inspect().tasks.length;
-    await expect(first.fanOut.execute({ id: row.id, entryId: 'brief-kill' }, body)).rejects.toThrow(
-      'worker killed',
-    );
+    await expect(first.fanOut.execute(occurrence, body)).rejects.toThrow('worker killed');
     // BullMQ gives the job to another worker once the dead one's lock expired.
     clock.set(new Date(at.getTime() + w.h.ctx.config.queue.lockDurationMs + 1000));
-    const result = await cal.fanOut.execute({ id: row.id, entryId: 'brief-kill' }, body);
+    const result = await cal.fanOut.execute(occurrence, body);
     expect(result.status).toBe('done');
     const tasks = w.h.emu.emulator.inspect().tasks.slice(before);
     const tasked = tasks.flatMap((t) => t.senders.flatMap((p) => p.results.map((r) => r.recipient)));
     expect(tasked.sort()).toEqual(briefable());
     const open = await w.rows<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM send_tasks WHERE occurrence_id = ${row.id} AND (status <> 'created' OR msgid IS NULL)`,
+      sql`SELECT count(*)::int AS n FROM send_tasks WHERE occurrence_id = ${occurrence.id} AND (status <> 'created' OR msgid IS NULL)`,
     );
     expect(open[0]!.n).toBe(0);
+  });
+
+  it('content that becomes unsendable mid-fan-out: the retry sends the rest, none twice', async () => {
+    clock.set(new Date('2026-12-12T00:00:00Z')); // Saturday 08:00.
+    const at = clock.now();
+    const { cal, occurrence, body } = await runningBrief('brief-stale-mid', at);
+    // The market feed goes stale after the first task was rendered.
+    const real = services.rendering();
+    let renders = 0;
+    const flaky: typeof real = Object.create(real);
+    flaky.renderApproved = async (...args) => {
+      if (++renders === 2) throw new AppError('conflict', { message: 'market data is stale: test' });
+      return real.renderApproved(...args);
+    };
+    const first = wiringWith({ rendering: flaky });
+    const before = w.h.emu.emulator.inspect().tasks.length;
+    await expect(first.fanOut.execute(occurrence, body)).rejects.toThrow('market data is stale');
+    // The job's retry, with the feed fresh again.
+    const result = await cal.fanOut.execute(occurrence, body);
+    expect(result.status).toBe('done');
+    const tasks = w.h.emu.emulator.inspect().tasks.slice(before);
+    const tasked = tasks.flatMap((t) => t.senders.flatMap((p) => p.results.map((r) => r.recipient)));
+    expect(tasked.sort()).toEqual(briefable());
   });
 });

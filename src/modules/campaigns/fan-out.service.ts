@@ -154,7 +154,12 @@ export function createFanOut(deps: {
           return { status: 'skipped', reason: problem };
         }
       }
-      await pool(rest, settings.concurrency, send);
+      await pool(rest, settings.concurrency, async (task) => {
+        // The content became unsendable mid-way (the market feed went stale, say): the job is retried, and
+        // the retry either sends the rest or stops the occurrence with the reason, as for the first task.
+        const problem = await send(task);
+        if (problem) throw new AppError('conflict', { message: problem, retryable: true });
+      });
       const all = await repo.tasksOf(db, occurrence.id);
       return { status: 'done', recipients: targeted, skipped, tasks: all.length };
     },
