@@ -1,13 +1,8 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import {
-  type DeliveryStatus,
-  deliveries,
-  type SendKind,
-  type SendTaskStatus,
-  sendTasks,
-  taskReminders,
-} from './campaigns.tables.ts';
+import { type DeliveryStatus, deliveries, type SendKind, sendTasks } from './campaigns.tables.ts';
+import { planTasks } from './task-planning.repository.ts';
+import { createTaskRemindersRepository } from './task-reminders.repository.ts';
 
 /** A send task row. */
 export type SendTaskRow = typeof sendTasks.$inferSelect;
@@ -28,9 +23,11 @@ const INSERT_CHUNK = 4_000;
 /** The campaigns module's SQL: deliveries, send tasks and reminders. */
 export type CampaignsRepository = ReturnType<typeof createCampaignsRepository>;
 
-/** Creates the campaigns repository. */
+/** Creates the campaigns repository (task planning and reminders live in their own files). */
 export function createCampaignsRepository() {
   return {
+    planTasks,
+    ...createTaskRemindersRepository(),
     /**
      * How many live deliveries (pending or sent) each recipient had since each bound, leaving out
      * `occurrenceId` itself so a resumed occurrence does not count its own rows against its recipients.
@@ -78,98 +75,6 @@ export function createCampaignsRepository() {
           )
           .onConflictDoNothing();
       }
-    },
-
-    /**
-     * Groups the occurrence's pending recipients that have no task yet into send tasks, per kind, RM and
-     * variant, `batchSize` recipients a task, and links them, in one transaction: either every recipient
-     * gets its task or none does. The grouping is done here rather than in one SQL statement: joined in
-     * SQL, freshly inserted rows without statistics led PostgreSQL to a nested loop of 95,000 × 2,000 rows.
-     */
-    async planTasks(db: Db, occurrenceId: number, batchSize: number, at: Date): Promise<number> {
-      return db.transaction(async (tx) => {
-        const open = await tx
-          .select({
-            recipient: deliveries.recipient,
-            kind: deliveries.kind,
-            rm: deliveries.rm,
-            variantId: deliveries.variantId,
-          })
-          .from(deliveries)
-          .where(
-            and(
-              eq(deliveries.occurrenceId, occurrenceId),
-              eq(deliveries.status, 'pending'),
-              isNull(deliveries.taskId),
-            ),
-          )
-          .orderBy(
-            asc(deliveries.kind),
-            asc(deliveries.rm),
-            asc(deliveries.variantId),
-            asc(deliveries.recipient),
-          );
-        if (open.length === 0) return 0;
-        // A second plan (recipients who joined after a resumed run) numbers its batches after the first's.
-        const [prev] = await queryRows<{ next: number }>(
-          tx,
-          sql`SELECT COALESCE(max(batch) + 1, 0)::int AS next FROM send_tasks WHERE occurrence_id = ${occurrenceId}`,
-        );
-        let batch = prev?.next ?? 0;
-        const groups: {
-          kind: SendKind;
-          sender: string;
-          variantId: string;
-          batch: number;
-          recipients: string[];
-        }[] = [];
-        for (const d of open) {
-          const last = groups[groups.length - 1];
-          const same =
-            last &&
-            last.kind === d.kind &&
-            last.sender === (d.rm ?? '') &&
-            last.variantId === (d.variantId ?? '');
-          if (same && last.recipients.length < batchSize) last.recipients.push(d.recipient);
-          else
-            groups.push({
-              kind: d.kind,
-              sender: d.rm ?? '',
-              variantId: d.variantId ?? '',
-              batch: batch++,
-              recipients: [d.recipient],
-            });
-        }
-        for (let i = 0; i < groups.length; i += 1_000) {
-          const chunk = groups.slice(i, i + 1_000);
-          const ids = await tx
-            .insert(sendTasks)
-            .values(
-              chunk.map((g) => ({
-                occurrenceId,
-                kind: g.kind,
-                sender: g.sender,
-                variantId: g.variantId,
-                batch: g.batch,
-                recipients: g.recipients.length,
-                status: 'pending' as const,
-                createdAt: at,
-              })),
-            )
-            .returning({ id: sendTasks.id, batch: sendTasks.batch });
-          const idOf = new Map(ids.map((r) => [r.batch, r.id]));
-          const recipients = chunk.flatMap((g) => g.recipients);
-          const taskIds = chunk.flatMap((g) => g.recipients.map(() => idOf.get(g.batch) as number));
-          for (let j = 0; j < recipients.length; j += 10_000)
-            await tx.execute(
-              sql`UPDATE deliveries d SET task_id = v.task_id
-                    FROM unnest(${sql.param(recipients.slice(j, j + 10_000))}::text[],
-                                ${sql.param(taskIds.slice(j, j + 10_000))}::bigint[]) AS v(recipient, task_id)
-                   WHERE d.occurrence_id = ${occurrenceId} AND d.recipient = v.recipient`,
-            );
-        }
-        return groups.length;
-      });
     },
 
     /** Tasks of the occurrence not yet handed to WeCom (pending), or handed over by a worker that died (sending). */
@@ -289,10 +194,6 @@ export function createCampaignsRepository() {
       await db.update(sendTasks).set({ msgid }).where(eq(sendTasks.id, taskId));
     },
 
-    async setTaskStatus(db: Db | Tx, taskId: number, status: SendTaskStatus) {
-      await db.update(sendTasks).set({ status }).where(eq(sendTasks.id, taskId));
-    },
-
     /** Applies WeCom's per-recipient send results to still-pending deliveries of a task. */
     async applyResults(
       tx: Tx,
@@ -336,21 +237,5 @@ export function createCampaignsRepository() {
         .where(and(eq(sendTasks.sender, rm), eq(sendTasks.status, 'created')))
         .orderBy(sql`${sendTasks.id} DESC`)
         .limit(200),
-
-    /** How many reminders an RM got on a local day, and when the last one went out. */
-    async remindersOn(db: Db | Tx, rm: string, day: string): Promise<{ count: number; last: Date | null }> {
-      const rows = await queryRows<{ n: number; last: string | null }>(
-        db,
-        sql`SELECT count(*)::int AS n, max(sent_at) AS last FROM task_reminders WHERE rm = ${rm} AND day = ${day}`,
-      );
-      const r = rows[0];
-      return { count: r?.n ?? 0, last: r?.last ? new Date(r.last) : null };
-    },
-
-    async recordReminder(db: Db | Tx, r: { rm: string; day: string; occurrenceId: number; at: Date }) {
-      await db
-        .insert(taskReminders)
-        .values({ rm: r.rm, day: r.day, occurrenceId: r.occurrenceId, sentAt: r.at });
-    },
   };
 }
