@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { CampaignStats } from '../../src/modules/campaigns/campaign-stats.repository.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { type DemoKit, waitFor } from './demo-kit.ts';
 
@@ -10,16 +11,7 @@ type Listed = {
   reason: string | null;
   occurrenceId: number | null;
 };
-type Stats = {
-  targeted: number;
-  skipped: Record<string, number>;
-  tasksCreated: number;
-  tasksConfirmed: number;
-  delivered: number;
-  pending: number;
-  failed: number;
-  failedReasons: Record<string, number>;
-};
+type Stats = CampaignStats;
 
 const DAY = 86_400_000;
 const local = (iso: string) =>

@@ -53,7 +53,7 @@ import { createServices } from '../../src/app/services.ts';
 import { startWorkerRole } from '../../src/app/worker.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
-import { localDate } from '../../src/modules/calendar/occurrences.ts';
+import { dateInZone } from '../../src/platform/calendar/dates.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
@@ -130,7 +130,7 @@ function shiftedClock(start: Date) {
     },
   };
 }
-const today = localDate(new Date(), TZ);
+const today = dateInZone(new Date(), TZ);
 const local = (hhmmss: string) => new Date(`${today}T${hhmmss}+08:00`);
 // Setup runs from 07:00, so the jumps stay well inside a WeCom token's 2 h life.
 const clock = shiftedClock(local('07:00:00'));

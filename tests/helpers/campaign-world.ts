@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
+import type { Services } from '../../src/app/services.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { type Db, queryRows } from '../../src/platform/db/client.ts';
 import type { Role } from '../../src/platform/db/schema.ts';
 import { startHelixWithEmulator } from './helix-with-emulator.ts';
+import { waitUntil } from './infra.ts';
 
 /** One test client: who they follow and what the bank knows of them. */
 export type WorldClient = {
@@ -115,6 +118,29 @@ export async function startCampaignWorld(opts: {
         (await tokens.create({ name: `${role}@${branchScope ?? 'all'}`, role, branchScope, actor: 'test' }))
           .secret,
       ),
+    /**
+     * Fires an occurrence of `entryId` at the clock's now, as the scheduler would (through `queues`), and
+     * waits for its outcome.
+     */
+    async fire(queues: Pick<ReturnType<Services['queues']>, 'enqueue'>, entryId: string) {
+      const at = opts.clock.now().getTime();
+      await queues.enqueue(FireOccurrence, { entryId, at, mode: 'fire' });
+      const row = await waitUntil(
+        async () =>
+          (
+            await queryRows<{ id: number; status: string; reason: string | null }>(
+              db,
+              sql`SELECT id::int AS id, status, reason FROM calendar_occurrences
+                   WHERE entry_id = ${entryId} AND scheduled_at = ${new Date(at).toISOString()}::timestamptz
+                     AND status <> 'running'`,
+            )
+          )[0],
+        20_000,
+        `occurrence of ${entryId}`,
+      );
+      if (!row) throw new Error(`no occurrence of ${entryId}`);
+      return row;
+    },
     /** Rows of any query, for assertions. */
     rows: <T>(q: ReturnType<typeof sql>) => queryRows<T>(db, q),
     stop: () => h.stop(),

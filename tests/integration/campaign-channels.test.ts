@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/services.ts';
-import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
-import { robotKeyId } from '../../src/modules/calendar/robot-keys.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
+import { robotKeyId } from '../../src/wecom/client/group-robot.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
 
@@ -66,24 +65,7 @@ const entry = async (id: string, body: Record<string, unknown>) => {
 };
 
 /** Fires an occurrence of `entryId` at the clock's now, as the scheduler would, and waits for its outcome. */
-const fire = async (entryId: string) => {
-  const at = clock.now().getTime();
-  await services.queues().enqueue(FireOccurrence, { entryId, at, mode: 'fire' });
-  const row = await waitUntil(
-    async () =>
-      (
-        await w.rows<{ id: number; status: string; reason: string | null }>(
-          sql`SELECT id::int AS id, status, reason FROM calendar_occurrences
-               WHERE entry_id = ${entryId} AND scheduled_at = ${new Date(at).toISOString()}::timestamptz
-                 AND status <> 'running'`,
-        )
-      )[0],
-    20_000,
-    `occurrence of ${entryId}`,
-  );
-  if (!row) throw new Error(`no occurrence of ${entryId}`);
-  return row;
-};
+const fire = (entryId: string) => w.fire(services.queues(), entryId);
 
 type Delivery = { recipient: string; rm: string | null; status: string; reason: string | null };
 const deliveriesOf = (occurrenceId: number) =>

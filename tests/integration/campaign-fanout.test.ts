@@ -2,12 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendarWiring } from '../../src/app/calendar-wiring.ts';
 import { createServices, type Services } from '../../src/app/services.ts';
-import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import type { WecomClient } from '../../src/wecom/client/wecom-client.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
-import { waitUntil } from '../helpers/infra.ts';
 
 // Monday 2026-12-07, 08:00 in Shanghai.
 const T0 = new Date('2026-12-07T00:00:00Z');
@@ -58,24 +56,7 @@ const entry = async (id: string, body: Record<string, unknown>) => {
 };
 
 /** Fires an occurrence of `entryId` at the clock's now, as the scheduler would, and waits for its outcome. */
-const fire = async (entryId: string) => {
-  const at = clock.now().getTime();
-  await services.queues().enqueue(FireOccurrence, { entryId, at, mode: 'fire' });
-  const row = await waitUntil(
-    async () =>
-      (
-        await w.rows<{ id: number; status: string; reason: string | null }>(
-          sql`SELECT id::int AS id, status, reason FROM calendar_occurrences
-               WHERE entry_id = ${entryId} AND scheduled_at = ${new Date(at).toISOString()}::timestamptz
-                 AND status <> 'running'`,
-        )
-      )[0],
-    20_000,
-    `occurrence of ${entryId}`,
-  );
-  if (!row) throw new Error(`no occurrence of ${entryId}`);
-  return row;
-};
+const fire = (entryId: string) => w.fire(services.queues(), entryId);
 
 /** The calendar wiring on this world's services, with some of its parts replaced (a dying worker's). */
 const wiringWith = (parts: {

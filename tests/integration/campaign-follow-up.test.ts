@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/services.ts';
-import { FireOccurrence } from '../../src/modules/calendar/calendar.jobs.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
@@ -36,23 +35,8 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const fire = async (entryId: string) => {
-  const at = clock.now().getTime();
-  await services.queues().enqueue(FireOccurrence, { entryId, at, mode: 'fire' });
-  const row = await waitUntil(
-    async () =>
-      (
-        await w.rows<{ id: number; status: string }>(
-          sql`SELECT id::int AS id, status FROM calendar_occurrences WHERE entry_id = ${entryId}
-               AND scheduled_at = ${new Date(at).toISOString()}::timestamptz AND status <> 'running'`,
-        )
-      )[0],
-    20_000,
-    entryId,
-  );
-  if (!row) throw new Error(entryId);
-  return row;
-};
+/** Fires an occurrence of `entryId` at the clock's now, as the scheduler would, and waits for its outcome. */
+const fire = (entryId: string) => w.fire(services.queues(), entryId);
 const appMessagesTo = (userid: string) =>
   (w.h.emu.emulator.inspect().members.find((m) => m.userid === userid)?.appMessages ?? []).map(
     (m) => (m.payload as { content: string }).content,

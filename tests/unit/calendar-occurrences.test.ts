@@ -10,10 +10,10 @@ import type { EntryStatus } from '../../src/modules/calendar/calendar.tables.ts'
 import {
   type EntryVersionSpan,
   expandOccurrences,
-  localDate,
   occurrenceJobId,
   skipReason,
 } from '../../src/modules/calendar/occurrences.ts';
+import { dateInZone } from '../../src/platform/calendar/dates.ts';
 import { createHolidayCalendar } from '../../src/platform/calendar/holidays.ts';
 
 // The real chinese-days data: the dates below (国庆 2026, the 调休 Saturdays and Sundays) are the official ones.
@@ -54,12 +54,12 @@ const problems = (value: unknown): string[] => {
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 };
 
-describe('localDate and occurrenceJobId', () => {
+describe('dateInZone and occurrenceJobId', () => {
   it('gives the local calendar date in the zone, not the UTC one', () => {
     const at = new Date('2026-03-01T16:30:00Z');
-    expect(localDate(at, SHANGHAI)).toBe('2026-03-02');
-    expect(localDate(at, 'UTC')).toBe('2026-03-01');
-    expect(localDate(new Date('2026-03-01T23:30:00Z'), 'America/New_York')).toBe('2026-03-01');
+    expect(dateInZone(at, SHANGHAI)).toBe('2026-03-02');
+    expect(dateInZone(at, 'UTC')).toBe('2026-03-01');
+    expect(dateInZone(new Date('2026-03-01T23:30:00Z'), 'America/New_York')).toBe('2026-03-01');
   });
 
   it('derives a deterministic, non-numeric job id from the entry and the instant', () => {
@@ -124,7 +124,7 @@ describe('expandOccurrences: cron schedules', () => {
       '2026-03-02T00:00:00Z',
       '2026-03-10T00:00:00Z',
     );
-    expect(out.map((o) => localDate(o.at, SHANGHAI))).toEqual([
+    expect(out.map((o) => dateInZone(o.at, SHANGHAI))).toEqual([
       '2026-03-02',
       '2026-03-03',
       '2026-03-04',
@@ -182,7 +182,7 @@ describe('expandOccurrences: cron schedules', () => {
       '2026-03-01T12:00:00Z',
       '2026-03-10T00:00:00Z',
     );
-    expect(out.map((o) => localDate(o.at, SHANGHAI))).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(out.map((o) => dateInZone(o.at, SHANGHAI))).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
     expect(isoOf(out).at(-1)).toBe('2026-03-03T23:00:00.000Z');
   });
 
@@ -372,7 +372,7 @@ describe('expandOccurrences: versions', () => {
       version(2, cron('0 8 * * *', {}, { skip: 'none' }), '2026-03-07T06:00:00Z'),
     ];
     const out = expand(v, '2026-03-07T00:00:00Z', '2026-03-09T00:00:00Z');
-    expect(out.map((o) => [localDate(o.at, SHANGHAI), o.version, o.skipReason])).toEqual([
+    expect(out.map((o) => [dateInZone(o.at, SHANGHAI), o.version, o.skipReason])).toEqual([
       ['2026-03-07', 1, 'not a working day'],
       ['2026-03-08', 2, undefined],
     ]);
@@ -383,7 +383,7 @@ describe('skip rules on the real China calendar', () => {
   const reasons = (skip: EntryBody['skip'], from: string, to: string, expression = '0 8 * * *') =>
     Object.fromEntries(
       expand([version(1, cron(expression, {}, { skip }), '2026-01-01T00:00:00Z')], from, to).map((o) => [
-        localDate(o.at, SHANGHAI),
+        dateInZone(o.at, SHANGHAI),
         o.skipReason,
       ]),
     );

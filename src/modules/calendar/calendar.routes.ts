@@ -5,7 +5,11 @@ import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
-import { type CampaignStatsRepository, foldStats } from '../campaigns/campaign-stats.repository.ts';
+import {
+  type CampaignStatsRepository,
+  emptyStats,
+  foldStats,
+} from '../campaigns/campaign-stats.repository.ts';
 import type { FanOut } from '../campaigns/fan-out.service.ts';
 import type { CalendarRepository, EntryRow } from './calendar.repository.ts';
 import { audienceSchema, entryBodySchema } from './calendar.schemas.ts';
@@ -184,17 +188,6 @@ export function createCalendarRouter(deps: {
 
   return router;
 }
-
-const emptyStats = () => ({
-  targeted: 0,
-  skipped: {},
-  tasksCreated: 0,
-  tasksConfirmed: 0,
-  delivered: 0,
-  pending: 0,
-  failed: 0,
-  failedReasons: {},
-});
 
 /** Validates an entry body as a 400 naming each bad field (the service parses it again, typed). */
 function parseEntry(raw: Record<string, unknown>) {

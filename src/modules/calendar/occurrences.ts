@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { dateInZone } from '../../platform/calendar/dates.ts';
 import type { EntryBody } from './calendar.schemas.ts';
 import type { EntryStatus } from './calendar.tables.ts';
 
@@ -19,16 +20,6 @@ export type EntryVersionSpan = {
 /** One occurrence of an entry: when, under which version, and why it is skipped, if it is. */
 export type Occurrence = { entryId: string; at: Date; version: number; skipReason?: string };
 
-/** The local calendar date of `at` in `timeZone`, as YYYY-MM-DD. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
-
 // A cron that fires every second over a long range would expand without end; nobody schedules content so.
 const MAX_PER_EXPANSION = 5_000;
 
@@ -45,7 +36,7 @@ function instants(body: EntryBody, from: Date, to: Date, defaultTz: string): Dat
   while (out.length < MAX_PER_EXPANSION) {
     const at = it.next().toDate();
     if (at >= to) break;
-    if (s.endDate && localDate(at, tz) > s.endDate) break;
+    if (s.endDate && dateInZone(at, tz) > s.endDate) break;
     out.push(at);
   }
   return out;
@@ -55,7 +46,7 @@ function instants(body: EntryBody, from: Date, to: Date, defaultTz: string): Dat
 export function skipReason(body: EntryBody, at: Date, defaultTz: string, days: WorkdayCalendar) {
   if (body.skip === 'none') return undefined;
   const tz = body.schedule.kind === 'cron' ? (body.schedule.timezone ?? defaultTz) : defaultTz;
-  const date = localDate(at, tz);
+  const date = dateInZone(at, tz);
   const holiday = days.holidayName(date);
   if (holiday) return `holiday: ${holiday}`;
   if (body.skip === 'non_workdays' && !days.isWorkday(date)) return 'not a working day';

@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../platform/errors.ts';
-
-/** A short, stable id for a group-robot webhook key: the key itself is a secret and is never shown. */
-export const robotKeyId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+import { robotKeyId } from '../../wecom/client/group-robot.ts';
 
 /** How the API shows a key, and how an edit may name a key the entry already has. */
 export const maskedRobotKey = (key: string) => `robot:${robotKeyId(key)}`;

@@ -56,22 +56,25 @@ export type CampaignStats = {
   failedReasons: Record<string, number>;
 };
 
+/** The figures of an occurrence nobody was decided for yet. */
+export const emptyStats = (): CampaignStats => ({
+  targeted: 0,
+  skipped: {},
+  tasksCreated: 0,
+  tasksConfirmed: 0,
+  delivered: 0,
+  pending: 0,
+  failed: 0,
+  failedReasons: {},
+});
+
 /** Folds delivery and task rows into figures, one set per key. */
 export function foldStats(deliveries: StatsRow[], tasks: StatsRow[]): Map<string | null, CampaignStats> {
   const out = new Map<string | null, CampaignStats>();
   const get = (k: string | null) => {
     let s = out.get(k);
     if (!s) {
-      s = {
-        targeted: 0,
-        skipped: {},
-        tasksCreated: 0,
-        tasksConfirmed: 0,
-        delivered: 0,
-        pending: 0,
-        failed: 0,
-        failedReasons: {},
-      };
+      s = emptyStats();
       out.set(k, s);
     }
     return s;

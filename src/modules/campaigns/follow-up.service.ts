@@ -1,8 +1,8 @@
+import { dateInZone } from '../../platform/calendar/dates.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { WecomClient } from '../../wecom/client/wecom-client.ts';
-import { localDate } from '../calendar/occurrences.ts';
 import type { TouchesRepository } from '../engagement/touches.repository.ts';
 import type { CampaignsRepository, SendTaskRow } from './campaigns.repository.ts';
 
@@ -121,7 +121,7 @@ export function createFollowUp(deps: {
   /** Reminds each sender still holding open tasks, within the daily budget and interval. */
   async function remind(occurrenceId: number, open: SendTaskRow[]) {
     const now = clock.now();
-    const day = localDate(now, deps.settings.timeZone);
+    const day = dateInZone(now, deps.settings.timeZone);
     const bySender = new Map<string, number>();
     for (const t of open) if (t.sender) bySender.set(t.sender, (bySender.get(t.sender) ?? 0) + 1);
     let reminded = 0;

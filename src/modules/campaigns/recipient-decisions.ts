@@ -1,9 +1,9 @@
+import { dateInZone } from '../../platform/calendar/dates.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
+import { robotKeyId } from '../../wecom/client/group-robot.ts';
 import type { EntryBody } from '../calendar/calendar.schemas.ts';
-import { localDate } from '../calendar/occurrences.ts';
-import { robotKeyId } from '../calendar/robot-keys.ts';
 import type { AudienceGroupsRepository } from '../communities/audience-groups.repository.ts';
 import type { AudienceClient, AudienceRepository, ClientFilter } from '../contacts/audience.repository.ts';
 import type { Component } from '../content/content.schemas.ts';
@@ -81,7 +81,7 @@ export function createRecipientDecisions(deps: {
     if (a.tiers) f.tiers = a.tiers as string[];
     if (a.tags) f.tags = a.tags as string[];
     if (a.rms) f.rms = a.rms as string[];
-    if (a.birthdayToday) f.birthdayMonthDay = localDate(at, settings.timeZone).slice(5);
+    if (a.birthdayToday) f.birthdayMonthDay = dateInZone(at, settings.timeZone).slice(5);
     if (a.groups) f.externalUserids = await deps.groups.memberClients(h, a.groups as string[]);
     return f;
   }
@@ -190,7 +190,7 @@ export function createRecipientDecisions(deps: {
   ) {
     if (body.channel !== 'single' && body.channel !== 'app') return;
     const kind: TouchKind = component.kind === 'greeting-birthday' ? 'birthday' : 'festival';
-    const due = localDate(clock.now(), settings.timeZone);
+    const due = dateInZone(clock.now(), settings.timeZone);
     const pending = new Set(rows.filter((r) => r.status === 'pending').map((r) => r.recipient));
     const eligible = page.filter((c) =>
       body.channel === 'single' ? c.ownerRm && pending.has(c.externalUserid) : c.ownerRm && !c.optedOut,

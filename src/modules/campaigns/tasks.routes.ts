@@ -2,12 +2,12 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import type { Scope } from '../../platform/auth/scope.ts';
+import { dateInZone } from '../../platform/calendar/dates.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { CalendarRepository } from '../calendar/calendar.repository.ts';
-import { localDate } from '../calendar/occurrences.ts';
 import type { AudienceRepository } from '../contacts/audience.repository.ts';
 import type { RmsRepository } from '../contacts/rms.repository.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
@@ -54,7 +54,7 @@ export function createTasksRouter(deps: {
   router.get('/tasks', gate, async (req: Request, res: Response) => {
     const q = parseOrThrow(z.object({ rm: userid.optional() }).strict(), req.query, 'query');
     const rm = await rmFor(scopeOf(res), q.rm);
-    const today = localDate(deps.clock.now(), deps.timeZone);
+    const today = dateInZone(deps.clock.now(), deps.timeZone);
     const tasks = await deps.campaigns.openTasksOf(deps.db, rm);
     const labels = new Map(
       (await deps.calendar.occurrenceLabels(deps.db, [...new Set(tasks.map((t) => t.occurrenceId))])).map(

@@ -8,6 +8,9 @@ import { fetchTransport, type Transport } from './transport.ts';
 /** A group robot (webhook/send?key=): posts to one internal group, at most 20 messages a minute. */
 export type GroupRobot = ReturnType<typeof createGroupRobot>;
 
+/** A short, stable id for a robot's webhook key: the key is a secret, so only this is logged or stored. */
+export const robotKeyId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
 /** Creates a robot client. The key is a secret: only its hash appears in Redis keys and logs. */
 export function createGroupRobot(deps: {
   baseUrl: string;
@@ -19,7 +22,7 @@ export function createGroupRobot(deps: {
   transport?: Transport;
 }) {
   const transport = deps.transport ?? fetchTransport;
-  const keyId = createHash('sha256').update(deps.key).digest('hex').slice(0, 12);
+  const keyId = robotKeyId(deps.key);
   return {
     /** Sends a text or markdown message; waits for the robot's shared per-minute budget first. */
     async send(msg: {
