@@ -6,6 +6,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import type { WecomClient } from '../../src/wecom/client/wecom-client.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
+import { waitUntil } from '../helpers/infra.ts';
 
 // Monday 2026-12-07, 08:00 in Shanghai.
 const T0 = new Date('2026-12-07T00:00:00Z');
@@ -36,6 +37,9 @@ const clients = [
 beforeAll(async () => {
   w = await startCampaignWorld({ clock, rms, clients });
   services = createServices(w.h.ctx);
+  // The WeCom clients' connection (tokens, limits) takes no commands before it is ready; the direct runs
+  // below use it at once (without this wait, a slow start failed them with "Stream isn't writeable").
+  await waitUntil(() => services.general().status === 'ready', 10_000, 'redis');
 }, 60_000);
 afterAll(async () => {
   await services?.close();
