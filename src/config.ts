@@ -88,6 +88,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   // Proxies in front of Helix whose X-Forwarded-For is believed; the client IP limits failed logins.
   TRUST_PROXY_HOPS: int(0, 10).default(0),
+  // How answers are held to their route's OpenAPI contract; unset: strict in tests, log elsewhere.
+  API_RESPONSE_CHECK: z.enum(['strict', 'log', 'off']).optional(),
   // A scraper's bearer token for /metrics; unset outside production leaves /metrics open.
   METRICS_TOKEN: z
     .string()
@@ -249,6 +251,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       host: env.HOST,
       trustProxyHops: env.TRUST_PROXY_HOPS,
       callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES,
+      /** strict: an answer that breaks its contract becomes a 500; log: sent and logged; off: not checked. */
+      responseCheck: env.API_RESPONSE_CHECK ?? (env.NODE_ENV === 'test' ? 'strict' : 'log'),
     },
     /** Who may scrape /metrics: holders of this bearer token, or anyone when it is unset (never in production). */
     metrics: { token: env.METRICS_TOKEN },

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { z } from 'zod';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createCalendarRouter } from '../modules/calendar/calendar.routes.ts';
 import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
@@ -30,12 +31,14 @@ import { createAuthFailureLimiter } from '../platform/auth/auth-failure-limiter.
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
+import { checkResponses, contract } from '../platform/http/api-contract.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
 import { guardRequestInput } from '../platform/http/validate.ts';
 import { maskPii } from '../platform/pii/pii-detector.ts';
 import type { Queues } from '../platform/queue/queues.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
+import { mountApiDocs } from './api-docs.ts';
 import type { AppContext } from './context.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -185,11 +188,23 @@ export function buildWebApp(
   api.use(authenticate({ tokens, limiter: authFailures }));
   api.use(express.json({ limit: '1mb' }));
   api.use(guardRequestInput());
+  api.use(checkResponses(config.http.responseCheck, log));
   // Every role may ask who it is; the gate is still declared so the route table shows it.
-  api.get('/whoami', requireRole(...ROLES), (_req: Request, res: Response) => {
-    const p = locals(res).principal;
-    res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
-  });
+  api.get(
+    '/whoami',
+    contract({
+      tag: 'auth',
+      summary: 'Who the caller is: name, role and branch scope',
+      responses: {
+        200: z.object({ name: z.string(), role: z.enum(ROLES), branchScope: z.string().nullable() }),
+      },
+    }),
+    requireRole(...ROLES),
+    (_req: Request, res: Response) => {
+      const p = locals(res).principal;
+      res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
+    },
+  );
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
   const rms = createRmsRepository();
@@ -253,6 +268,7 @@ export function buildWebApp(
     }),
   );
   app.use('/api/v1', api);
+  mountApiDocs(app);
 
   app.use((req: Request) => {
     // The caller sees this message and the log keeps it: a path can carry a client's ID or phone number.

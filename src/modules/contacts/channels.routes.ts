@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { contract, isoTime, listQuery, pageOf } from '../../platform/http/api-contract.ts';
 import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
@@ -25,8 +26,24 @@ const listFilters = { archived: z.enum(['true', 'false']).default('false') };
 const channelCursor = z.tuple([z.string().max(64), z.string().max(64)]);
 const idPath = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) });
 
+const channelView = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    cost: z.number(),
+    configId: z.string().nullable(),
+    qrCode: z.string().nullable().meta({ description: "the contact-me QR code's URL, from WeCom" }),
+    rmUserids: z.array(z.string()),
+    createdBy: z.string(),
+    createdAt: isoTime,
+    archivedAt: isoTime.nullable(),
+    clients: z.number().int().optional().meta({ description: 'clients who came through this channel' }),
+  })
+  .meta({ id: 'Channel' });
+
 /** The API's view of a channel. */
-export function presentChannel(c: ChannelRow & { clients?: number }) {
+export function presentChannel(c: ChannelRow & { clients?: number }): z.infer<typeof channelView> {
   return {
     id: c.id,
     name: c.name,
@@ -53,32 +70,58 @@ export function createChannelsRouter(deps: { channels: ChannelsService }): Route
     name: locals(res).principal?.name ?? 'unknown',
     requestId: locals(res).requestId ?? null,
   });
-  router.get('/channels', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
-    const q = parseListQuery(listFilters, req.query);
-    const rows = await deps.channels.list(scopeOf(res), {
-      archived: q.archived === 'true',
-      ...(q.cursor ? { after: decodeCursor(q.cursor, channelCursor) } : {}),
-      limit: q.limit + 1,
-    });
-    res.json(
-      mapPage(
-        toPage(rows, q.limit, (c) => [c.sortAt, c.id]),
-        presentChannel,
-      ),
-    );
-  });
-  router.post('/channels', requireScopedRole('admin', 'ops'), async (req: Request, res: Response) => {
-    const body = parseOrThrow(createChannelBody, req.body, 'body');
-    const { remark, ...rest } = body;
-    const row = await deps.channels.create(
-      { ...rest, ...(remark ? { remark } : {}) },
-      actor(res),
-      scopeOf(res),
-    );
-    res.status(201).json(presentChannel(row));
-  });
+  router.get(
+    '/channels',
+    contract({
+      tag: 'channels',
+      summary: 'List acquisition channels',
+      query: listQuery(listFilters),
+      responses: { 200: pageOf(channelView) },
+    }),
+    requireScopedRole('admin', 'ops'),
+    async (req: Request, res: Response) => {
+      const q = parseListQuery(listFilters, req.query);
+      const rows = await deps.channels.list(scopeOf(res), {
+        archived: q.archived === 'true',
+        ...(q.cursor ? { after: decodeCursor(q.cursor, channelCursor) } : {}),
+        limit: q.limit + 1,
+      });
+      res.json(
+        mapPage(
+          toPage(rows, q.limit, (c) => [c.sortAt, c.id]),
+          presentChannel,
+        ),
+      );
+    },
+  );
+  router.post(
+    '/channels',
+    contract({
+      tag: 'channels',
+      summary: 'Create a channel with its WeCom contact-me code',
+      body: createChannelBody,
+      responses: { 201: channelView },
+    }),
+    requireScopedRole('admin', 'ops'),
+    async (req: Request, res: Response) => {
+      const body = parseOrThrow(createChannelBody, req.body, 'body');
+      const { remark, ...rest } = body;
+      const row = await deps.channels.create(
+        { ...rest, ...(remark ? { remark } : {}) },
+        actor(res),
+        scopeOf(res),
+      );
+      res.status(201).json(presentChannel(row));
+    },
+  );
   router.post(
     '/channels/:id/archive',
+    contract({
+      tag: 'channels',
+      summary: 'Archive a channel (its contact-me code is deleted in WeCom)',
+      params: idPath,
+      responses: { 200: channelView },
+    }),
     requireScopedRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
