@@ -288,7 +288,10 @@ try {
     }
     // A failed attempt is retried by BullMQ with backoff (about an hour in all); the bench allows `--attempts`.
     const job = await campaigns.getJob(jobId);
-    if (job && job.attemptsMade > jobFailures.length) {
+    // BullMQ counts a completed run as an attempt too: a job that finished after the SELECT above is not
+    // a failure, and the next poll reads the occurrence's final status.
+    const completed = job ? (await job.getState()) === 'completed' : false;
+    if (job && !completed && job.attemptsMade > jobFailures.length) {
       const step =
         marks.planned !== undefined
           ? 'WeCom calls'
