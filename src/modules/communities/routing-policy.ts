@@ -5,7 +5,8 @@ const key = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be lower-case letters, d
 const name = z.string().min(1).max(32);
 const capacity = z.number().int().min(2).max(2000).default(500);
 
-const policySchema = z
+/** The tier policy file's schema (also the API's answer for the policy). */
+export const policySchema = z
   .object({
     aumBands: z
       .array(

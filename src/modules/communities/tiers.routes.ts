@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
+import { contract } from '../../platform/http/api-contract.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import type { RoutingService } from './routing.service.ts';
-import type { CompiledPolicy } from './routing-policy.ts';
+import { type CompiledPolicy, policySchema } from './routing-policy.ts';
 
 const previewBody = z
   .object({
@@ -27,6 +28,21 @@ const previewBody = z
   })
   .strict();
 
+const explanation = z.strictObject({ code: z.string(), text: z.string() }).meta({ id: 'RoutingExplanation' });
+const previewAnswer = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      externalUserid: z.string(),
+      tier: z.string(),
+      change: z.enum(['new', 'up', 'down', 'none']),
+      pendingDowngradeTo: z.string().nullable(),
+      joins: z.array(z.string()).meta({ description: 'group keys the client would join' }),
+      leaves: z.array(z.string()).meta({ description: 'group keys the client would leave' }),
+      explanations: z.array(explanation),
+    }),
+  ),
+});
+
 /** `/api/v1/tiers`: the tier policy, and a preview of where given profiles would go (nothing is written). */
 export function createTiersRouter(deps: {
   routing: RoutingService;
@@ -34,34 +50,53 @@ export function createTiersRouter(deps: {
   clock: Clock;
 }): Router {
   const router = Router();
-  router.get('/tiers/policy', requireRole('admin', 'ops', 'rm'), (_req: Request, res: Response) => {
-    res.json(deps.policy.policy);
-  });
-  router.post('/tiers/preview', requireRole('admin', 'ops'), (req: Request, res: Response) => {
-    const body = parseOrThrow(previewBody, req.body, 'body');
-    const unknown = body.clients.flatMap((c, i) =>
-      c.aumBand && !deps.policy.bandRank.has(c.aumBand)
-        ? [`clients.${i}.aumBand: must be one of ${deps.policy.bandIds.join(', ')}`]
-        : [],
-    );
-    if (unknown.length > 0) {
-      throw new AppError('bad_request', {
-        message: `invalid body: ${unknown.join('; ')}`,
-        details: { problems: unknown },
+  router.get(
+    '/tiers/policy',
+    contract({
+      tag: 'tiers',
+      summary: 'The tier policy: AUM bands, tiers, interest groups and circles',
+      responses: { 200: policySchema.meta({ id: 'TierPolicy' }) },
+    }),
+    requireRole('admin', 'ops', 'rm'),
+    (_req: Request, res: Response) => {
+      res.json(deps.policy.policy);
+    },
+  );
+  router.post(
+    '/tiers/preview',
+    contract({
+      tag: 'tiers',
+      summary: 'Where given client profiles would be routed, and why (nothing is written)',
+      body: previewBody,
+      responses: { 200: previewAnswer },
+    }),
+    requireRole('admin', 'ops'),
+    (req: Request, res: Response) => {
+      const body = parseOrThrow(previewBody, req.body, 'body');
+      const unknown = body.clients.flatMap((c, i) =>
+        c.aumBand && !deps.policy.bandRank.has(c.aumBand)
+          ? [`clients.${i}.aumBand: must be one of ${deps.policy.bandIds.join(', ')}`]
+          : [],
+      );
+      if (unknown.length > 0) {
+        throw new AppError('bad_request', {
+          message: `invalid body: ${unknown.join('; ')}`,
+          details: { problems: unknown },
+        });
+      }
+      const decisions = deps.routing.preview(body.clients, deps.clock.now());
+      res.json({
+        items: decisions.map((d) => ({
+          externalUserid: d.externalUserid,
+          tier: d.tier,
+          change: d.change,
+          pendingDowngradeTo: d.pendingDowngradeTo,
+          joins: d.joins,
+          leaves: d.leaves,
+          explanations: d.explanations,
+        })),
       });
-    }
-    const decisions = deps.routing.preview(body.clients, deps.clock.now());
-    res.json({
-      items: decisions.map((d) => ({
-        externalUserid: d.externalUserid,
-        tier: d.tier,
-        change: d.change,
-        pendingDowngradeTo: d.pendingDowngradeTo,
-        joins: d.joins,
-        leaves: d.leaves,
-        explanations: d.explanations,
-      })),
-    });
-  });
+    },
+  );
   return router;
 }

@@ -41,17 +41,24 @@ export function contract(c: RouteContract): ContractHandler {
 
 /** The body of every error answer (`error-middleware.ts`). */
 export const errorBody = z
-  .object({
-    error: z.object({
+  .strictObject({
+    error: z.strictObject({
       code: z.enum(
         Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]],
       ),
       message: z.string(),
       requestId: z.string(),
       problems: z
-        .array(z.string())
+        .array(
+          z.union([
+            z.string(),
+            z.strictObject({ line: z.number().int(), field: z.string(), message: z.string() }),
+          ]),
+        )
         .optional()
-        .meta({ description: 'each invalid field, as `field: reason`' }),
+        .meta({
+          description: 'each invalid field as `field: reason`; an import lists `{line, field, message}`',
+        }),
     }),
   })
   .meta({ id: 'Error' });
