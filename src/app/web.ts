@@ -40,6 +40,7 @@ import type { Queues } from '../platform/queue/queues.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { mountApiDocs } from './api-docs.ts';
 import type { AppContext } from './context.ts';
+import { mountQueueBoard } from './queue-board.ts';
 import { createServices, type Services } from './services.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
@@ -185,7 +186,8 @@ export function buildWebApp(
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use(authenticate({ tokens, limiter: authFailures }));
+  const signedIn = authenticate({ tokens, limiter: authFailures });
+  api.use(signedIn);
   api.use(express.json({ limit: '1mb' }));
   api.use(guardRequestInput());
   api.use(checkResponses(config.http.responseCheck, log));
@@ -269,6 +271,7 @@ export function buildWebApp(
   );
   app.use('/api/v1', api);
   mountApiDocs(app);
+  mountQueueBoard(app, { queues, authenticate: signedIn });
 
   app.use((req: Request) => {
     // The caller sees this message and the log keeps it: a path can carry a client's ID or phone number.
