@@ -4,14 +4,36 @@ import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.
 import type { Principal } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
+import { contract, listQuery, pageOf } from '../../platform/http/api-contract.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { ConversationsService } from './conversations.service.ts';
 
-const listFilters = { state: z.enum(['bot', 'pending-human', 'human', 'resolved']).optional() };
+const ownerState = z.enum(['bot', 'pending-human', 'human', 'resolved']);
+const listFilters = { state: ownerState.optional() };
 const idCursor = z.tuple([z.number().int().min(1)]);
+const idPath = z.object({ id: z.coerce.number().int().min(1).max(PG_ID_MAX) });
+
+const conversationView = z
+  .strictObject({
+    id: z.number().int(),
+    chatId: z.string(),
+    clientUserid: z.string(),
+    ownerState,
+    rmUserid: z.string().nullable().meta({ description: 'the RM it was handed to' }),
+    takenOverBy: z.string().nullable(),
+    slaDueAt: z.string().nullable().meta({
+      description:
+        'when a person must have taken over, as PostgreSQL writes a timestamptz (e.g. `2025-01-02 10:30:00+00`), not ISO 8601',
+    }),
+    slaKept: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'whether a person took over in time; null until decided' }),
+  })
+  .meta({ id: 'Conversation' });
 
 /**
  * `/api/v1/conversations`: hand-offs to work on, and closing one once the client is helped. An RM sees
@@ -25,6 +47,12 @@ export function createConversationsRouter(deps: {
   const router = Router();
   router.get(
     '/conversations',
+    contract({
+      tag: 'conversations',
+      summary: 'List bot conversations and hand-offs in your scope, newest first',
+      query: listQuery(listFilters),
+      responses: { 200: pageOf(conversationView) },
+    }),
     requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const q = parseListQuery(listFilters, req.query);
@@ -38,13 +66,15 @@ export function createConversationsRouter(deps: {
   );
   router.post(
     '/conversations/:id/resolve',
+    contract({
+      tag: 'conversations',
+      summary: 'Resolve an open hand-off (pending or taken over) in your scope',
+      params: idPath,
+      responses: { 200: conversationView },
+    }),
     requireScopedRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
-      const { id } = parseOrThrow(
-        z.object({ id: z.coerce.number().int().min(1).max(PG_ID_MAX) }),
-        req.params,
-        'path',
-      );
+      const { id } = parseOrThrow(idPath, req.params, 'path');
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
         const c = await deps.conversations.resolve(tx, scopeOf(res), id);

@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { contract, isoTime } from '../../platform/http/api-contract.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import { RISK_LEVELS } from '../compliance/compliance.rules.ts';
@@ -34,6 +35,42 @@ const dismissBody = z.object({ questionIds }).strict();
 const queueQuery = z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }).strict();
 const deflectionQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
 
+const clusterView = z
+  .strictObject({
+    representative: z.string().meta({ description: 'the question that reads most like the rest' }),
+    questionIds: z.array(z.number().int()),
+    texts: z.array(z.string()),
+    likelyEntries: z
+      .array(z.strictObject({ entryId: z.string(), count: z.number().int() }))
+      .meta({ description: 'the entries retrieval most often offered for these questions (at most 3)' }),
+  })
+  .meta({ id: 'FaqQuestionCluster' });
+const queueView = z.strictObject({
+  questions: z.number().int().meta({ description: 'how many open questions were clustered' }),
+  clusters: z.array(clusterView),
+});
+const draftWrittenView = z
+  .strictObject({ entryId: z.string(), version: z.number().int(), status: z.literal('draft') })
+  .meta({ id: 'FaqDraftWritten' });
+const dismissView = z.strictObject({ dismissed: z.number().int() });
+const deflectionRowView = z
+  .strictObject({
+    key: z.string().meta({ description: 'the category or entry id; `(none)` when unknown, `all` overall' }),
+    asked: z.number().int(),
+    answered: z.number().int(),
+    clarifiedAndChosen: z.number().int(),
+    clarified: z.number().int(),
+    handedOff: z.number().int(),
+    deflectionRate: z.number().meta({ description: '(answered + clarifiedAndChosen) / asked, 4 decimals' }),
+  })
+  .meta({ id: 'FaqDeflectionCounts' });
+const deflectionView = z.strictObject({
+  since: isoTime,
+  overall: deflectionRowView,
+  categories: z.array(deflectionRowView),
+  entries: z.array(deflectionRowView),
+});
+
 /**
  * The learning loop for ops: `/faq/review-queue` (clustered unanswered questions; attach them to an entry,
  * draft a new entry from them, or dismiss them) and `/faq/deflection` (answered without a person, per
@@ -43,30 +80,90 @@ export function createFaqReviewRouter(deps: { review: FaqReviewService; now: () 
   const router = Router();
   const who = (res: Response) => locals(res).principal?.name ?? 'unknown';
   const ops = requireRole('admin', 'ops');
-  router.get('/faq/review-queue', ops, async (req: Request, res: Response) => {
-    const q = parseOrThrow(queueQuery, req.query, 'query');
-    res.json(await deps.review.queue(q.limit));
-  });
-  router.post('/faq/review-queue/attach', ops, async (req: Request, res: Response) => {
-    const b = parseOrThrow(attachBody, req.body, 'body');
-    res
-      .status(201)
-      .json({ ...(await deps.review.attach(b.questionIds, b.entryId, who(res))), status: 'draft' });
-  });
-  router.post('/faq/review-queue/draft', ops, async (req: Request, res: Response) => {
-    const b = parseOrThrow(draftBody, req.body, 'body');
-    res.status(201).json({ ...(await deps.review.draft(b.questionIds, b.entry, who(res))), status: 'draft' });
-  });
-  router.post('/faq/review-queue/dismiss', ops, async (req: Request, res: Response) => {
-    const b = parseOrThrow(dismissBody, req.body, 'body');
-    res.json(await deps.review.dismiss(b.questionIds, who(res)));
-  });
+  router.get(
+    '/faq/review-queue',
+    contract({
+      tag: 'faq',
+      summary: 'Unanswered questions not yet reviewed, clustered by wording',
+      description: 'The newest `limit` open questions, biggest cluster first.',
+      query: queueQuery,
+      responses: { 200: queueView },
+    }),
+    ops,
+    async (req: Request, res: Response) => {
+      const q = parseOrThrow(queueQuery, req.query, 'query');
+      const view: z.infer<typeof queueView> = await deps.review.queue(q.limit);
+      res.json(view);
+    },
+  );
+  router.post(
+    '/faq/review-queue/attach',
+    contract({
+      tag: 'faq',
+      summary:
+        "Attach questions to an entry as similar questions (a new draft of the entry's newest version)",
+      body: attachBody,
+      responses: { 201: draftWrittenView },
+    }),
+    ops,
+    async (req: Request, res: Response) => {
+      const b = parseOrThrow(attachBody, req.body, 'body');
+      const view: z.infer<typeof draftWrittenView> = {
+        ...(await deps.review.attach(b.questionIds, b.entryId, who(res))),
+        status: 'draft',
+      };
+      res.status(201).json(view);
+    },
+  );
+  router.post(
+    '/faq/review-queue/draft',
+    contract({
+      tag: 'faq',
+      summary: 'Draft a new FAQ entry from questions (they become its similar questions)',
+      body: draftBody,
+      responses: { 201: draftWrittenView },
+    }),
+    ops,
+    async (req: Request, res: Response) => {
+      const b = parseOrThrow(draftBody, req.body, 'body');
+      const view: z.infer<typeof draftWrittenView> = {
+        ...(await deps.review.draft(b.questionIds, b.entry, who(res))),
+        status: 'draft',
+      };
+      res.status(201).json(view);
+    },
+  );
+  router.post(
+    '/faq/review-queue/dismiss',
+    contract({
+      tag: 'faq',
+      summary: 'Take questions out of the review queue without changing the knowledge base',
+      body: dismissBody,
+      responses: { 200: dismissView },
+    }),
+    ops,
+    async (req: Request, res: Response) => {
+      const b = parseOrThrow(dismissBody, req.body, 'body');
+      const view: z.infer<typeof dismissView> = await deps.review.dismiss(b.questionIds, who(res));
+      res.json(view);
+    },
+  );
   router.get(
     '/faq/deflection',
+    contract({
+      tag: 'faq',
+      summary:
+        "Deflection of the bot's questions over the last `days` days: overall, per category and per entry",
+      query: deflectionQuery,
+      responses: { 200: deflectionView },
+    }),
     requireRole('admin', 'ops', 'compliance'),
     async (req: Request, res: Response) => {
       const q = parseOrThrow(deflectionQuery, req.query, 'query');
-      res.json(await deps.review.deflection(new Date(deps.now().getTime() - q.days * 86_400_000)));
+      const view: z.infer<typeof deflectionView> = await deps.review.deflection(
+        new Date(deps.now().getTime() - q.days * 86_400_000),
+      );
+      res.json(view);
     },
   );
   return router;
