@@ -4,11 +4,12 @@ import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.
 import type { Principal } from '../../platform/auth/tokens.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
-import { contract, listQuery, pageOf } from '../../platform/http/api-contract.ts';
-import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
+import { contract, isoTime, listQuery, pageOf } from '../../platform/http/api-contract.ts';
+import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { PG_ID_MAX, parseOrThrow } from '../../platform/http/validate.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { ConversationView } from './conversations.repository.ts';
 import type { ConversationsService } from './conversations.service.ts';
 
 const ownerState = z.enum(['bot', 'pending-human', 'human', 'resolved']);
@@ -24,16 +25,22 @@ const conversationView = z
     ownerState,
     rmUserid: z.string().nullable().meta({ description: 'the RM it was handed to' }),
     takenOverBy: z.string().nullable(),
-    slaDueAt: z.string().nullable().meta({
-      description:
-        'when a person must have taken over, as PostgreSQL writes a timestamptz (e.g. `2025-01-02 10:30:00+00`), not ISO 8601',
-    }),
+    slaDueAt: isoTime.nullable().meta({ description: 'when a person must have taken over' }),
     slaKept: z
       .boolean()
       .nullable()
       .meta({ description: 'whether a person took over in time; null until decided' }),
   })
   .meta({ id: 'Conversation' });
+
+/** The API's view of a conversation: the repository's row with its SLA time in ISO 8601. */
+function presentConversation(c: ConversationView): z.infer<typeof conversationView> {
+  return {
+    ...c,
+    ownerState: ownerState.parse(c.ownerState),
+    slaDueAt: c.slaDueAt === null ? null : new Date(c.slaDueAt).toISOString(),
+  };
+}
 
 /**
  * `/api/v1/conversations`: hand-offs to work on, and closing one once the client is helped. An RM sees
@@ -61,7 +68,12 @@ export function createConversationsRouter(deps: {
         ...(q.cursor ? { before: decodeCursor(q.cursor, idCursor)[0] } : {}),
         limit: q.limit + 1,
       });
-      res.json(toPage(rows, q.limit, (c) => [c.id]));
+      res.json(
+        mapPage(
+          toPage(rows, q.limit, (c) => [c.id]),
+          presentConversation,
+        ),
+      );
     },
   );
   router.post(
@@ -88,7 +100,7 @@ export function createConversationsRouter(deps: {
         });
         return c;
       });
-      res.json(row);
+      res.json(presentConversation(row));
     },
   );
   return router;
