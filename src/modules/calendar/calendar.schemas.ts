@@ -80,8 +80,8 @@ export type EntryChannel = (typeof CHANNELS)[number];
 /** Which occurrences a holiday rule skips: none, public holidays, or every day that is not a workday. */
 export const SKIP_RULES = ['none', 'holidays', 'non_workdays'] as const;
 
-/** An entry's definition, as the API takes it and as every version stores it. */
-export const entryBodySchema = z
+/** The fields of an entry's definition, before the rules that tie them together (`entryRules`). */
+const entryFields = z
   .object({
     name: z.string().trim().min(1).max(64),
     componentId: slug,
@@ -99,25 +99,39 @@ export const entryBodySchema = z
     /** Group-robot webhook keys, for the robot channel only. */
     robotKeys: z.array(z.string().min(8).max(128)).max(20).optional(),
   })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.channel === 'robot' && !b.robotKeys?.length)
-      ctx.addIssue({ code: 'custom', path: ['robotKeys'], message: 'the robot channel needs robotKeys' });
-    if (b.channel !== 'robot' && b.robotKeys)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['robotKeys'],
-        message: 'only the robot channel takes robotKeys',
-      });
-    const a = b.audience;
-    const hasFilter =
-      a.tiers || a.groups || a.tags || a.rms || a.birthdayToday === true || a.segment !== undefined;
-    if (b.channel !== 'robot' && !hasFilter)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['audience'],
-        message: 'name an audience (tiers, groups, tags, rms, birthdayToday or segment)',
-      });
-  });
+  .strict();
+
+/** The rules across an entry's fields: robot keys for the robot channel only, an audience for the others. */
+function entryRules(b: z.output<typeof entryFields>, ctx: z.RefinementCtx) {
+  if (b.channel === 'robot' && !b.robotKeys?.length)
+    ctx.addIssue({ code: 'custom', path: ['robotKeys'], message: 'the robot channel needs robotKeys' });
+  if (b.channel !== 'robot' && b.robotKeys)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['robotKeys'],
+      message: 'only the robot channel takes robotKeys',
+    });
+  const a = b.audience;
+  const hasFilter =
+    a.tiers || a.groups || a.tags || a.rms || a.birthdayToday === true || a.segment !== undefined;
+  if (b.channel !== 'robot' && !hasFilter)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['audience'],
+      message: 'name an audience (tiers, groups, tags, rms, birthdayToday or segment)',
+    });
+}
+
+/** An entry's definition, as the API takes it and as every version stores it. */
+export const entryBodySchema = entryFields.superRefine(entryRules);
+
+/** The body of `POST /calendar/entries`: the new entry's id and its definition. */
+export const createEntrySchema = entryFields.extend({ id: slug }).superRefine(entryRules);
+
+/** The body of `PUT /calendar/entries/:id`: the version the edit was made from and the new definition. */
+export const editEntrySchema = entryFields
+  .extend({ version: z.number().int().min(1) })
+  .superRefine(entryRules);
+
 export type EntryBody = z.output<typeof entryBodySchema>;
 export type EntryBodyInput = z.input<typeof entryBodySchema>;
