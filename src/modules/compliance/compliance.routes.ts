@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { contract } from '../../platform/http/api-contract.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
 import { RISK_LEVELS } from './compliance.rules.ts';
 import type { ComplianceChecker } from './compliance.service.ts';
@@ -15,6 +16,28 @@ const checkBody = z
   })
   .strict();
 
+/** One explainable finding of a compliance check, as the API shows it. */
+export const complianceFindingView = z
+  .strictObject({
+    rule: z.string(),
+    kind: z.enum(['banned-claim', 'missing-disclosure', 'pii']),
+    span: z
+      .tuple([z.number().int(), z.number().int()])
+      .meta({ description: 'start and end offsets in the original text' }),
+    severity: z.enum(['block', 'warn']),
+    suggestion: z.string(),
+  })
+  .meta({ id: 'ComplianceFinding' });
+
+/** The verdict on one text, as the API shows it (`ComplianceResult`). */
+export const complianceResultView = z
+  .strictObject({
+    ok: z.boolean().meta({ description: 'false when a finding blocks the text' }),
+    findings: z.array(complianceFindingView),
+    masked: z.string().meta({ description: 'the text with PII masked' }),
+  })
+  .meta({ id: 'ComplianceResult' });
+
 /**
  * `POST /api/v1/compliance/check` for the RM sidebar and the LLM: any authenticated role may ask. The API's
  * JSON parser already answers 413 to bodies over its limit and 400 to bodies that are not JSON.
@@ -23,15 +46,21 @@ export function createComplianceRouter(deps: { checker: ComplianceChecker }): Ro
   const router = Router();
   router.post(
     '/compliance/check',
+    contract({
+      tag: 'compliance',
+      summary: 'Check a text against the compliance rules',
+      description: 'Banned claims, missing risk disclosures and PII, each with where it is and what to do.',
+      body: checkBody,
+      responses: { 200: complianceResultView },
+    }),
     requireRole('admin', 'ops', 'compliance', 'rm'),
     (req: Request, res: Response) => {
       const body = parseOrThrow(checkBody, req.body, 'body');
-      res.json(
-        deps.checker.check(
-          body.text,
-          body.productRiskLevel ? { productRiskLevel: body.productRiskLevel } : {},
-        ),
+      const result: z.infer<typeof complianceResultView> = deps.checker.check(
+        body.text,
+        body.productRiskLevel ? { productRiskLevel: body.productRiskLevel } : {},
       );
+      res.json(result);
     },
   );
   return router;
