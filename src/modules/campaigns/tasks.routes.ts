@@ -68,10 +68,7 @@ const taskListView = z.strictObject({
       ownerState: z.enum(['pending-human', 'human']),
       rmUserid: z.string().nullable(),
       takenOverBy: z.string().nullable(),
-      slaDueAt: z
-        .string()
-        .nullable()
-        .meta({ description: 'PostgreSQL timestamp text (`2026-12-07 02:00:00+00`), not ISO 8601' }),
+      slaDueAt: isoTime.nullable(),
       slaKept: z.boolean().nullable(),
     }),
   ),

@@ -17,6 +17,7 @@ export type VersionView = {
   reviewNote: string | null;
   findings: ContentProblem[];
   contentHash: string;
+  /** ISO 8601, in UTC. */
   createdAt: string;
 };
 
@@ -42,7 +43,7 @@ export type OutcomeInput = {
 
 const versionColumns = sql`component_id AS "componentId", version, status, author, reviewer,
                            review_note AS "reviewNote", findings, content_hash AS "contentHash",
-                           created_at AS "createdAt"`;
+                           to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
 
 // Versions drafted before the shared maker–checker vocabulary stored `error`/`warning`; reading them in
 // today's words keeps an old draft with a banned claim unapprovable without rewriting history.

@@ -59,15 +59,6 @@ const idCursor = z.tuple([z.string().max(64)]);
 const versionCursor = z.tuple([z.number().int().min(1)]);
 const outcomeCursor = z.tuple([z.number().int().min(1), z.string().max(64), z.string().max(64)]);
 
-/**
- * A version's `createdAt` as the API has always answered it: the repository reads it with raw SQL, so it is
- * PostgreSQL's text of a timestamptz (`2026-03-01 09:30:00.123456+00`), not ISO 8601 like other times.
- */
-const pgTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/)
-  .meta({ description: 'PostgreSQL timestamptz text, e.g. `2026-03-01 09:30:00.123456+00`' });
-
 const componentSummaryView = z
   .strictObject({
     id: z.string(),
@@ -100,7 +91,7 @@ const versionView = z
     reviewNote: z.string().nullable(),
     findings: z.array(contentFindingView),
     contentHash: z.string(),
-    createdAt: pgTime,
+    createdAt: isoTime,
   })
   .meta({ id: 'ContentVersion' });
 

@@ -127,18 +127,19 @@ export function createConversationsRepository() {
       ),
 
     /** Conversations within `scope`, newest first, optionally in one state, before id `before` when given. */
-    list(
+    async list(
       db: Db,
       scope: Scope,
       q: { state?: string; before?: number; limit: number },
     ): Promise<ConversationView[]> {
-      return queryRows<ConversationView>(
+      const rows = await queryRows<ConversationView>(
         db,
         sql`SELECT ${columns} FROM conversations cv WHERE ${inScope(scope)}
             ${q.state ? sql`AND cv.owner_state = ${q.state}` : sql``}
             ${q.before === undefined ? sql`` : sql`AND cv.id < ${q.before}`}
             ORDER BY cv.id DESC LIMIT ${q.limit}`,
       );
+      return rows.map(isoSla);
     },
 
     /** Resolves an open hand-off within `scope`; undefined when there is none. */
@@ -149,7 +150,13 @@ export function createConversationsRepository() {
             WHERE cv.id = ${id} AND cv.owner_state IN ('pending-human', 'human') AND ${inScope(scope)}
             RETURNING ${columns}`,
       );
-      return row;
+      return row && isoSla(row);
     },
   };
 }
+
+/** Raw rows carry timestamps as PostgreSQL text; views carry ISO 8601, like every API answer. */
+const isoSla = (c: ConversationView): ConversationView => ({
+  ...c,
+  slaDueAt: c.slaDueAt === null ? null : new Date(c.slaDueAt).toISOString(),
+});

@@ -33,13 +33,9 @@ const conversationView = z
   })
   .meta({ id: 'Conversation' });
 
-/** The API's view of a conversation: the repository's row with its SLA time in ISO 8601. */
+/** The API's view of a conversation. */
 function presentConversation(c: ConversationView): z.infer<typeof conversationView> {
-  return {
-    ...c,
-    ownerState: ownerState.parse(c.ownerState),
-    slaDueAt: c.slaDueAt === null ? null : new Date(c.slaDueAt).toISOString(),
-  };
+  return { ...c, ownerState: ownerState.parse(c.ownerState) };
 }
 
 /**

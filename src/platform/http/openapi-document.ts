@@ -87,6 +87,6 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[], info: { vers
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       paths: paths as ZodOpenApiPathsObject,
     },
-    { reused: 'ref' },
+    { reused: 'inline' },
   );
 }
