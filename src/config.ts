@@ -97,6 +97,12 @@ const envSchema = z.object({
     .optional(),
   AUTH_FAILURE_LIMIT: int(1, 100_000).default(10),
   AUTH_FAILURE_WINDOW_S: int(1, 24 * 3600).default(300),
+  // Console sign-in: how long a session lasts, and the address staff's browsers reach Helix at.
+  SESSION_TTL_H: int(1, 24 * 30).default(12),
+  PUBLIC_BASE_URL: optionalUrl(['http:', 'https:']),
+  // WeCom's sign-in pages (in-app OAuth and PC web login); the built-in emulator serves both.
+  WECOM_OAUTH_BASE_URL: optionalUrl(['http:', 'https:']),
+  WECOM_SSO_BASE_URL: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   DATABASE_POOL_MAX: int(1, 200).default(10),
@@ -258,6 +264,17 @@ function toConfig(env: z.infer<typeof envSchema>) {
     metrics: { token: env.METRICS_TOKEN },
     /** `/api/v1` answers 429 to an IP after `failureLimit` failed authentications within `failureWindowS`. */
     auth: { failureLimit: env.AUTH_FAILURE_LIMIT, failureWindowS: env.AUTH_FAILURE_WINDOW_S },
+    /**
+     * Staff sign-in with WeCom. Sign-in page URLs unset: WeCom's own, or the built-in emulator when it runs.
+     * `publicBaseUrl` unset: taken from the request in development; production refuses to sign in without it.
+     */
+    signIn: {
+      sessionTtlMs: env.SESSION_TTL_H * 3600_000,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      oauthBaseUrl: env.WECOM_OAUTH_BASE_URL,
+      ssoBaseUrl: env.WECOM_SSO_BASE_URL,
+      secureCookies: env.NODE_ENV === 'production',
+    },
     log: { level: env.LOG_LEVEL },
     db: {
       url: env.DATABASE_URL,

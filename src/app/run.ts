@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Log } from '../platform/logger.ts';
 import { type AppContext, openContext } from './context.ts';
+import { ensureDevSignIn } from './dev-sign-in.ts';
 import { startSchedulerRole } from './scheduler.ts';
 import { createServices } from './services.ts';
 import { buildWebApp, startWebServer } from './web.ts';
@@ -80,7 +81,10 @@ export async function runHelix(
       url = server.url;
       slots.http.push(server.stopHttp);
       // The emulator calls this Helix back, as WeCom would call the configured callback URL.
-      if (emulator) connectEmulatorCallbacks(emulator, config, server.url);
+      if (emulator) {
+        connectEmulatorCallbacks(emulator, config, server.url);
+        await ensureDevSignIn({ emulator: emulator.emulator, db: ctx.database.db, log, url: server.url });
+      }
       log.info({ url }, 'web role listening');
     }
     if (has('worker')) {

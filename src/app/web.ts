@@ -26,8 +26,13 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createSignInRouter, signInPages } from '../modules/staff/sign-in.routes.ts';
+import { createStaffRepository } from '../modules/staff/staff.repository.ts';
+import { createStaffRouter } from '../modules/staff/staff.routes.ts';
+import { createStaffService } from '../modules/staff/staff.service.ts';
 import { authenticate, requireRole, requireStaticBearer } from '../platform/auth/auth.middleware.ts';
 import { createAuthFailureLimiter } from '../platform/auth/auth-failure-limiter.ts';
+import { createSessionService } from '../platform/auth/sessions.ts';
 import { createTokenService } from '../platform/auth/tokens.ts';
 import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
@@ -70,6 +75,14 @@ export function buildWebApp(
   const general = services.general();
   const wecom = services.wecom();
   const tokens = createTokenService({ db, audit, clock });
+  const sessions = createSessionService({ db, clock, ttlMs: config.signIn.sessionTtlMs });
+  const staff = createStaffService({
+    db,
+    repo: createStaffRepository(),
+    rms: createRmsRepository(),
+    audit,
+    closeSessionsOf: sessions.closeAllOf,
+  });
   // Shares the general connection: a failed-login count is one small command, and it fails open anyway.
   const authFailures = createAuthFailureLimiter({
     redis: general,
@@ -179,6 +192,26 @@ export function buildWebApp(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.use(
+    createSignInRouter({
+      settings: {
+        corpId: config.wecom.corpId,
+        agentId: config.wecom.agentId,
+        sessionTtlMs: config.signIn.sessionTtlMs,
+        publicBaseUrl: config.signIn.publicBaseUrl,
+        ...signInPages(config.signIn, config.wecom.emulator.enabled ? ctx.wecomBaseUrl : undefined),
+        secureCookies: config.signIn.secureCookies,
+        production: config.env === 'production',
+      },
+      staff,
+      sessions,
+      signInUser: (code) => wecom.app.getSignInUser(code),
+      audit,
+      db,
+      log,
+    }),
+  );
+
   const api = express.Router();
   api.use(logContext());
   // API answers carry client data: no browser or proxy may keep a copy, errors (401, 429) included.
@@ -186,7 +219,7 @@ export function buildWebApp(
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  const signedIn = authenticate({ tokens, limiter: authFailures });
+  const signedIn = authenticate({ tokens, sessions, limiter: authFailures });
   api.use(signedIn);
   api.use(express.json({ limit: '1mb' }));
   api.use(guardRequestInput());
@@ -207,6 +240,7 @@ export function buildWebApp(
       res.json({ name: p?.name, role: p?.role, branchScope: p?.branchScope ?? null });
     },
   );
+  api.use(createStaffRouter({ staff, sessions }));
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
   const rms = createRmsRepository();

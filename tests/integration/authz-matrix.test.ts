@@ -37,6 +37,9 @@ type Fixture = { params?: Record<string, string>; scoped?: Probe[] };
 const csv = 'text/csv';
 const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/whoami': {},
+  'GET /api/v1/staff': {},
+  'PUT /api/v1/staff/:userid': { params: { userid: 'matrix-staff' } },
+  'POST /api/v1/auth/logout': {},
   'GET /api/v1/inbox': {},
   'GET /api/v1/inbox/:id': { params: { id: '1' } },
   'GET /api/v1/audit-log': {},

@@ -5,18 +5,32 @@ import { AppError } from '../errors.ts';
 import { locals } from '../http/request-context.ts';
 import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
 import { type Scope, scopeFor } from './scope.ts';
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  csrfMatches,
+  readCookie,
+  SESSION_COOKIE,
+  type SessionService,
+} from './sessions.ts';
 import type { TokenService } from './tokens.ts';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Requires a valid `Authorization: Bearer <token>`: 401 without one (`token_expired` for an expired one),
+ * Requires a valid `Authorization: Bearer <token>` (machines) or, without one, a signed-in session cookie
+ * (the console and sidebar; writes must echo the session's CSRF token): 401 without either
+ * (`token_expired` for an expired token or session),
  * 429 with Retry-After once the client IP has failed too often. A blocked IP is refused before its token is
  * checked, so blocked requests cannot keep testing guesses.
  */
 export function authenticate(deps: {
   tokens: Pick<TokenService, 'authenticate'>;
+  /** Console sessions (cookie); absent, only bearer tokens are accepted. */
+  sessions?: Pick<SessionService, 'authenticate'>;
   limiter: Pick<AuthFailureLimiter, 'retryAfterS' | 'recordFailure'>;
 }) {
-  const { tokens, limiter } = deps;
+  const { tokens, sessions, limiter } = deps;
   return async (req: Request, res: Response, next: NextFunction) => {
     const ip = req.ip ?? 'unknown';
     const waitS = await limiter.retryAfterS(ip);
@@ -30,6 +44,26 @@ export function authenticate(deps: {
     }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const cookie = sessions && !header ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined;
+    if (cookie !== undefined && sessions) {
+      const session = await sessions.authenticate(cookie);
+      if (session.ok) {
+        // A browser sends the cookie with any site's request; only Helix's own pages can read the token.
+        if (!SAFE_METHODS.has(req.method) && !csrfMatches(req.get(CSRF_HEADER), session.csrfToken)) {
+          throw new AppError('forbidden', {
+            message: `a signed-in write needs the ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie's value)`,
+          });
+        }
+        res.locals.principal = session.principal;
+        next();
+        return;
+      }
+      await limiter.recordFailure(ip, session.reason);
+      throw new AppError(session.reason === 'expired' ? 'token_expired' : 'unauthenticated', {
+        message: session.reason === 'expired' ? 'the session has ended; sign in again' : 'not signed in',
+        logged: true,
+      });
+    }
     const result = match?.[1]
       ? await tokens.authenticate(match[1])
       : ({ ok: false, reason: 'missing' } as const);

@@ -62,6 +62,23 @@ export const apiTokens = pgTable('api_tokens', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 
+/**
+ * Console and sidebar sessions of staff signed in with WeCom. Only a SHA-256 of the cookie's secret is
+ * stored; `csrf_token` is the value writes must echo in X-CSRF-Token (it is not secret from its holder).
+ */
+export const webSessions = pgTable('web_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  sessionHash: text('session_hash').notNull().unique(),
+  csrfToken: text('csrf_token').notNull(),
+  /** The WeCom userid signed in. */
+  userid: text('userid').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  branchScope: text('branch_scope'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
 /** The roles an API token can hold. */
 export const ROLES = ['admin', 'ops', 'compliance', 'rm'] as const;
 /** One of ROLES. */

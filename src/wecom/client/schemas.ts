@@ -12,6 +12,12 @@ const ids = z
   .transform((v) => (v ? v.split('|').filter(Boolean) : []));
 
 /** message/send: partial failures come back as '|'-joined lists with errcode 0. */
+/** auth/getuserinfo: a member has `userid`; a non-member (a client's WeChat) has `openid` instead. */
+export const userInfoResponse = ok.extend({
+  userid: z.string().optional(),
+  openid: z.string().optional(),
+});
+
 export const messageSendResponse = ok.extend({
   invaliduser: ids,
   invalidparty: ids,

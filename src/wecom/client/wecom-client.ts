@@ -94,6 +94,20 @@ export function createWecomClient(deps: {
       };
     },
 
+    /**
+     * auth/getuserinfo: who signed in with an OAuth or web-login `code` (good once, for five minutes). The
+     * member's userid, or null when the person is not a member of the corp.
+     */
+    async getSignInUser(code: string): Promise<string | null> {
+      const r = await core.call({
+        api: 'auth/getuserinfo',
+        method: 'GET',
+        query: { code },
+        response: S.userInfoResponse,
+      });
+      return r.userid ?? null;
+    },
+
     /** externalcontact/get. */
     getExternalContact: (externalUserId: string) =>
       core.call({

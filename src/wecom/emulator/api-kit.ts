@@ -11,6 +11,7 @@ export const EMU_ERR = {
   busy: [-1, 'system busy'],
   invalidSecret: [40001, 'invalid credential'],
   invalidCorpId: [40013, 'invalid corpid'],
+  invalidCode: [40029, 'invalid code'],
   invalidToken: [40014, 'invalid access_token'],
   // WeCom's real code for an unparseable body is 47001; the emulator folds it into 40058 so a client sees one
   // "your request is wrong" code for both malformed JSON and bad fields.

@@ -24,6 +24,7 @@ import { createJoinWaysAndTags, type JoinWayOutcome } from './join-ways-and-tags
 import { registerMessageRoutes } from './messages.ts';
 import { createMoments } from './moments.ts';
 import { type RmSimulationInput, simulateRms } from './rm-simulation.ts';
+import { createSignIn } from './sign-in.ts';
 import { createStateFile } from './state-file.ts';
 import { createTokenStore, registerTokenRoutes, requireAccessToken } from './tokens.ts';
 
@@ -137,6 +138,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     return placed;
   }
 
+  const signIn = createSignIn({ corpId: opts.corpId, state, clock });
   const cgi = express.Router();
   cgi.use((req: Request, _res: Response, next: NextFunction) => {
     state.countCall(apiKey(req.path));
@@ -147,6 +149,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   // WeCom reads the body as JSON whatever the content type says.
   cgi.use(express.json({ type: () => true, limit: '2mb' }));
   registerTokenRoutes(cgi, tokens);
+  signIn.registerApi(cgi);
   registerMessageRoutes(cgi, {
     state,
     memberAppMsgPerMinute: opts.memberAppMsgPerMinute ?? 30,
@@ -181,6 +184,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     next();
   });
   app.use('/cgi-bin', cgi);
+  signIn.registerPages(app);
   app.use(
     '/emulator',
     createControlRouter({
@@ -206,6 +210,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     seedTags: saving(joinWaysAndTags.seedTags),
     /** A client joins through a join way's QR code; see `joinViaJoinWay` above. */
     joinViaJoinWay: saving(joinViaJoinWay),
+    /** A sign-in code for a member, as WeCom's OAuth redirect would carry (`auth/getuserinfo` reads it). */
+    signInCode: (userid: string) => signIn.issueCode(userid),
     /** Expires every issued token now: the next call with one gets 42001. */
     expireAllTokens: () => tokens.expireAll(),
     /** Replaces the fault rules of one API path ('message/send'); an empty list clears them. */
