@@ -90,6 +90,8 @@ const envSchema = z.object({
   TRUST_PROXY_HOPS: int(0, 10).default(0),
   // How answers are held to their route's OpenAPI contract; unset: strict in tests, log elsewhere.
   API_RESPONSE_CHECK: z.enum(['strict', 'log', 'off']).optional(),
+  // Where the built ops console is (npm run build:console writes console/dist).
+  CONSOLE_DIR: z.string().min(1).optional(),
   // A scraper's bearer token for /metrics; unset outside production leaves /metrics open.
   METRICS_TOKEN: z
     .string()
@@ -259,6 +261,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       callbackBodyLimitBytes: env.CALLBACK_BODY_LIMIT_BYTES,
       /** strict: an answer that breaks its contract becomes a 500; log: sent and logged; off: not checked. */
       responseCheck: env.API_RESPONSE_CHECK ?? (env.NODE_ENV === 'test' ? 'strict' : 'log'),
+      /** The built ops console served at /console. */
+      consoleDir: path.resolve(env.CONSOLE_DIR ?? fileURLToPath(new URL('../console/dist', import.meta.url))),
     },
     /** Who may scrape /metrics: holders of this bearer token, or anyone when it is unset (never in production). */
     metrics: { token: env.METRICS_TOKEN },

@@ -44,6 +44,7 @@ import { maskPii } from '../platform/pii/pii-detector.ts';
 import type { Queues } from '../platform/queue/queues.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { mountApiDocs } from './api-docs.ts';
+import { mountConsole } from './console-assets.ts';
 import type { AppContext } from './context.ts';
 import { mountQueueBoard } from './queue-board.ts';
 import { createServices, type Services } from './services.ts';
@@ -305,6 +306,11 @@ export function buildWebApp(
   );
   app.use('/api/v1', api);
   mountApiDocs(app);
+  mountConsole(app, {
+    dir: config.http.consoleDir,
+    // QR codes: WeCom serves them from its CDN; the emulator from itself.
+    imageOrigins: ['https://wework.qpic.cn', 'https://p.qpic.cn', new URL(ctx.wecomBaseUrl).origin],
+  });
   mountQueueBoard(app, { queues, authenticate: signedIn });
 
   app.use((req: Request) => {

@@ -24,7 +24,7 @@ describe('registering groups for routing', () => {
       .send({ chatId: 'wr_card_1', name: '卡圈1群', groupKey: 'kaquan', capacity: 3 });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ chatId: 'wr_card_1', groupKey: 'kaquan', capacity: 3 });
-    expect(res.body.joinWayQr).toMatch(/^https:\/\//);
+    expect(res.body.joinWayQr).toMatch(/^https?:\/\/.+\.png$/);
     const way = helix.emu.emulator.inspect().joinWays.find((w) => w.chatIds.includes('wr_card_1'));
     expect(way).toMatchObject({ state: 'grp-kaquan', autoCreateRoom: true, roomBaseName: '卡圈' });
 

@@ -116,6 +116,16 @@ describe('authentication failures on /api/v1', () => {
     expect((await whoami('203.0.113.7', secret)).status).toBe(200);
   });
 
+  it('does not count requests that present no credential at all (signed-out browsers behind one address)', async () => {
+    const { secret } = await tokens.create({ name: 'ops', role: 'ops', actor: 'test' });
+    const ip = '192.0.2.44';
+    for (let i = 0; i < LIMIT * 3; i++) {
+      const res = await request(web.app).get('/api/v1/whoami').set('x-forwarded-for', ip);
+      expect(res.status).toBe(401);
+    }
+    expect((await whoami(ip, secret)).status).toBe(200);
+  });
+
   it('logs a flood of bad guesses in a handful of lines that still say how many there were', async () => {
     const ip = '198.51.100.23';
     const before = logLines.length;

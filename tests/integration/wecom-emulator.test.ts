@@ -133,7 +133,12 @@ describe('external contacts', () => {
     });
     expect(r.body.errcode).toBe(0);
     expect(r.body.config_id).toBeTruthy();
-    expect(r.body.qr_code).toMatch(/^https:\/\//);
+    expect(r.body.qr_code).toMatch(/^https?:\/\/.+\/emulator\/qr\/contact\/[0-9a-f]+\.png$/);
+    // The code's image is served by the emulator itself, as WeCom's CDN serves it.
+    const image = await request(emu.app).get(new URL(r.body.qr_code).pathname);
+    expect(image.status).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+    expect((image.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
     expect(emu.inspect().contactWays[0]).toMatchObject({ state: 'ch-metro', users: ['rm_zhang'] });
     const long = await post('externalcontact/add_contact_way', tok, {
       type: 1,

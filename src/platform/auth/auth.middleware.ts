@@ -72,7 +72,9 @@ export function authenticate(deps: {
       next();
       return;
     }
-    await limiter.recordFailure(ip, result.reason);
+    // No credential at all is not a guess: a signed-out browser asking who it is, from an office whose staff
+    // share one address, must not lock that office out. Only a presented, wrong credential counts.
+    if (result.reason !== 'missing') await limiter.recordFailure(ip, result.reason);
     if (result.reason === 'expired') {
       throw new AppError('token_expired', {
         message: 'the API token has expired; ask for a new one',

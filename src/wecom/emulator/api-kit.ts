@@ -77,3 +77,11 @@ export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Seconds since the epoch, as WeCom timestamps are. */
 export const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/**
+ * Where the emulator serves the QR code of a contact way or join way: an image on the emulator itself (at
+ * the address the caller reached it by), so a console shows a real, scannable-looking code offline.
+ */
+export function qrImageUrl(req: Request, kind: 'contact' | 'join', configId: string): string {
+  return `${req.protocol}://${req.get('host')}/emulator/qr/${kind}/${configId}.png`;
+}

@@ -23,6 +23,7 @@ import { createMassMessages } from './group-messages.ts';
 import { createJoinWaysAndTags, type JoinWayOutcome } from './join-ways-and-tags.ts';
 import { registerMessageRoutes } from './messages.ts';
 import { createMoments } from './moments.ts';
+import { registerQrImages } from './qr-images.ts';
 import { type RmSimulationInput, simulateRms } from './rm-simulation.ts';
 import { createSignIn } from './sign-in.ts';
 import { createStateFile } from './state-file.ts';
@@ -185,6 +186,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   });
   app.use('/cgi-bin', cgi);
   signIn.registerPages(app);
+  registerQrImages(app);
   app.use(
     '/emulator',
     createControlRouter({

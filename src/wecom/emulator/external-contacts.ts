@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { fail, ok, parseOr40058, queryOf } from './api-kit.ts';
+import { fail, ok, parseOr40058, qrImageUrl, queryOf } from './api-kit.ts';
 import type { EmulatorState, EmuWelcomeCode } from './emulator-state.ts';
 
 /** A welcome code is usable this long after the add event (docs/wecom.md: 20 s). */
@@ -65,7 +65,7 @@ export function registerExternalContactRoutes(router: Router, state: EmulatorSta
     const body = parseOr40058(res, contactWaySchema, req.body);
     if (!body) return;
     const configId = randomBytes(16).toString('hex');
-    const qrCode = body.scene === 2 ? `https://wework.qpic.cn/wwpic/emulator/${configId}.png` : '';
+    const qrCode = body.scene === 2 ? qrImageUrl(req, 'contact', configId) : '';
     state.contactWays.set(configId, {
       configId,
       qrCode,

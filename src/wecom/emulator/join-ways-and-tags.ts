@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { epochSeconds, fail, ok, parseOr40058 } from './api-kit.ts';
+import { epochSeconds, fail, ok, parseOr40058, qrImageUrl } from './api-kit.ts';
 import type { EmuGroup, EmuJoinWay, EmulatorState } from './emulator-state.ts';
 
 const id = z.string().min(1).max(256);
@@ -78,7 +78,7 @@ export function createJoinWaysAndTags(state: EmulatorState, opts: { groupCapacit
         autoCreateRoom: body.auto_create_room === 1,
         roomBaseName: body.room_base_name ?? first?.name ?? 'group',
         nextRoomId: body.room_base_id ?? 1,
-        qrCode: body.scene === 2 ? `https://wework.qpic.cn/wwpic/emulator/join/${configId}.png` : '',
+        qrCode: body.scene === 2 ? qrImageUrl(req, 'join', configId) : '',
         createdAt: state.clock.now().getTime(),
       };
       state.joinWays.set(configId, way);

@@ -1,0 +1,108 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Link, Route, Router, Switch, useLocation } from 'wouter';
+import { ApiError, api, type Me } from './api.ts';
+import { type MessageKey, t } from './messages.ts';
+import { Overview } from './pages/Overview.tsx';
+
+// Pages other than the overview load on demand, so the first load stays small.
+const Channels = lazy(() => import('./pages/Channels.tsx'));
+const Calendar = lazy(() => import('./pages/Calendar.tsx'));
+
+type Page = { path: string; label: MessageKey; roles: Me['role'][] };
+
+/** Every page and who may see it (the same roles the API allows for what the page reads). */
+export const PAGES: Page[] = [
+  { path: '/', label: 'nav.overview', roles: ['admin', 'ops', 'compliance', 'rm'] },
+  { path: '/channels', label: 'nav.channels', roles: ['admin', 'ops'] },
+  { path: '/calendar', label: 'nav.calendar', roles: ['admin', 'ops', 'compliance', 'rm'] },
+];
+
+function Nav({ me }: { me: Me }) {
+  const [location] = useLocation();
+  return (
+    <nav aria-label={t('nav.main')}>
+      <ul>
+        {PAGES.filter((p) => p.roles.includes(me.role)).map((p) => (
+          <li key={p.path}>
+            <Link href={p.path} aria-current={location === p.path ? 'page' : undefined}>
+              {t(p.label)}
+            </Link>
+          </li>
+        ))}
+        {me.role === 'admin' ? (
+          <li>
+            <a href="/admin/queues">{t('nav.queues')}</a>
+          </li>
+        ) : null}
+        <li>
+          <a href="/api/docs">{t('nav.apiDocs')}</a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+function Guard({ me, page, children }: { me: Me; page: string; children: React.ReactNode }) {
+  const allowed = PAGES.find((p) => p.path === page)?.roles.includes(me.role) ?? false;
+  return allowed ? children : <p role="alert">{t('error.forbidden')}</p>;
+}
+
+export function App() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<Me>('/whoami').then(setMe, (e: unknown) => {
+      if (e instanceof ApiError && e.status !== 401)
+        setError(e.code === 'network' ? t('error.network') : e.message);
+    });
+  }, []);
+  const signOut = async () => {
+    await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    window.location.assign('/auth/wecom/login');
+  };
+  if (error) return <p role="alert">{error}</p>;
+  if (!me) return <p aria-busy="true">{t('app.loading')}</p>;
+  return (
+    <Router base="/console">
+      <a className="skip" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header>
+        <span className="brand">{t('app.title')}</span>
+        <span>
+          {t('app.signedInAs', {
+            name: me.name,
+            role: t(`role.${me.role}`),
+            branch: me.branchScope ? ` · ${me.branchScope}` : '',
+          })}
+        </span>
+        <button type="button" onClick={signOut}>
+          {t('app.signOut')}
+        </button>
+      </header>
+      <div className="layout">
+        <Nav me={me} />
+        <main id="main">
+          <Suspense fallback={<p aria-busy="true">{t('app.loading')}</p>}>
+            <Switch>
+              <Route path="/">
+                <Overview />
+              </Route>
+              <Route path="/channels">
+                <Guard me={me} page="/channels">
+                  <Channels />
+                </Guard>
+              </Route>
+              <Route path="/calendar">
+                <Calendar />
+              </Route>
+              <Route>
+                <p role="alert">{t('error.notFound')}</p>
+              </Route>
+            </Switch>
+          </Suspense>
+        </main>
+      </div>
+    </Router>
+  );
+}

@@ -1,0 +1,64 @@
+/** The API's error shape (`error-middleware.ts`), thrown for every non-2xx answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problems: (string | { line: number; field: string; message: string })[] = [],
+  ) {
+    super(message);
+  }
+
+  /** The problem reported for `field` (`field: reason`), if any: shown next to that field. */
+  problemFor(field: string): string | undefined {
+    for (const p of this.problems) {
+      if (typeof p === 'string' && p.startsWith(`${field}:`)) return p.slice(field.length + 1).trim();
+    }
+    return undefined;
+  }
+}
+
+const csrf = () => document.cookie.match(/(?:^|;\s*)helix_csrf=([^;]+)/)?.[1] ?? '';
+
+/** Sends the browser to WeCom sign-in, coming back to where it is now. */
+export function signIn(): void {
+  window.location.assign(`/auth/wecom/login?next=${encodeURIComponent(window.location.pathname)}`);
+}
+
+/**
+ * Calls `/api/v1` with the session cookie (and the CSRF token on writes). A 401 means the session is gone:
+ * the browser goes to sign in. Other errors reject with the API's own code, message and problems.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : { 'x-csrf-token': csrf() }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'network', '');
+  }
+  if (res.status === 401) {
+    signIn();
+    throw new ApiError(401, 'unauthenticated', '');
+  }
+  if (res.status === 204) return undefined as T;
+  const body = (await res.json().catch(() => null)) as {
+    error?: { code: string; message: string; problems?: ApiError['problems'] };
+  } | null;
+  if (!res.ok) {
+    const e = body?.error;
+    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? '', e?.problems ?? []);
+  }
+  return body as T;
+}
+
+/** Who is signed in (`GET /whoami`). */
+export type Me = { name: string; role: 'admin' | 'ops' | 'compliance' | 'rm'; branchScope: string | null };
