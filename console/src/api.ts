@@ -12,7 +12,10 @@ export class ApiError extends Error {
   /** The problem reported for `field` (`field: reason`), if any: shown next to that field. */
   problemFor(field: string): string | undefined {
     for (const p of this.problems) {
-      if (typeof p === 'string' && p.startsWith(`${field}:`)) return p.slice(field.length + 1).trim();
+      // `field: reason`, or a part of the field (`rmUserids.0: reason`).
+      const m = typeof p === 'string' ? /^([^:]+):\s*(.*)$/.exec(p) : null;
+      if (m && (m[1] === field || m[1]!.startsWith(`${field}.`) || m[1]!.startsWith(`${field}[`)))
+        return m[2];
     }
     return undefined;
   }
