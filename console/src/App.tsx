@@ -7,6 +7,10 @@ import { Overview } from './pages/Overview.tsx';
 // Pages other than the overview load on demand, so the first load stays small.
 const Channels = lazy(() => import('./pages/Channels.tsx'));
 const Calendar = lazy(() => import('./pages/Calendar.tsx'));
+const Clients = lazy(() => import('./pages/Clients.tsx'));
+const Content = lazy(() => import('./pages/Content.tsx'));
+const Faq = lazy(() => import('./pages/Faq.tsx'));
+const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -15,6 +19,10 @@ export const PAGES: Page[] = [
   { path: '/', label: 'nav.overview', roles: ['admin', 'ops', 'compliance', 'rm'] },
   { path: '/channels', label: 'nav.channels', roles: ['admin', 'ops'] },
   { path: '/calendar', label: 'nav.calendar', roles: ['admin', 'ops', 'compliance', 'rm'] },
+  { path: '/clients', label: 'nav.clients', roles: ['admin', 'ops', 'rm'] },
+  { path: '/content', label: 'nav.content', roles: ['admin', 'ops', 'compliance'] },
+  { path: '/faq', label: 'nav.faq', roles: ['admin', 'ops', 'compliance'] },
+  { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
 ];
 
 function Nav({ me }: { me: Me }) {
@@ -95,6 +103,26 @@ export function App() {
               </Route>
               <Route path="/calendar">
                 <Calendar />
+              </Route>
+              <Route path="/clients">
+                <Guard me={me} page="/clients">
+                  <Clients />
+                </Guard>
+              </Route>
+              <Route path="/content">
+                <Guard me={me} page="/content">
+                  <Content me={me} />
+                </Guard>
+              </Route>
+              <Route path="/faq">
+                <Guard me={me} page="/faq">
+                  <Faq me={me} />
+                </Guard>
+              </Route>
+              <Route path="/handoffs">
+                <Guard me={me} page="/handoffs">
+                  <Handoffs />
+                </Guard>
               </Route>
               <Route>
                 <p role="alert">{t('error.notFound')}</p>

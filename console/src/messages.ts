@@ -15,6 +15,10 @@ export const messages = {
   'nav.overview': '概览',
   'nav.channels': '渠道活码',
   'nav.calendar': '内容日历',
+  'nav.clients': '客户',
+  'nav.content': '内容库',
+  'nav.faq': '问答知识库',
+  'nav.handoffs': '转人工',
   'nav.queues': '任务队列',
   'nav.apiDocs': '接口文档',
   'nav.main': '主导航',
@@ -65,6 +69,22 @@ export const messages = {
   'channel.moment': '朋友圈',
   'channel.app': '应用消息',
   'channel.robot': '群机器人',
+  // ── clients page (pages/Clients.tsx): keys start with 'clients.' ──
+  'clients.heading': '客户',
+  // ── end of clients page ──
+
+  // ── content page (pages/Content.tsx): keys start with 'content.' ──
+  'content.heading': '内容库',
+  // ── end of content page ──
+
+  // ── faq page (pages/Faq.tsx): keys start with 'faq.' ──
+  'faq.heading': '问答知识库',
+  // ── end of faq page ──
+
+  // ── hand-offs page (pages/Handoffs.tsx): keys start with 'handoffs.' ──
+  'handoffs.heading': '转人工',
+  // ── end of hand-offs page ──
+
   'weekday.0': '周日',
   'weekday.1': '周一',
   'weekday.2': '周二',
