@@ -26,6 +26,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
 import { createSignInRouter, signInPages } from '../modules/staff/sign-in.routes.ts';
 import { createStaffRepository } from '../modules/staff/staff.repository.ts';
 import { createStaffRouter } from '../modules/staff/staff.routes.ts';
@@ -242,6 +243,15 @@ export function buildWebApp(
     },
   );
   api.use(createStaffRouter({ staff, sessions }));
+  api.use(
+    createSidebarRouter({
+      corpId: config.wecom.corpId,
+      agentId: config.wecom.agentId,
+      publicBaseUrl: config.signIn.publicBaseUrl,
+      ticket: (kind) => wecom.app.jsapiTicket(kind),
+      clock,
+    }),
+  );
   api.use(createInboxOpsRouter({ db, repo: inboxRepo }));
   api.use(createAuditRouter({ db, repo: audit }));
   const rms = createRmsRepository();

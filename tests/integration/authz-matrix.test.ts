@@ -40,6 +40,7 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/staff': {},
   'PUT /api/v1/staff/:userid': { params: { userid: 'matrix-staff' } },
   'POST /api/v1/auth/logout': {},
+  'POST /api/v1/sidebar/jssdk-config': {},
   'GET /api/v1/inbox': {},
   'GET /api/v1/inbox/:id': { params: { id: '1' } },
   'GET /api/v1/audit-log': {},

@@ -12,6 +12,12 @@ const ids = z
   .transform((v) => (v ? v.split('|').filter(Boolean) : []));
 
 /** message/send: partial failures come back as '|'-joined lists with errcode 0. */
+/** get_jsapi_ticket and ticket/get?type=agent_config: a JS-SDK ticket, good for `expires_in` seconds. */
+export const ticketResponse = ok.extend({
+  ticket: z.string().min(1),
+  expires_in: z.number().int().positive(),
+});
+
 /** auth/getuserinfo: a member has `userid`; a non-member (a client's WeChat) has `openid` instead. */
 export const userInfoResponse = ok.extend({
   userid: z.string().optional(),

@@ -47,11 +47,12 @@ export function createWecomClient(deps: {
   circuit?: CircuitBreaker;
 }) {
   const policy = { ...DEFAULT_POLICY, ...deps.policy };
+  const tokens = createTokenCache({ redis: deps.redis, prefix: deps.prefix });
   const core = createClientCore({
     baseUrl: deps.baseUrl,
     corpId: deps.corpId,
     secret: deps.secret,
-    tokens: createTokenCache({ redis: deps.redis, prefix: deps.prefix }),
+    tokens,
     limiter: createRateLimiter({ redis: deps.redis, prefix: deps.prefix }),
     transport: deps.transport ?? fetchTransport,
     policy,
@@ -106,6 +107,24 @@ export function createWecomClient(deps: {
         response: S.userInfoResponse,
       });
       return r.userid ?? null;
+    },
+
+    /**
+     * The JS-SDK tickets the sidebar's signatures need: the corp's (`get_jsapi_ticket`, for `ww.register`'s
+     * corp signature) or the app's (`ticket/get?type=agent_config`). WeCom allows few fetches an hour, so a
+     * ticket is cached in Redis for its life, like an access token, and fetched once for every process.
+     */
+    jsapiTicket(kind: 'corp' | 'agent'): Promise<string> {
+      const api = kind === 'corp' ? 'get_jsapi_ticket' : 'ticket/get';
+      return tokens.get(deps.corpId, `${kind}-jsapi-ticket:${deps.secret}`, async () => {
+        const r = await core.call({
+          api,
+          method: 'GET',
+          query: kind === 'corp' ? {} : { type: 'agent_config' },
+          response: S.ticketResponse,
+        });
+        return { token: r.ticket, expiresInS: r.expires_in };
+      });
     },
 
     /** externalcontact/get. */

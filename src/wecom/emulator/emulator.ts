@@ -149,7 +149,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   cgi.use(requireAccessToken(tokens));
   // WeCom reads the body as JSON whatever the content type says.
   cgi.use(express.json({ type: () => true, limit: '2mb' }));
-  registerTokenRoutes(cgi, tokens);
+  const issuedTickets: string[] = [];
+  registerTokenRoutes(cgi, tokens, issuedTickets);
   signIn.registerApi(cgi);
   registerMessageRoutes(cgi, {
     state,
@@ -212,6 +213,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     seedTags: saving(joinWaysAndTags.seedTags),
     /** A client joins through a join way's QR code; see `joinViaJoinWay` above. */
     joinViaJoinWay: saving(joinViaJoinWay),
+    /** Every JS-SDK ticket issued so far (`emu-corp-ticket-…`, `emu-agent-ticket-…`), oldest first. */
+    jsapiTickets: (): readonly string[] => [...issuedTickets],
     /** A sign-in code for a member, as WeCom's OAuth redirect would carry (`auth/getuserinfo` reads it). */
     signInCode: (userid: string) => signIn.issueCode(userid),
     /** Expires every issued token now: the next call with one gets 42001. */

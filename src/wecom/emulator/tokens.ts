@@ -47,12 +47,25 @@ export function createTokenStore(deps: {
 }
 
 /** Mounts `GET /gettoken` on the /cgi-bin router. */
-export function registerTokenRoutes(router: Router, store: TokenStore): void {
+export function registerTokenRoutes(router: Router, store: TokenStore, issuedTickets: string[] = []): void {
   router.get('/gettoken', (req: Request, res: Response) => {
     const q = queryOf(req);
     const r = store.issue(q.corpid, q.corpsecret);
     if ('err' in r) return fail(res, r.err);
     ok(res, { access_token: r.token, expires_in: r.expiresIn });
+  });
+  // The JS-SDK tickets (get_jsapi_ticket for the corp, ticket/get?type=agent_config for the app), two hours
+  // each like WeCom's. The emulator issues a fresh one per call; Helix caches them.
+  const ticket = (res: Response, kind: 'corp' | 'agent') => {
+    const t = `emu-${kind}-ticket-${randomBytes(12).toString('hex')}`;
+    issuedTickets.push(t);
+    ok(res, { ticket: t, expires_in: 7200 });
+  };
+  router.get('/get_jsapi_ticket', (_req: Request, res: Response) => ticket(res, 'corp'));
+  router.get('/ticket/get', (req: Request, res: Response) => {
+    if (queryOf(req).type !== 'agent_config')
+      return fail(res, 'invalidParameter', 'type must be agent_config');
+    ticket(res, 'agent');
   });
 }
 
