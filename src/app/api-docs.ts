@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { buildOpenApiDocument } from '../platform/http/openapi-document.ts';
 import { listRoutes } from '../platform/http/route-table.ts';
+import { pageCsp } from './page-csp.ts';
 
 const require = createRequire(import.meta.url);
 const swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -14,18 +14,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 // The reference page loads only its own scripts and styles (no CDN: a bank's network reaches none), and
 // asks for nothing but this server's document.
-const docsCsp = helmet.contentSecurityPolicy({
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    // Swagger UI sets style attributes on its elements.
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-});
+const docsCsp = pageCsp({ inlineStyles: true });
 
 const PAGE = `<!doctype html>
 <html lang="zh-CN">

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { AppError } from '../platform/errors.ts';
+import { pageCsp } from './page-csp.ts';
 
 /**
  * `/console`: the ops console, a React app built by Vite into `dir` (console/dist). Assets are served as
@@ -11,20 +11,8 @@ import { AppError } from '../platform/errors.ts';
  * plus the origins of QR code images (WeCom's CDN, or the emulator standing in for WeCom).
  */
 export function mountConsole(app: Express, opts: { dir: string; imageOrigins: readonly string[] }): void {
-  const csp = helmet.contentSecurityPolicy({
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:', ...opts.imageOrigins],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-  });
+  const csp = pageCsp({ imageOrigins: opts.imageOrigins });
+
   const index = path.join(opts.dir, 'index.html');
   app.use(
     '/console/assets',

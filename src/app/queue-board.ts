@@ -2,26 +2,14 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Express, RequestHandler } from 'express';
-import helmet from 'helmet';
 import { requireRole } from '../platform/auth/auth.middleware.ts';
 import type { Queues } from '../platform/queue/queues.ts';
+import { pageCsp } from './page-csp.ts';
 
 const BASE = '/admin/queues';
 
 // The board's page loads its own bundled scripts and styles and asks only this server.
-const boardCsp = helmet.contentSecurityPolicy({
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    fontSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    baseUri: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-});
+const boardCsp = pageCsp({ inlineStyles: true });
 
 /**
  * Bull Board at `/admin/queues`, for admins only: every queue's jobs by state, with retry and removal. The
