@@ -32,7 +32,10 @@ export function signIn(): void {
  * Calls `/api/v1` with the session cookie (and the CSRF token on writes). A 401 means the session is gone:
  * the browser goes to sign in. Other errors reject with the API's own code, message and problems.
  */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; file?: { data: Blob; contentType: string } } = {},
+): Promise<T> {
   const method = init.method ?? 'GET';
   let res: Response;
   try {
@@ -40,9 +43,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       method,
       credentials: 'same-origin',
       headers: {
+        ...(init.file ? { 'content-type': init.file.contentType } : {}),
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(method === 'GET' ? {} : { 'x-csrf-token': csrf() }),
       },
+      // A file goes as its raw bytes (its encoding is detected on the server), anything else as JSON.
+      ...(init.file ? { body: init.file.data } : {}),
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
   } catch {

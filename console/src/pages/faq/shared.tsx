@@ -1,4 +1,4 @@
-import { ApiError, signIn } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { t } from '../../messages.ts';
 
 /** Any failure as an `ApiError` (a thrown non-API error means the network failed). */
@@ -31,36 +31,9 @@ export function ErrorNote({
   );
 }
 
-const csrf = () => document.cookie.match(/(?:^|;\s*)helix_csrf=([^;]+)/)?.[1] ?? '';
-
-/**
- * Posts a file's raw bytes to `/api/v1{path}` with the session cookie and CSRF token, answering like `api()`.
- * (`api()` only sends JSON; the FAQ import takes the file itself, so its encoding is detected on the server.)
- */
-export async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': contentType, 'x-csrf-token': csrf() },
-      body: file,
-    });
-  } catch {
-    throw new ApiError(0, 'network', '');
-  }
-  if (res.status === 401) {
-    signIn();
-    throw new ApiError(401, 'unauthenticated', '');
-  }
-  const body = (await res.json().catch(() => null)) as
-    | (T & { error?: { code: string; message: string; problems?: ApiError['problems'] } })
-    | null;
-  if (!res.ok) {
-    const e = body?.error;
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? '', e?.problems ?? []);
-  }
-  return body as T;
+/** Posts a file's raw bytes to `/api/v1{path}` (the FAQ import), answering like `api()`. */
+export function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  return api<T>(path, { method: 'POST', file: { data: file, contentType } });
 }
 
 /** A rate (0..1) as a percentage with at most one decimal. */
