@@ -1,32 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { createTestContext, TEST_WECOM } from '../helpers/infra.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConsoleWorld } from '../helpers/console-world.ts';
 
 /**
  * The console's clients page in a real headless Chromium, with two branches: branch A's ops see branch A's
  * clients (a page at a time, names masked) and nothing of branch B's on any page, an RM sees only their
  * own clients, and the routing preview shows the API's problem next to its field.
  */
-const SECRETS = { app: 'e2e-app-secret', contact: 'e2e-contact-secret' };
-const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-clients-'));
-let emu: Awaited<ReturnType<typeof startWecomEmulator>>;
-let web: WebApp;
-let server: Server;
-let base: string;
-let browser: Browser;
-let close: () => Promise<void>;
+const world = useConsoleWorld([
+  { userid: 'ops_a', name: '甲支行运营' },
+  { userid: 'rm_a', name: '张经理' },
+  { userid: 'rm_a2', name: '周经理' },
+  { userid: 'rm_b', name: '赵经理' },
+]);
+const { axeProblems } = world;
+/** Opens the console at `at` and signs in as `name` on the emulator's WeCom page. */
+const signedIn = (name: string, at: string): Promise<Page> => world.signedIn(name, at);
 
 // Branch A's RM (张经理) owns 王小明, 李晓红 and enough more clients for a second page; 赵经理 of branch B
 // owns 赵大海. Another RM of branch A (周经理) owns 孙丽丽.
@@ -35,50 +25,17 @@ const A_CLIENTS = ['wm_a1', 'wm_a2', ...FILLERS];
 const B_CLIENT = { id: 'wm_b1', name: '赵大海' };
 
 beforeAll(async () => {
-  await build({
-    configFile: path.resolve('console/vite.config.ts'),
-    build: { outDir: dist, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-  emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
-  emu.emulator.seed({
-    members: [
-      { userid: 'ops_a', name: '甲支行运营' },
-      { userid: 'rm_a', name: '张经理' },
-      { userid: 'rm_a2', name: '周经理' },
-      { userid: 'rm_b', name: '赵经理' },
-    ],
-  });
-  const t = await createTestContext({
-    WECOM_SECRET: SECRETS.app,
-    WECOM_CONTACT_SECRET: SECRETS.contact,
-    WECOM_API_BASE_URL: emu.url,
-    WECOM_OAUTH_BASE_URL: emu.url,
-    WECOM_SSO_BASE_URL: emu.url,
-    CONSOLE_DIR: dist,
-  });
-  close = t.close;
-  web = buildWebApp(t.ctx);
-  await web.syncContentLibrary();
-  const admin = (
-    await createTokenService({ db: t.ctx.database.db, audit: createAuditRepository() }).create({
-      name: 'root',
-      role: 'admin',
-      branchScope: null,
-      actor: 'test',
-    })
-  ).secret;
-  const as = (r: request.Test) => r.set('authorization', `Bearer ${admin}`);
+  const as = (r: request.Test) => world.asAdmin(r);
   for (const [userid, name, branch] of [
     ['rm_a', '张经理', 'BR-A'],
     ['rm_a2', '周经理', 'BR-A'],
     ['rm_b', '赵经理', 'BR-B'],
   ] as const) {
-    await as(request(web.app).put(`/api/v1/rms/${userid}`))
+    await as(request(world.web.app).put(`/api/v1/rms/${userid}`))
       .send({ name, branch })
       .expect(200);
   }
-  await as(request(web.app).put('/api/v1/staff/ops_a'))
+  await as(request(world.web.app).put('/api/v1/staff/ops_a'))
     .send({ name: '甲支行运营', role: 'ops', branchScope: 'BR-A' })
     .expect(200);
   const csv = [
@@ -89,44 +46,11 @@ beforeAll(async () => {
     'wm_a3,孙丽丽,50k-500k,C2,信用卡,rm_a2',
     `${B_CLIENT.id},${B_CLIENT.name},ge6m,C4,留学,rm_b`,
   ].join('\n');
-  await as(request(web.app).post('/api/v1/clients/import?fileName=e2e.csv'))
+  await as(request(world.web.app).post('/api/v1/clients/import?fileName=e2e.csv'))
     .set('content-type', 'text/csv')
     .send(`${csv}\n`)
     .expect(201);
-  server = await new Promise<Server>((resolve) => {
-    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await web?.close();
-  await close?.();
-  await emu?.close();
-  rmSync(dist, { recursive: true, force: true });
 });
-
-/** Opens the console at `at`, signs in as `name` on the emulator's WeCom page, and waits for the shell. */
-async function signedIn(name: string, at: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${base}${at}`);
-  await page.getByRole('link', { name: new RegExp(name) }).click();
-  await page.getByText('当前用户').waitFor();
-  return page;
-}
-
-/** Accessibility problems axe-core rates serious or critical on the page as it is now. */
-async function axeProblems(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The client ids the list shows (one button per row). */
 const listedIds = (page: Page) =>
@@ -193,7 +117,7 @@ describe('the clients page', () => {
     await page.getByRole('button', { name: '查看客户 wm_a1 的资料' }).click();
     const profile = page.getByRole('region', { name: /客户资料/ });
     await profile.getByText('C3').waitFor();
-    expect(page.url()).toBe(`${base}/console/clients?id=wm_a1`);
+    expect(page.url()).toBe(`${world.base}/console/clients?id=wm_a1`);
     const profileText = (await profile.textContent()) ?? '';
     expect(profileText).toContain('王**');
     expect(profileText).not.toContain('王小明');
@@ -202,13 +126,13 @@ describe('the clients page', () => {
     expect(profileText).toContain('高级（金葵花）');
     expect(await axeProblems(page)).toEqual([]);
 
-    await page.goto(`${base}/console/clients?id=${B_CLIENT.id}`);
+    await page.goto(`${world.base}/console/clients?id=${B_CLIENT.id}`);
     await page.getByText('你的范围内没有这位客户。').waitFor();
     expect(await mainText(page)).not.toContain('赵大');
-    const res = await page.request.get(`${base}/api/v1/clients/${B_CLIENT.id}`);
+    const res = await page.request.get(`${world.base}/api/v1/clients/${B_CLIENT.id}`);
     expect(res.status()).toBe(404);
     expect(await res.text()).not.toContain(B_CLIENT.name);
-    const list = await page.request.get(`${base}/api/v1/clients?limit=200`);
+    const list = await page.request.get(`${world.base}/api/v1/clients?limit=200`);
     expect(list.status()).toBe(200);
     expect(await list.text()).not.toContain(B_CLIENT.id);
   });
@@ -217,7 +141,7 @@ describe('the clients page', () => {
     const page = await signedIn('甲支行运营', '/console/');
     await page.getByRole('heading', { name: '今日概览' }).waitFor();
     for (const at of ['/console/', '/console/calendar']) {
-      await page.goto(`${base}${at}`);
+      await page.goto(`${world.base}${at}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       const text = await mainText(page);
@@ -233,7 +157,7 @@ describe('the clients page', () => {
     expect(await listedIds(page)).toEqual(['wm_a3']);
     await page.getByRole('heading', { name: '分层策略' }).waitFor();
     expect(await page.getByRole('form', { name: '分群预演' }).count()).toBe(0);
-    await page.goto(`${base}/console/clients?id=wm_a1`);
+    await page.goto(`${world.base}/console/clients?id=wm_a1`);
     await page.getByText('你的范围内没有这位客户。').waitFor();
     expect(await axeProblems(page)).toEqual([]);
   });

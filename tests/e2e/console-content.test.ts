@@ -1,18 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, type WebApp } from '../../src/app/web.ts';
-import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { createTestContext, TEST_WECOM } from '../helpers/infra.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useConsoleWorld } from '../helpers/console-world.ts';
 
 /**
  * The console's content library in a real headless Chromium, maker–checker end to end: an ops maker
@@ -20,91 +9,29 @@ import { createTestContext, TEST_WECOM } from '../helpers/infra.ts';
  * rejects it, the maker drafts the corrected version, its author may not approve it, and a different
  * compliance reviewer does. The tests run in order: each picks up where the last one left the component.
  */
-const SECRETS = { app: 'e2e-app-secret', contact: 'e2e-contact-secret' };
-const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-content-'));
 const BANNED = '这款稳健理财保本保息、稳赚不赔，名额有限，欢迎咨询。';
 const CORRECTED = '这款稳健理财近一年运作平稳，名额有限，欢迎咨询。理财非存款、产品有风险、投资须谨慎。';
-let emu: Awaited<ReturnType<typeof startWecomEmulator>>;
-let web: WebApp;
-let server: Server;
-let base: string;
-let browser: Browser;
-let close: () => Promise<void>;
-let asAdmin: (r: request.Test) => request.Test;
+const world = useConsoleWorld([
+  { userid: 'ops_li', name: '李运营' },
+  { userid: 'cmp_chen', name: '陈合规' },
+]);
+const { axeProblems } = world;
+const asAdmin = (r: request.Test) => world.asAdmin(r);
 
 beforeAll(async () => {
-  await build({
-    configFile: path.resolve('console/vite.config.ts'),
-    build: { outDir: dist, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-  emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
-  emu.emulator.seed({
-    members: [
-      { userid: 'ops_li', name: '李运营' },
-      { userid: 'cmp_chen', name: '陈合规' },
-    ],
-  });
-  const t = await createTestContext({
-    WECOM_SECRET: SECRETS.app,
-    WECOM_CONTACT_SECRET: SECRETS.contact,
-    WECOM_API_BASE_URL: emu.url,
-    WECOM_OAUTH_BASE_URL: emu.url,
-    WECOM_SSO_BASE_URL: emu.url,
-    CONSOLE_DIR: dist,
-  });
-  close = t.close;
-  web = buildWebApp(t.ctx);
-  await web.syncContentLibrary();
-  const admin = (
-    await createTokenService({ db: t.ctx.database.db, audit: createAuditRepository() }).create({
-      name: 'root',
-      role: 'admin',
-      branchScope: null,
-      actor: 'test',
-    })
-  ).secret;
-  asAdmin = (r: request.Test) => r.set('authorization', `Bearer ${admin}`);
-  await asAdmin(request(web.app).put('/api/v1/staff/ops_li'))
+  await asAdmin(request(world.web.app).put('/api/v1/staff/ops_li'))
     .send({ name: '李运营', role: 'ops' })
     .expect(200);
-  await asAdmin(request(web.app).put('/api/v1/staff/cmp_chen'))
+  await asAdmin(request(world.web.app).put('/api/v1/staff/cmp_chen'))
     .send({ name: '陈合规', role: 'compliance' })
     .expect(200);
-  server = await new Promise<Server>((resolve) => {
-    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await web?.close();
-  await close?.();
-  await emu?.close();
-  rmSync(dist, { recursive: true, force: true });
 });
 
 /** Opens the content page, signs in as `name` on the emulator's WeCom page, and waits for the page. */
 async function signedIn(name: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${base}/console/content`);
-  await page.getByRole('link', { name: new RegExp(name) }).click();
-  await page.getByText('当前用户').waitFor();
+  const page = await world.signedIn(name, '/console/content');
   await page.getByRole('heading', { name: '内容库' }).waitFor();
   return page;
-}
-
-/** Accessibility problems axe-core rates serious or critical on the page as it is now. */
-async function axeProblems(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Selects the component titled `title` and waits for its versions. */
@@ -215,7 +142,7 @@ describe('the content library page', () => {
 
   it('shows the API refusing the author approving their own version', async () => {
     // The maker is now also a checker: still not for their own work.
-    await asAdmin(request(web.app).put('/api/v1/staff/ops_li'))
+    await asAdmin(request(world.web.app).put('/api/v1/staff/ops_li'))
       .send({ name: '李运营', role: 'compliance' })
       .expect(200);
     try {
@@ -229,7 +156,7 @@ describe('the content library page', () => {
       expect(await row(page, 2).textContent()).toContain('待审核');
       expect(await axeProblems(page)).toEqual([]);
     } finally {
-      await asAdmin(request(web.app).put('/api/v1/staff/ops_li'))
+      await asAdmin(request(world.web.app).put('/api/v1/staff/ops_li'))
         .send({ name: '李运营', role: 'ops' })
         .expect(200);
     }

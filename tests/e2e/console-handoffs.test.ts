@@ -1,21 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { sql } from 'drizzle-orm';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import request from 'supertest';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { createTokenService } from '../../src/platform/auth/tokens.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/platform/db/client.ts';
-import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
 import { botChat } from '../helpers/bot-chat.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { TEST_WECOM } from '../helpers/infra.ts';
-import { startWebAndWorker, type WebAndWorker } from '../helpers/web-and-worker.ts';
+import { useConsoleWorld } from '../helpers/console-world.ts';
 
 /**
  * The console's 转人工 page in a real headless Chromium: a client's question the FAQ bot cannot answer
@@ -23,68 +12,22 @@ import { startWebAndWorker, type WebAndWorker } from '../helpers/web-and-worker.
  * the emulator's WeCom page, sees it with a running SLA clock (and an overdue one in red), resolves it and
  * finds it under 已解决; a hand-off closed meanwhile shows the API's refusal next to its row.
  */
-const SECRETS = { app: 'e2e-app-secret', contact: 'e2e-contact-secret' };
 const HANDOFF_REPLY = '这个问题我已转给您的专属客户经理，稍后会有人工为您解答，请稍候。';
-const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-handoffs-'));
-let emu: Awaited<ReturnType<typeof startWecomEmulator>>;
-let helix: WebAndWorker;
-let server: Server;
-let base: string;
-let browser: Browser;
-let admin: string;
 /** The hand-offs created: one fresh, one already past its SLA. */
 const ids = { fresh: 0, overdue: 0 };
-
-const { ask, nextReply } = botChat(() => emu.emulator, 'wr_handoff_group');
+const world = useConsoleWorld(
+  [
+    { userid: 'ops_li', name: '李运营' },
+    { userid: 'rm_zhang', name: '张经理' },
+  ],
+  { worker: true },
+);
+const { signedIn, axeProblems } = world;
+const { ask, nextReply } = botChat(() => world.emu.emulator, 'wr_handoff_group');
 
 beforeAll(async () => {
-  await build({
-    configFile: path.resolve('console/vite.config.ts'),
-    build: { outDir: dist, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-  emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
-  emu.emulator.seed({
-    members: [
-      { userid: 'ops_li', name: '李运营' },
-      { userid: 'rm_zhang', name: '张经理' },
-    ],
-  });
-  helix = await startWebAndWorker({
-    env: {
-      WECOM_SECRET: SECRETS.app,
-      WECOM_CONTACT_SECRET: SECRETS.contact,
-      WECOM_API_BASE_URL: emu.url,
-      WECOM_OAUTH_BASE_URL: emu.url,
-      WECOM_SSO_BASE_URL: emu.url,
-      CONSOLE_DIR: dist,
-    },
-    syncContentLibrary: true,
-  });
-  const { ctx, web } = helix;
-  server = await new Promise<Server>((resolve) => {
-    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  emu.emulator.connectCallbacks({
-    helixUrl: base,
-    corpId: TEST_WECOM.corpId,
-    agentId: '1000002',
-    app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
-    bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
-    responseBaseUrl: emu.url,
-  });
-
-  admin = (
-    await createTokenService({ db: ctx.database.db, audit: createAuditRepository() }).create({
-      name: 'root',
-      role: 'admin',
-      branchScope: null,
-      actor: 'test',
-    })
-  ).secret;
-  const as = (r: request.Test) => r.set('authorization', `Bearer ${admin}`);
+  const { ctx, web } = world;
+  const as = (r: request.Test) => world.asAdmin(r);
   await as(request(web.app).put('/api/v1/staff/ops_li')).send({ name: '李运营', role: 'ops' }).expect(200);
   await as(request(web.app).put('/api/v1/rms/rm_zhang'))
     .send({ name: '张经理', branch: '南山支行' })
@@ -115,34 +58,7 @@ beforeAll(async () => {
   ids.overdue = idOf('wm_beta_5523');
   expect(ids.fresh).toBeGreaterThan(0);
   expect(ids.overdue).toBeGreaterThan(0);
-  browser = await launchChromium();
 }, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await helix?.stop();
-  await emu?.close();
-  rmSync(dist, { recursive: true, force: true });
-});
-
-/** Opens the console, signs in as `name` on the emulator's WeCom page, and waits for the signed-in shell. */
-async function signedIn(name: string, at: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${base}${at}`);
-  await page.getByRole('link', { name: new RegExp(name) }).click();
-  await page.getByText('当前用户').waitFor();
-  return page;
-}
-
-/** Accessibility problems axe-core rates serious or critical on the page as it is now. */
-async function axeProblems(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The browser's `getComputedStyle`, as far as this test uses it (the test's types have no DOM). */
 type Styled = { getComputedStyle: (el: unknown) => { color: string } };
@@ -219,9 +135,8 @@ describe('the 转人工 page', () => {
     const row = rowOf(page, ids.overdue);
     await row.waitFor();
     // Someone else closes it behind this page's back.
-    await request(helix.web.app)
-      .post(`/api/v1/conversations/${ids.overdue}/resolve`)
-      .set('authorization', `Bearer ${admin}`)
+    await world
+      .asAdmin(request(world.web.app).post(`/api/v1/conversations/${ids.overdue}/resolve`))
       .expect(200);
     await row.getByRole('button', { name: `标记已解决（会话 ${ids.overdue}）` }).click();
     const alert = row.getByRole('alert');

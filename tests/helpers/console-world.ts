@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import type request from 'supertest';
+import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
+import type { AppContext } from '../../src/app/context.ts';
+import { buildWebApp, type WebApp } from '../../src/app/web.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
+import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
+import { launchChromium } from './browser.ts';
+import { createTestContext, TEST_WECOM } from './infra.ts';
+import { startWebAndWorker } from './web-and-worker.ts';
+
+const SECRETS = { app: 'e2e-app-secret', contact: 'e2e-contact-secret' };
+
+/** What a console end-to-end test works with; the fields are filled once `beforeAll` has run. */
+export type ConsoleWorld = {
+  ctx: AppContext;
+  web: WebApp;
+  emu: Awaited<ReturnType<typeof startWecomEmulator>>;
+  /** The console's address, e.g. `http://127.0.0.1:41234`. */
+  base: string;
+  browser: Browser;
+  /** A supertest request with an admin token, for seeding through the API. */
+  asAdmin: (r: request.Test) => request.Test;
+  /** Opens the console at `at`, signs in as the member named `name` on the emulator's WeCom page. */
+  signedIn: (name: string, at?: string) => Promise<Page>;
+  /** The accessibility problems axe-core rates serious or critical on the page as it is now. */
+  axeProblems: (page: Page) => Promise<string[]>;
+};
+
+/**
+ * Registers hooks that build the console from source into a temporary folder, start the WeCom emulator
+ * with `members` and a Helix web role (content library synced) on a real port, and launch Debian's
+ * Chromium. Seed data in the test file's own `beforeAll`, which runs after this one.
+ */
+export function useConsoleWorld(
+  members: { userid: string; name: string }[],
+  opts: { worker?: boolean } = {},
+): ConsoleWorld {
+  const world = {} as ConsoleWorld;
+  const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-e2e-'));
+  let server: Server | undefined;
+  let close: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    await build({
+      configFile: path.resolve('console/vite.config.ts'),
+      build: { outDir: dist, emptyOutDir: true },
+      logLevel: 'silent',
+    });
+    world.emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
+    world.emu.emulator.seed({ members });
+    const env = {
+      WECOM_SECRET: SECRETS.app,
+      WECOM_CONTACT_SECRET: SECRETS.contact,
+      WECOM_API_BASE_URL: world.emu.url,
+      WECOM_OAUTH_BASE_URL: world.emu.url,
+      WECOM_SSO_BASE_URL: world.emu.url,
+      CONSOLE_DIR: dist,
+    };
+    if (opts.worker) {
+      // The worker role too, for tests whose data arrives as WeCom callbacks.
+      const helix = await startWebAndWorker({ env, syncContentLibrary: true });
+      close = helix.stop;
+      world.ctx = helix.ctx;
+      world.web = helix.web;
+    } else {
+      const t = await createTestContext(env);
+      close = async () => {
+        await world.web?.close();
+        await t.close();
+      };
+      world.ctx = t.ctx;
+      world.web = buildWebApp(t.ctx);
+      await world.web.syncContentLibrary();
+    }
+    const admin = (
+      await createTokenService({ db: world.ctx.database.db, audit: createAuditRepository() }).create({
+        name: 'root',
+        role: 'admin',
+        branchScope: null,
+        actor: 'test',
+      })
+    ).secret;
+    world.asAdmin = (r) => r.set('authorization', `Bearer ${admin}`);
+    server = await new Promise<Server>((resolve) => {
+      const s = world.web.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const address = server.address();
+    world.base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    if (opts.worker)
+      world.emu.emulator.connectCallbacks({
+        helixUrl: world.base,
+        corpId: TEST_WECOM.corpId,
+        agentId: '1000002',
+        app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
+        bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
+        responseBaseUrl: world.emu.url,
+      });
+    world.browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await world.browser?.close();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await close?.();
+    await world.emu?.close();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  world.signedIn = async (name, at = '/console/') => {
+    const page = await (await world.browser.newContext({ locale: 'zh-CN' })).newPage();
+    // Well inside the test's own timeout, so a missing element fails with Playwright's message.
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${world.base}${at}`);
+    // Not signed in: the console sends the browser to WeCom's sign-in page (the emulator's).
+    await page.getByRole('link', { name: new RegExp(name) }).click();
+    await page.getByText('当前用户').waitFor();
+    return page;
+  };
+  world.axeProblems = async (page) => {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  return world;
+}
