@@ -166,6 +166,19 @@ describe('staff sign-in with WeCom', () => {
       .set('x-csrf-token', 'not-the-token')
       .send(check);
     expect(wrong.status).toBe(403);
+    // A cross-site page cannot send the token; a page of this origin is known by the browser's Fetch Metadata.
+    const crossSite = await request(web.app)
+      .post('/api/v1/compliance/check')
+      .set('cookie', cookie)
+      .set('sec-fetch-site', 'cross-site')
+      .send(check);
+    expect(crossSite.status).toBe(403);
+    const sameOrigin = await request(web.app)
+      .post('/api/v1/compliance/check')
+      .set('cookie', cookie)
+      .set('sec-fetch-site', 'same-origin')
+      .send(check);
+    expect(sameOrigin.status).toBe(200);
     const allowed = await request(web.app)
       .post('/api/v1/compliance/check')
       .set('cookie', cookie)

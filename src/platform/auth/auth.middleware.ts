@@ -49,7 +49,14 @@ export function authenticate(deps: {
       const session = await sessions.authenticate(cookie);
       if (session.ok) {
         // A browser sends the cookie with any site's request; only Helix's own pages can read the token.
-        if (!SAFE_METHODS.has(req.method) && !csrfMatches(req.get(CSRF_HEADER), session.csrfToken)) {
+        // Pages that cannot add the header (Bull Board's own scripts) are recognised by Fetch Metadata:
+        // browsers mark a request `Sec-Fetch-Site: same-origin` themselves, and no page can forge it.
+        const sameOrigin = req.get('sec-fetch-site') === 'same-origin';
+        if (
+          !SAFE_METHODS.has(req.method) &&
+          !sameOrigin &&
+          !csrfMatches(req.get(CSRF_HEADER), session.csrfToken)
+        ) {
           throw new AppError('forbidden', {
             message: `a signed-in write needs the ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie's value)`,
           });
