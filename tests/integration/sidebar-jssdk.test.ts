@@ -5,7 +5,7 @@ import { buildWebApp, type WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
-import { createTestContext, TEST_WECOM } from '../helpers/infra.ts';
+import { createTestContext, TEST_WECOM, waitUntil } from '../helpers/infra.ts';
 
 /** The sidebar's JS-SDK signatures: made with WeCom's tickets, cached, and only for pages of this site. */
 const SECRETS = { app: 'sidebar-app-secret', contact: 'sidebar-contact-secret' };
@@ -25,6 +25,9 @@ beforeAll(async () => {
   });
   close = t.close;
   web = buildWebApp(t.ctx);
+  // The tickets are cached in Redis: the first signature waits for its connection, as a replica's
+  // load balancer waits for /readyz.
+  await waitUntil(async () => (await request(web.app).get('/readyz')).status === 200, 10_000, 'ready');
   rmToken = (
     await createTokenService({ db: t.ctx.database.db, audit: createAuditRepository() }).create({
       name: 'rm_wang',

@@ -76,3 +76,17 @@ describe('response contracts', () => {
     expect(res.body.error).toMatchObject({ code: 'conflict', message: 'already done' });
   });
 });
+
+describe('errors from infrastructure', () => {
+  it('answers 503 unavailable, not 500, when Redis is not connected yet', async () => {
+    const { log } = capturingLog();
+    const a = express();
+    a.get('/needs-redis', () => {
+      throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+    });
+    a.use(errorMiddleware(log));
+    const res = await request(a).get('/needs-redis');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'unavailable', message: 'Redis unavailable' });
+  });
+});

@@ -21,6 +21,11 @@ export function toAppError(err: unknown): AppError {
   if (isConnectionError(err)) {
     return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
   }
+  // ioredis before its connection is up (or after it dropped) with the offline queue off: Redis is
+  // unavailable for now, which the caller may retry, not a fault in Helix.
+  if (err instanceof Error && /Stream isn't writeable|Connection is closed/.test(err.message)) {
+    return new AppError('unavailable', { message: 'Redis unavailable', retryable: true, cause: err });
+  }
   // Express throws a URIError when a path parameter's percent-encoding does not decode; the API's input
   // guard refuses such paths first, and this keeps every other route from answering 500 for them.
   if (err instanceof URIError) {
