@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, type ErrorCode, isConnectionError } from '../errors.ts';
 import type { Log } from '../logger.ts';
 import { maskPii } from '../pii/pii-detector.ts';
+import { isRedisUnavailableError } from '../redis/connection.ts';
 import { locals } from './request-context.ts';
 
 // Errors raised by Express's own body parsers carry `type` and `status`.
@@ -23,7 +24,7 @@ export function toAppError(err: unknown): AppError {
   }
   // ioredis before its connection is up (or after it dropped) with the offline queue off: Redis is
   // unavailable for now, which the caller may retry, not a fault in Helix.
-  if (err instanceof Error && /Stream isn't writeable|Connection is closed/.test(err.message)) {
+  if (isRedisUnavailableError(err)) {
     return new AppError('unavailable', { message: 'Redis unavailable', retryable: true, cause: err });
   }
   // Express throws a URIError when a path parameter's percent-encoding does not decode; the API's input
