@@ -1,21 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, type Me } from '../api.ts';
+import { type ApiError, api, type Me } from '../api.ts';
+import { asApiError, Refusal } from '../failures.tsx';
 import { t } from '../messages.ts';
 import { type DraftFields, DraftForm, EMPTY_DRAFT } from './content/DraftForm.tsx';
 import { type ComponentSummary, kindLabel, type Preview, type Version } from './content/model.tsx';
 import { PreviewPanel } from './content/PreviewPanel.tsx';
 import { VersionsTable } from './content/VersionsTable.tsx';
-
-const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'network', ''));
-
-function Refusal({ error }: { error: ApiError | null }) {
-  return error ? (
-    <p role="alert">
-      {t('error.generic')}
-      {error.message || t('error.network')}
-    </p>
-  ) : null;
-}
 
 /**
  * The content library and its maker–checker flow: the components with their newest and approved

@@ -1,20 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, type Me } from '../../api.ts';
+import { type ApiError, api, type Me } from '../../api.ts';
+import { asApiError, Refusal } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { statusLabel, type Version } from './model.tsx';
 
-const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'network', ''));
 const stepPath = (v: Version, step: string) =>
   `/content/components/${encodeURIComponent(v.componentId)}/versions/${v.version}/${step}`;
-
-function Refusal({ error }: { error: ApiError | null }) {
-  return error ? (
-    <p role="alert">
-      {t('error.generic')}
-      {error.message || t('error.network')}
-    </p>
-  ) : null;
-}
 
 /** The author hands a draft to compliance (`…/submit`). */
 function SubmitButton({ version, onDone }: { version: Version; onDone: () => void }) {

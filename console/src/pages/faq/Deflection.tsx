@@ -1,7 +1,8 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { type ApiError, api } from '../../api.ts';
+import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
-import { asApiError, ErrorNote, percent } from './shared.tsx';
+import { percent } from './shared.tsx';
 
 // ECharts is the page's heaviest part: it loads after the rest of the page is usable.
 const DeflectionChart = lazy(() => import('./DeflectionChart.tsx'));

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import type { ApiError } from '../../api.ts';
+import { asApiError, errorText } from '../../failures.tsx';
 import { t } from '../../messages.ts';
-import { asApiError, errorText, upload } from './shared.tsx';
+import { upload } from './shared.tsx';
 
 type RowProblem = { line: number; field: string; message: string };
 

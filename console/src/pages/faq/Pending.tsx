@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type ApiError, api, type Me } from '../../api.ts';
+import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
-import { asApiError, ErrorNote } from './shared.tsx';
 
 type Finding = {
   rule: string;

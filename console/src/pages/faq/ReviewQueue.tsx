@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiError, api } from '../../api.ts';
+import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
-import { asApiError, ErrorNote } from './shared.tsx';
 
 type Cluster = {
   representative: string;
