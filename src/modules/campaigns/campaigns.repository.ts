@@ -237,5 +237,23 @@ export function createCampaignsRepository() {
         .where(and(eq(sendTasks.sender, rm), eq(sendTasks.status, 'created')))
         .orderBy(sql`${sendTasks.id} DESC`)
         .limit(200),
+
+    /**
+     * The send tasks an RM still has to confirm in WeCom that reach `recipient` (a client's external userid
+     * or a group's chat id), newest first: what the RM sidebar shows beside that chat.
+     */
+    openTasksReaching: (db: Db | Tx, rm: string, recipient: string) =>
+      db
+        .select()
+        .from(sendTasks)
+        .where(
+          and(
+            eq(sendTasks.sender, rm),
+            eq(sendTasks.status, 'created'),
+            sql`EXISTS (SELECT 1 FROM deliveries d WHERE d.task_id = ${sendTasks.id} AND d.recipient = ${recipient})`,
+          ),
+        )
+        .orderBy(sql`${sendTasks.id} DESC`)
+        .limit(50),
   };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { rmInScope } from '../contacts/scope-filters.repository.ts';
 import { communityGroups } from './communities.tables.ts';
 
 /** A membership change as an event or the reconciliation reports it. */
@@ -22,6 +24,15 @@ export type GroupView = {
   status: string;
   joinWayQr: string | null;
   archivedAt: Date | string | null;
+};
+
+/** A group as the RM sidebar shows it. */
+export type ScopedGroup = {
+  chatId: string;
+  name: string;
+  groupKey: string | null;
+  memberCount: number;
+  ownerRm: string | null;
 };
 
 /** Where a list of groups resumes: the group key ('' for none), created_at as PostgreSQL prints it, chat id. */
@@ -73,6 +84,25 @@ export function createCommunitiesRepository() {
         db,
         sql`SELECT ${groupColumns}, join_way_config_id AS "joinWayConfigId", created_at::text AS "createdAt"
             FROM community_groups WHERE chat_id = ${chatId}`,
+      );
+      return row;
+    },
+
+    /**
+     * One group as the RM sidebar shows it, when it is within `scope`: its owner RM is, or one of the
+     * group's current staff members is (an RM sees the groups they own or sit in). Undefined otherwise.
+     */
+    async findGroupInScope(db: Db | Tx, scope: Scope, chatId: string): Promise<ScopedGroup | undefined> {
+      const [row] = await queryRows<ScopedGroup>(
+        db,
+        sql`SELECT g.chat_id AS "chatId", g.name, g.group_key AS "groupKey", g.member_count AS "memberCount",
+                   g.owner_rm AS "ownerRm"
+            FROM community_groups g
+            WHERE g.chat_id = ${chatId}
+              AND (${rmInScope(scope, sql`g.owner_rm`)}
+                   OR EXISTS (SELECT 1 FROM group_memberships m
+                              WHERE m.chat_id = g.chat_id AND m.member_type = 1 AND m.left_at IS NULL
+                                AND ${rmInScope(scope, sql`m.member_id`)}))`,
       );
       return row;
     },

@@ -207,6 +207,25 @@ export function createContentRepository() {
       return row;
     },
 
+    /**
+     * The newest approved version of each component of `kinds`, most recently approved first; `limit`
+     * components at most.
+     */
+    newestApprovedOfKinds(
+      db: Db | Tx,
+      q: { kinds: readonly string[]; limit: number },
+    ): Promise<{ componentId: string; version: number; body: Component }[]> {
+      return queryRows(
+        db,
+        sql`SELECT v.component_id AS "componentId", v.version, v.body
+            FROM content_versions v JOIN content_components c ON c.id = v.component_id
+            WHERE v.status = 'approved' AND c.kind = ANY(${sql.param([...q.kinds])}::text[])
+              AND NOT EXISTS (SELECT 1 FROM content_versions n WHERE n.component_id = v.component_id
+                                AND n.status = 'approved' AND n.version > v.version)
+            ORDER BY v.reviewed_at DESC NULLS LAST, v.id DESC LIMIT ${q.limit}`,
+      );
+    },
+
     /** How many of each outcome every variant of every version had, for clients within `scope` only. */
     outcomeCounts(
       db: Db | Tx,

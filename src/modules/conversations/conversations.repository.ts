@@ -30,6 +30,15 @@ const inScope = (scope: Scope): SQL =>
     : sql`(${rmInScope(scope, sql`cv.rm_userid`)} OR ${rmInScope(scope, sql`cv.taken_over_by`)}
            OR ${clientInScope(scope, sql`cv.client_userid`)})`;
 
+/** An open conversation and its hand-off, as the RM sidebar shows it; times in ISO 8601. */
+export type LatestConversation = {
+  id: number;
+  state: Exclude<OwnerState, 'resolved'>;
+  handedOffAt: string | null;
+  slaDueAt: string | null;
+  takenOverBy: string | null;
+};
+
 /** Who may speak in a conversation: the bot, or a person (being fetched, or on it), or nobody (resolved). */
 export type OwnerState = 'bot' | 'pending-human' | 'human' | 'resolved';
 
@@ -140,6 +149,34 @@ export function createConversationsRepository() {
             ORDER BY cv.id DESC LIMIT ${q.limit}`,
       );
       return rows.map(isoSla);
+    },
+
+    /**
+     * The newest open (not resolved) conversation of one client, or in one chat, within `scope`: one handed
+     * to a person (pending or taken over) before one the bot still holds. Undefined when there is none.
+     */
+    async latestOpen(
+      db: Db,
+      scope: Scope,
+      of: { clientUserid: string } | { chatId: string },
+    ): Promise<LatestConversation | undefined> {
+      const which =
+        'clientUserid' in of ? sql`cv.client_userid = ${of.clientUserid}` : sql`cv.chat_id = ${of.chatId}`;
+      const [row] = await queryRows<LatestConversation>(
+        db,
+        sql`SELECT cv.id::int AS id, cv.owner_state AS state, cv.handed_off_at AS "handedOffAt",
+                   cv.sla_due_at AS "slaDueAt", cv.taken_over_by AS "takenOverBy"
+            FROM conversations cv
+            WHERE ${which} AND cv.owner_state <> 'resolved' AND ${inScope(scope)}
+            ORDER BY (cv.owner_state <> 'bot') DESC, cv.id DESC LIMIT 1`,
+      );
+      return (
+        row && {
+          ...row,
+          handedOffAt: row.handedOffAt === null ? null : new Date(row.handedOffAt).toISOString(),
+          slaDueAt: row.slaDueAt === null ? null : new Date(row.slaDueAt).toISOString(),
+        }
+      );
     },
 
     /** Resolves an open hand-off within `scope`; undefined when there is none. */

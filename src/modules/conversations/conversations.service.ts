@@ -50,5 +50,8 @@ export function createConversationsService(deps: {
 
     /** Conversations within `scope`, newest first (a read, here so callers need only the service). */
     list: repo.list,
+
+    /** A client's (or a chat's) newest open conversation within `scope`, hand-offs first (a read). */
+    latestOpen: repo.latestOpen,
   };
 }

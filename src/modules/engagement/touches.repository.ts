@@ -1,5 +1,7 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { rmInScope } from '../contacts/scope-filters.repository.ts';
 import { type TouchKind, touches } from './touches.tables.ts';
 
 /** A touch row. */
@@ -61,6 +63,25 @@ export function createTouchesRepository() {
         .where(and(eq(touches.rm, rm), eq(touches.status, 'due'), lte(touches.dueDate, date)))
         .orderBy(asc(touches.dueDate), asc(touches.id))
         .limit(500),
+
+    /**
+     * The touches due for one client on or before `date` and not done, of the RMs within `scope` (an RM's
+     * own, a branch's RMs', or everyone's): what the RM sidebar shows beside that client's chat.
+     */
+    dueForClient: (db: Db | Tx, scope: Scope, externalUserid: string, date: string) =>
+      db
+        .select()
+        .from(touches)
+        .where(
+          and(
+            eq(touches.externalUserid, externalUserid),
+            eq(touches.status, 'due'),
+            lte(touches.dueDate, date),
+            rmInScope(scope, sql`${touches.rm}`),
+          ),
+        )
+        .orderBy(asc(touches.dueDate), asc(touches.id))
+        .limit(50),
 
     find: async (db: Db | Tx, id: number) => (await db.select().from(touches).where(eq(touches.id, id)))[0],
 
