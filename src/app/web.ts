@@ -18,6 +18,7 @@ import { createClientsRouter } from '../modules/contacts/clients.routes.ts';
 import { CLIENT_ADDED_KINDS } from '../modules/contacts/contacts.inbound.ts';
 import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
+import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
@@ -27,6 +28,8 @@ import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
 import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
+import { createSidebarContextRouter } from '../modules/sidebar/sidebar-context.routes.ts';
+import { createSidebarService } from '../modules/sidebar/sidebar-context.service.ts';
 import { createSignInRouter, signInPages } from '../modules/staff/sign-in.routes.ts';
 import { createStaffRepository } from '../modules/staff/staff.repository.ts';
 import { createStaffRouter } from '../modules/staff/staff.routes.ts';
@@ -312,6 +315,26 @@ export function buildWebApp(
       conversations: services.conversations(),
       timeZone: config.scheduler.timezone,
       clock,
+    }),
+  );
+  api.use(
+    createSidebarContextRouter({
+      sidebar: createSidebarService({
+        db,
+        clients: createClientsRepository(),
+        groups: createCommunitiesRepository(),
+        rms: cal.audienceRepo,
+        personas: library.personas,
+        tierIds: new Set(profiles.policy.tierRank.keys()),
+        campaigns: cal.campaignsRepo,
+        calendar: cal.calendarRepo,
+        touches: cal.touchesRepo,
+        conversations: services.conversations(),
+        content: createContentRepository(),
+        rendering: services.rendering(),
+        timeZone: config.scheduler.timezone,
+        clock,
+      }),
     }),
   );
   app.use('/api/v1', api);

@@ -41,6 +41,12 @@ const FIXTURES: Record<string, Fixture> = {
   'PUT /api/v1/staff/:userid': { params: { userid: 'matrix-staff' } },
   'POST /api/v1/auth/logout': {},
   'POST /api/v1/sidebar/jssdk-config': {},
+  'GET /api/v1/sidebar/context': {
+    scoped: [{ expect: 404, query: (t) => `externalUserid=${t.client}` }],
+  },
+  'GET /api/v1/sidebar/content': {
+    scoped: [{ expect: 404, query: (t) => `externalUserid=${t.client}` }],
+  },
   'GET /api/v1/inbox': {},
   'GET /api/v1/inbox/:id': { params: { id: '1' } },
   'GET /api/v1/audit-log': {},
