@@ -1,3 +1,5 @@
+import type { components, paths } from './api-types.ts';
+
 /** The API's error shape (`error-middleware.ts`), thrown for every non-2xx answer. */
 export class ApiError extends Error {
   constructor(
@@ -71,3 +73,33 @@ export async function api<T>(
 
 /** Who is signed in (`GET /whoami`). */
 export type Me = { name: string; role: 'admin' | 'ops' | 'compliance' | 'rm'; branchScope: string | null };
+
+/**
+ * A named shape of the API (`components.schemas` in the generated `api-types.ts`), e.g. `Schema<'Channel'>`.
+ * Pages name the API's shapes through these helpers instead of writing their own, so a changed contract
+ * fails the console's typecheck (run `npm run gen:api-types` after changing one).
+ */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+
+/**
+ * A path as `api()` takes it: the OpenAPI path without `/api/v1`, parameters as `{id}`, e.g.
+ * `/channels/{id}/archive`.
+ */
+export type ApiPath = keyof paths extends infer K ? (K extends `/api/v1${infer P}` ? P : never) : never;
+
+type Methods = 'get' | 'put' | 'post' | 'delete' | 'patch';
+type OperationOf<P extends ApiPath, M extends Methods> = NonNullable<paths[`/api/v1${P}`][M]>;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+
+/** The methods `P` answers, e.g. `'get' | 'post'` for `/channels`. */
+export type MethodOf<P extends ApiPath> = {
+  [M in Methods]: [NonNullable<paths[`/api/v1${P}`][M]>] extends [never] ? never : M;
+}[Methods];
+
+/** The JSON a call answers on success (its 200 or 201), e.g. `Ok<'/channels', 'get'>`. */
+export type Ok<P extends ApiPath, M extends MethodOf<P>> =
+  OperationOf<P, M> extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201>]> : never;
+
+/** The JSON body a call sends, e.g. `Body<'/channels', 'post'>`. */
+export type Body<P extends ApiPath, M extends MethodOf<P>> =
+  OperationOf<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;

@@ -1,16 +1,9 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, type Ok, type Schema } from '../api.ts';
 import { type MessageKey, t } from '../messages.ts';
 import { dayOf, mondayOf, startOfDay, timeOf } from '../time.ts';
 
-type Occurrence = {
-  entryId: string;
-  name: string;
-  channel: string;
-  at: string;
-  status: string;
-  reason: string | null;
-};
+type Occurrence = Schema<'CalendarListedOccurrence'>;
 
 /** The content calendar, a week at a time: every occurrence with its status (done, skipped and why, to come). */
 export default function Calendar() {
@@ -19,7 +12,7 @@ export default function Calendar() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const range = `from=${startOfDay(monday).toISOString()}&to=${startOfDay(monday, 7).toISOString()}`;
-    api<{ items: Occurrence[] }>(`/calendar?${range}`).then(
+    api<Ok<'/calendar', 'get'>>(`/calendar?${range}`).then(
       (r) => {
         setItems(r.items);
         setError(null);
@@ -67,7 +60,7 @@ export default function Calendar() {
                     {timeOf(o.at)} {o.name}
                   </div>
                   <div className="hint">
-                    {t(`channel.${o.channel}` as MessageKey)} · {t(`status.${o.status}` as MessageKey)}
+                    {t(`channel.${o.channel}`)} · {t(`status.${o.status}`)}
                   </div>
                 </div>
               ))}

@@ -1,8 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, type Body, type Ok, type Schema } from '../api.ts';
 import { t } from '../messages.ts';
 
-type Channel = { id: string; name: string; state: string; qrCode: string | null; clients?: number };
+type Channel = Schema<'Channel'>;
 
 /** Acquisition channels: create one (a WeCom contact-me code) and show its QR code to download. */
 export default function Channels() {
@@ -11,7 +11,7 @@ export default function Channels() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const load = useCallback(() => {
-    api<{ items: Channel[] }>('/channels?limit=200').then((r) => setItems(r.items), setError);
+    api<Ok<'/channels', 'get'>>('/channels?limit=200').then((r) => setItems(r.items), setError);
   }, []);
   useEffect(load, [load]);
 
@@ -22,7 +22,7 @@ export default function Channels() {
     setBusy(true);
     setError(null);
     try {
-      const channel = await api<Channel>('/channels', {
+      const channel = await api<Ok<'/channels', 'post'>>('/channels', {
         method: 'POST',
         body: {
           id: text('id'),
@@ -32,7 +32,7 @@ export default function Channels() {
           rmUserids: text('rmUserids')
             .split(/[,\uff0c\s]+/) // ASCII or full-width commas, or spaces
             .filter(Boolean),
-        },
+        } satisfies Body<'/channels', 'post'>,
       });
       setCreated(channel);
       load();

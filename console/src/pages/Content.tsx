@@ -1,9 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type ApiError, api, type Me } from '../api.ts';
+import { type ApiError, api, type Body, type Me, type Ok } from '../api.ts';
 import { asApiError, Refusal } from '../failures.tsx';
 import { t } from '../messages.ts';
 import { type DraftFields, DraftForm, EMPTY_DRAFT } from './content/DraftForm.tsx';
-import { type ComponentSummary, kindLabel, type Preview, type Version } from './content/model.tsx';
+import {
+  type ComponentSummary,
+  kindLabel,
+  type Preview,
+  renderedOf,
+  type Version,
+} from './content/model.tsx';
 import { PreviewPanel } from './content/PreviewPanel.tsx';
 import { VersionsTable } from './content/VersionsTable.tsx';
 
@@ -23,7 +29,7 @@ export default function Content({ me }: { me: Me }) {
   const maker = me.role === 'ops' || me.role === 'admin';
 
   const loadList = useCallback(() => {
-    api<{ items: ComponentSummary[] }>('/content/components?limit=200').then(
+    api<Ok<'/content/components', 'get'>>('/content/components?limit=200').then(
       (r) => setItems(r.items),
       (e: unknown) => setListError(asApiError(e)),
     );
@@ -33,7 +39,7 @@ export default function Content({ me }: { me: Me }) {
   const loadVersions = useCallback(async (id: string): Promise<Version[]> => {
     setVersionsError(null);
     try {
-      const r = await api<{ items: Version[] }>(
+      const r = await api<Ok<'/content/components/{id}/versions', 'get'>>(
         `/content/components/${encodeURIComponent(id)}/versions?limit=100`,
       );
       setVersions(r.items);
@@ -61,9 +67,9 @@ export default function Content({ me }: { me: Me }) {
           channel: 'text',
           client: { externalUserid: 'console-preview', name: t('content.sampleClient'), tier: 'basic' },
           rm: { name: me.name },
-        },
+        } satisfies Body<'/content/components/{id}/preview', 'post'>,
       }).catch(() => null);
-      const text = p?.payload?.text;
+      const text = renderedOf(p)?.payload.text;
       if (text) setDraft((d) => (d.id === c.id && d.text === '' ? { ...d, text } : d));
     },
     [maker, me.name],

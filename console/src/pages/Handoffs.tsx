@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, type Ok } from '../api.ts';
 import { t } from '../messages.ts';
 import { type Conversation, HandoffRow } from './handoffs/HandoffRow.tsx';
 import { useNow } from './handoffs/SlaClock.tsx';
 
-const STATES = ['pending-human', 'human', 'resolved'] as const;
+type OwnerState = Conversation['ownerState'];
+const STATES = ['pending-human', 'human', 'resolved'] as const satisfies readonly OwnerState[];
 type State = (typeof STATES)[number];
 const PAGE = 50;
 
@@ -29,7 +30,7 @@ export default function Handoffs() {
 
   const fetchPage = useCallback(
     (of: State, cursor: string | null) =>
-      api<{ items: Conversation[]; nextCursor: string | null }>(
+      api<Ok<'/conversations', 'get'>>(
         `/conversations?state=${of}&limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       ),
     [],

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../../api.ts';
+import { ApiError, api, type Body, type Ok } from '../../api.ts';
 import { t } from '../../messages.ts';
 import { KINDS, type Kind, kindLabel, type Version } from './model.tsx';
 
@@ -30,14 +30,14 @@ export function DraftForm(props: {
     setError(null);
     setDrafted(null);
     try {
-      const v = await api<Version>('/content/components', {
+      const v = await api<Ok<'/content/components', 'post'>>('/content/components', {
         method: 'POST',
         body: {
           id: fields.id.trim(),
           kind: fields.kind,
           title: fields.title.trim(),
           variants: [{ id: 'main', renderings: { text: fields.text } }],
-        },
+        } satisfies Body<'/content/components', 'post'>,
       });
       setDrafted(v);
       props.onDrafted(v);

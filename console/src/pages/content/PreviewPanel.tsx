@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { ApiError, api, type Me } from '../../api.ts';
+import { ApiError, api, type Body, type Me } from '../../api.ts';
 import { t } from '../../messages.ts';
 import {
   highlight,
@@ -7,6 +7,7 @@ import {
   marksFromFindings,
   PERSONAS,
   type Preview,
+  renderedOf,
   statusLabel,
   TIERS,
   type Version,
@@ -38,7 +39,7 @@ export function PreviewPanel({ me, version }: { me: Me; version: Version }) {
         client: { externalUserid: 'console-preview', name: t('content.sampleClient'), tier },
         rm: { name: me.name },
         ...(persona ? { personaId: persona } : {}),
-      },
+      } satisfies Body<'/content/components/{id}/preview', 'post'>,
     })
       .then(
         (p) => live && setPreview(p),
@@ -54,14 +55,15 @@ export function PreviewPanel({ me, version }: { me: Me; version: Version }) {
     };
   }, [componentId, v, persona, tier, me.name]);
 
-  const text = preview?.payload?.text ?? Object.values(preview?.payload ?? {}).join('\n');
+  const rendered = renderedOf(preview);
+  const text = rendered?.payload.text ?? Object.values(rendered?.payload ?? {}).join('\n');
   const storedId = (i: number) => `${uid}-finding-${i}`;
   const checkId = (i: number) => `${uid}-check-${i}`;
   const stored = marksFromFindings(text, version.findings, storedId);
   // The check on the rendered text, less what the draft's own findings already say: a part they mark,
   // or a missing disclosure they report.
   const storedMissing = version.findings.some((f) => f.message.startsWith('compliance missing-disclosure'));
-  const checkFindings = (preview?.compliance?.findings ?? [])
+  const checkFindings = (rendered?.compliance.findings ?? [])
     .map((f, i) => ({ f, id: checkId(i) }))
     .filter(({ f }) =>
       f.kind === 'missing-disclosure'
@@ -113,7 +115,7 @@ export function PreviewPanel({ me, version }: { me: Me; version: Version }) {
             {preview.sendable
               ? t('content.sendable')
               : `${t('content.unsendable')}${preview.unsendableReason ?? ''}`}
-            {preview.variantId ? ` · ${t('content.variant', { id: preview.variantId })}` : ''}
+            {rendered ? ` · ${t('content.variant', { id: rendered.variantId })}` : ''}
           </p>
           {text ? (
             <p className="content-text" data-testid="content-text" style={{ whiteSpace: 'pre-wrap' }}>

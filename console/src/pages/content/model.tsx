@@ -1,68 +1,49 @@
 import type { ReactNode } from 'react';
+import type { Schema } from '../../api.ts';
 import type { MessageKey } from '../../messages.ts';
 
-/** `GET /content/components` items (`ContentComponent`). */
-export type ComponentSummary = {
-  id: string;
-  kind: Kind;
-  title: string;
-  source: 'library' | 'api';
-  latest: number;
-  approved: number | null;
+/** `GET /content/components` items. */
+export type ComponentSummary = Schema<'ContentComponent'>;
+
+/** A stored finding of a draft: its message names the matched text. */
+export type Finding = Schema<'ContentFinding'>;
+
+/** `GET /content/components/:id/versions` items. */
+export type Version = Schema<'ContentVersion'>;
+
+/** A compliance finding on a rendered text, with offsets into that text. */
+export type CheckFinding = Schema<'ComplianceFinding'>;
+
+/**
+ * `POST /content/components/:id/preview`: rendered, or (no market figures to render with) only why it
+ * cannot be sent.
+ */
+export type Preview = Schema<'ContentPreview'>;
+
+/** The rendered preview, or null when there is none (not loaded, or only why it cannot be sent). */
+export const renderedOf = (p: Preview | null): Schema<'ContentPreviewRendered'> | null =>
+  p && 'payload' in p ? p : null;
+
+/** A component's kind, as the API names them. */
+export type Kind = ComponentSummary['kind'];
+
+// A record, not a list, so a kind the API adds or drops fails the console's typecheck here.
+const KIND_ORDER: Record<Kind, true> = {
+  'morning-brief': true,
+  'flash-sale': true,
+  'evening-topic': true,
+  welcome: true,
+  'greeting-birthday': true,
+  'greeting-festival': true,
+  'event-invite': true,
+  'product-card': true,
+  'persona-opener': true,
+  'risk-disclosure': true,
+  'bot-reply': true,
+  'handoff-card': true,
 };
-
-/** A stored finding of a draft (`ContentFinding`): its message names the matched text. */
-export type Finding = { file: string; field: string; message: string; severity: 'block' | 'warn' };
-
-/** `GET /content/components/:id/versions` items (`ContentVersion`). */
-export type Version = {
-  componentId: string;
-  version: number;
-  status: 'draft' | 'submitted' | 'approved' | 'rejected';
-  author: string;
-  reviewer: string | null;
-  reviewNote: string | null;
-  findings: Finding[];
-  contentHash: string;
-  createdAt: string;
-};
-
-/** A compliance finding on a rendered text (`ComplianceFinding`), with offsets into that text. */
-export type CheckFinding = {
-  rule: string;
-  kind: 'banned-claim' | 'missing-disclosure' | 'pii';
-  span: [number, number];
-  severity: 'block' | 'warn';
-  suggestion: string;
-};
-
-/** `POST /content/components/:id/preview` (`ContentPreview`): rendered, or only why it cannot be sent. */
-export type Preview = {
-  version: number;
-  status: Version['status'];
-  sendable: boolean;
-  unsendableReason?: string;
-  componentId: string;
-  variantId?: string;
-  payload?: Record<string, string>;
-  compliance?: { ok: boolean; findings: CheckFinding[]; masked: string };
-};
-
-export const KINDS = [
-  'morning-brief',
-  'flash-sale',
-  'evening-topic',
-  'welcome',
-  'greeting-birthday',
-  'greeting-festival',
-  'event-invite',
-  'product-card',
-  'persona-opener',
-  'risk-disclosure',
-  'bot-reply',
-  'handoff-card',
-] as const;
-export type Kind = (typeof KINDS)[number];
+/** Every kind, in the order the draft form lists them. */
+export const KINDS = Object.keys(KIND_ORDER) as Kind[];
 
 /**
  * The RM personas of content-library/personas/personas.yaml. The API has no route listing them, so the

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { type ApiError, api } from '../../api.ts';
+import { type ApiError, api, type Ok, type Schema } from '../../api.ts';
 import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { percent } from './shared.tsx';
@@ -7,16 +7,8 @@ import { percent } from './shared.tsx';
 // ECharts is the page's heaviest part: it loads after the rest of the page is usable.
 const DeflectionChart = lazy(() => import('./DeflectionChart.tsx'));
 
-type Row = {
-  key: string;
-  asked: number;
-  answered: number;
-  clarifiedAndChosen: number;
-  clarified: number;
-  handedOff: number;
-  deflectionRate: number;
-};
-type Report = { since: string; overall: Row; categories: Row[]; entries: Row[] };
+type Row = Schema<'FaqDeflectionCounts'>;
+type Report = Ok<'/faq/deflection', 'get'>;
 
 const categoryName = (key: string) => (key === '(none)' ? t('faq.deflection.none') : key);
 

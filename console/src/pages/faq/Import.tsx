@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import type { ApiError } from '../../api.ts';
+import type { ApiError, Ok, Schema } from '../../api.ts';
 import { asApiError, errorText } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { upload } from './shared.tsx';
 
-type RowProblem = { line: number; field: string; message: string };
+/** A bad row of the file, as the API's error lists it. */
+type RowProblem = Exclude<NonNullable<Schema<'Error'>['error']['problems']>[number], string>;
 
 /** Uploads an FAQ file (TSV or CSV) as drafts; every bad row the API reports is listed. */
 export function Import({ onImported }: { onImported: () => void }) {
@@ -26,7 +27,7 @@ export function Import({ onImported }: { onImported: () => void }) {
     setBusy(true);
     try {
       const csv = file.type === 'text/csv' || /\.csv$/i.test(file.name);
-      const r = await upload<{ drafts: number }>(
+      const r = await upload<Ok<'/faq/import', 'post'>>(
         '/faq/import',
         file,
         csv ? 'text/csv' : 'text/tab-separated-values',

@@ -1,24 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type ApiError, api, type Me } from '../../api.ts';
+import { type ApiError, api, type Me, type Ok, type Schema } from '../../api.ts';
 import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 
-type Finding = {
-  rule: string;
-  kind: 'banned-claim' | 'missing-disclosure' | 'pii';
-  span: [number, number];
-  severity: 'block' | 'warn';
-  suggestion: string;
-};
-type Draft = {
-  entryId: string;
-  version: number;
-  question: string;
-  answer: string;
-  author: string;
-  findings: Finding[];
-};
-type Page = { items: Draft[]; nextCursor: string | null };
+type Draft = Schema<'FaqPendingDraft'>;
 type Step = 'approve' | 'reject';
 
 /**
@@ -37,7 +22,7 @@ export function Pending({ me, reload }: { me: Me; reload: number }) {
 
   const load = useCallback((cursor?: string) => {
     const q = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-    api<Page>(`/faq/pending?${q}`).then(
+    api<Ok<'/faq/pending', 'get'>>(`/faq/pending?${q}`).then(
       (p) => {
         setItems((old) => (cursor ? [...(old ?? []), ...p.items] : p.items));
         setNext(p.nextCursor);

@@ -1,16 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { type ApiError, api } from '../../api.ts';
+import { type ApiError, api, type Body, type Ok, type Schema } from '../../api.ts';
 import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 
-type Cluster = {
-  representative: string;
-  questionIds: number[];
-  texts: string[];
-  likelyEntries: { entryId: string; count: number }[];
-};
-type Queue = { questions: number; clusters: Cluster[] };
-type Written = { entryId: string; version: number; status: 'draft' };
+type Cluster = Schema<'FaqQuestionCluster'>;
+type Queue = Ok<'/faq/review-queue', 'get'>;
 type Action = 'attach' | 'dismiss' | 'draft';
 
 /**
@@ -91,18 +85,22 @@ function ClusterCard({
   const attach = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     void run('attach', async () => {
-      const r = await api<Written>('/faq/review-queue/attach', {
+      const body: Body<'/faq/review-queue/attach', 'post'> = {
+        questionIds: cluster.questionIds,
+        entryId: entryId.trim(),
+      };
+      const r = await api<Ok<'/faq/review-queue/attach', 'post'>>('/faq/review-queue/attach', {
         method: 'POST',
-        body: { questionIds: cluster.questionIds, entryId: entryId.trim() },
+        body,
       });
       return t('faq.queue.attached', { entryId: r.entryId, version: r.version });
     });
   };
   const dismiss = () =>
     run('dismiss', async () => {
-      const r = await api<{ dismissed: number }>('/faq/review-queue/dismiss', {
+      const r = await api<Ok<'/faq/review-queue/dismiss', 'post'>>('/faq/review-queue/dismiss', {
         method: 'POST',
-        body: { questionIds: cluster.questionIds },
+        body: { questionIds: cluster.questionIds } satisfies Body<'/faq/review-queue/dismiss', 'post'>,
       });
       return t('faq.queue.dismissed', { count: r.dismissed });
     });
@@ -111,7 +109,7 @@ function ClusterCard({
     const f = new FormData(e.currentTarget);
     const text = (k: string) => String(f.get(k) ?? '').trim();
     void run('draft', async () => {
-      const r = await api<Written>('/faq/review-queue/draft', {
+      const r = await api<Ok<'/faq/review-queue/draft', 'post'>>('/faq/review-queue/draft', {
         method: 'POST',
         body: {
           questionIds: cluster.questionIds,
@@ -121,7 +119,7 @@ function ClusterCard({
             question: text('question'),
             answer: text('answer'),
           },
-        },
+        } satisfies Body<'/faq/review-queue/draft', 'post'>,
       });
       return t('faq.queue.drafted', { entryId: r.entryId });
     });

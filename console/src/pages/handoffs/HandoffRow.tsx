@@ -1,17 +1,9 @@
+import type { Schema } from '../../api.ts';
 import { t } from '../../messages.ts';
 import { SlaClock } from './SlaClock.tsx';
 
 /** A conversation as `GET /api/v1/conversations` answers it. */
-export type Conversation = {
-  id: number;
-  chatId: string;
-  clientUserid: string;
-  ownerState: 'bot' | 'pending-human' | 'human' | 'resolved';
-  rmUserid: string | null;
-  takenOverBy: string | null;
-  slaDueAt: string | null;
-  slaKept: boolean | null;
-};
+export type Conversation = Schema<'Conversation'>;
 
 /** A client's id as the inbox shows it: the first four characters only. */
 export const maskClient = (id: string) => t('handoffs.masked', { prefix: id.slice(0, 4) });

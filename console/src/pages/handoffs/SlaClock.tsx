@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Schema } from '../../api.ts';
 import { t } from '../../messages.ts';
 import { dayOf, timeOf } from '../../time.ts';
 
@@ -25,12 +26,7 @@ export function formatSpan(ms: number): string {
 /** Red with enough contrast on white (the same red as the console's alerts). */
 const OVERDUE = { color: '#b42318', fontWeight: 600 } as const;
 
-type Props = {
-  ownerState: string;
-  slaDueAt: string | null;
-  slaKept: boolean | null;
-  now: number;
-};
+type Props = Pick<Schema<'Conversation'>, 'ownerState' | 'slaDueAt' | 'slaKept'> & { now: number };
 
 /**
  * A hand-off's SLA: while nobody has taken it over, the time left until `slaDueAt` (or how long overdue,

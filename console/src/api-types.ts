@@ -1,0 +1,4091 @@
+/**
+ * Generated from the API's OpenAPI document (the routes' zod contracts) by `npm run gen:api-types`
+ * (scripts/gen-api-types.ts). Do not edit: change a route's contract and run the command again.
+ * console/src/api.ts names these shapes for the pages (`Schema`, `Ok`).
+ */
+
+export interface paths {
+    "/api/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is: name, role and branch scope
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getWhoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List staff records (who may sign in, with which role)
+         * @description Roles: admin.
+         */
+        get: operations["getStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{userid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or change a staff record; the person's open sessions end
+         * @description Roles: admin.
+         */
+        put: operations["putStaffUserid"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the caller's console session (signed-in browsers only)
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        post: operations["postAuthLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sidebar/jssdk-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signatures for the sidebar's ww.register (corp and app), for a page on this site
+         * @description Roles: admin, ops, rm.
+         */
+        post: operations["postSidebarJssdkConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored callbacks, newest first
+         * @description Roles: admin, ops.
+         */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stored callback (without its payload)
+         * @description Roles: admin, ops.
+         */
+        get: operations["getInboxId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the audit trail, newest first
+         * @description Roles: admin, compliance.
+         */
+        get: operations["getAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List acquisition channels
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getChannels"];
+        put?: never;
+        /**
+         * Create a channel with its WeCom contact-me code
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a channel (its contact-me code is deleted in WeCom)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postChannelsIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the customer groups routing may use
+         * @description Roles: admin, ops, rm.
+         */
+        get: operations["getGroups"];
+        put?: never;
+        /**
+         * Register a customer group and refresh its key's join way
+         * @description Roles: admin, ops.
+         */
+        post: operations["postGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{chatId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a group (routing stops sending clients to it)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postGroupsChatIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a text against the compliance rules
+         * @description Banned claims, missing risk disclosures and PII, each with where it is and what to do.
+         *
+         *     Roles: admin, ops, compliance, rm.
+         */
+        post: operations["postComplianceCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List RMs by userid
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getRms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rms/{userid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set up an RM: name, branch, persona and capacity
+         * @description Creates the RM or replaces their setup. Moving an RM between branches needs admin.
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        put: operations["putRmsUserid"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List content components with their newest and newest approved versions
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getContentComponents"];
+        put?: never;
+        /**
+         * Author a draft: a new component, or a new version of one
+         * @description Structural problems (schema, variables, channel limits) are a 400; compliance findings are kept with the draft for the reviewer.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postContentComponents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a component's versions, newest first
+         * @description Roles: admin, ops, compliance.
+         */
+        get: operations["getContentComponentsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/versions/{v}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a draft version to compliance
+         * @description Roles: admin, ops.
+         */
+        post: operations["postContentComponentsIdVersionsVSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/versions/{v}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a submitted version (a compliance checker who is not its author)
+         * @description Roles: compliance.
+         */
+        post: operations["postContentComponentsIdVersionsVApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/versions/{v}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a submitted version with a note (a compliance checker who is not its author)
+         * @description Roles: compliance.
+         */
+        post: operations["postContentComponentsIdVersionsVReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a version for a client, with its compliance verdict and whether it is sendable
+         * @description Renders the given version, or the newest approved one. Stale market figures are shown (flagged); with no figures at all the answer is only why it cannot be sent.
+         *
+         *     Roles: admin, ops, compliance, rm.
+         */
+        post: operations["postContentComponentsIdPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what happened to a rendering (sent, clicked, converted …) for A/B results
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postContentOutcomes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/components/{id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A/B results: each outcome's count per version and variant
+         * @description Roles: admin, ops, compliance (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getContentComponentsIdOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest approved FAQ answers for a client's message (RM sidebar)
+         * @description Answers with the decision (answer, clarify or hand off) and the candidates the client's tier may see, each with the compliance verdict on its answer.
+         *
+         *     Roles: admin, ops, rm.
+         */
+        post: operations["postAssistSuggest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import FAQ rows as drafts for compliance review (all or none)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFaqImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the newest version of every FAQ entry in the import format
+         * @description Roles: admin, ops, compliance.
+         */
+        get: operations["getFaqExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List FAQ drafts waiting for compliance review, with their findings
+         * @description Roles: admin, ops, compliance.
+         */
+        get: operations["getFaqPending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/{id}/versions/{v}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an FAQ draft version (compliance, never its author)
+         * @description Roles: compliance.
+         */
+        post: operations["postFaqIdVersionsVApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/{id}/versions/{v}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an FAQ draft version (compliance, never its author)
+         * @description Roles: compliance.
+         */
+        post: operations["postFaqIdVersionsVReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unanswered questions not yet reviewed, clustered by wording
+         * @description The newest `limit` open questions, biggest cluster first.
+         *
+         *     Roles: admin, ops.
+         */
+        get: operations["getFaqReviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/review-queue/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach questions to an entry as similar questions (a new draft of the entry's newest version)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFaqReviewQueueAttach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/review-queue/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft a new FAQ entry from questions (they become its similar questions)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFaqReviewQueueDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/review-queue/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take questions out of the review queue without changing the knowledge base
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFaqReviewQueueDismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/deflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deflection of the bot's questions over the last `days` days: overall, per category and per entry
+         * @description Roles: admin, ops, compliance.
+         */
+        get: operations["getFaqDeflection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bot conversations and hand-offs in your scope, newest first
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an open hand-off (pending or taken over) in your scope
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postConversationsIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import client profiles (all rows or none), then route them into tiers
+         * @description The file is CSV (`text/csv`) or JSON lines (`application/x-ndjson`), in UTF-8, UTF-16 or GB18030 (detected from its bytes), at most 50 MB. A rejected file changes nothing and its 400 lists every problem by line and field. `?fileName=` is kept in the audit log.
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postClientsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List clients in the caller's scope
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getClients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One client's profile (404 outside the caller's scope)
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getClientsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tiers/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tier policy: AUM bands, tiers, interest groups and circles
+         * @description Roles: admin, ops, rm.
+         */
+        get: operations["getTiersPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tiers/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where given client profiles would be routed, and why (nothing is written)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postTiersPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar's occurrences in a range (at most 92 days), recorded or still to come
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the calendar entries
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getCalendarEntries"];
+        put?: never;
+        /**
+         * Create a calendar entry (head office only)
+         * @description The component must have an approved version; context values pass the compliance rules.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postCalendarEntries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a calendar entry
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getCalendarEntriesId"];
+        /**
+         * Edit a calendar entry's definition (head office only; affects future occurrences)
+         * @description Names the version it was made from; a stale version is a 409.
+         *
+         *     Roles: admin, ops.
+         */
+        put: operations["putCalendarEntriesId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a calendar entry: it fires no more until resumed (head office only)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postCalendarEntriesIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused calendar entry (head office only)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postCalendarEntriesIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a calendar entry: it never fires again (head office only)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postCalendarEntriesIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an occurrence of the entry would do now, without recording anything
+         * @description How many recipients, how many would be skipped and why, and sample texts per persona.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postCalendarEntriesIdPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/entries/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An entry's figures over all its occurrences, within the caller's scope
+         * @description Roles: admin, ops, compliance, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getCalendarEntriesIdStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/occurrences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recorded occurrence with its figures, within the caller's scope
+         * @description Roles: admin, ops, compliance, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getCalendarOccurrencesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the saved audience segments
+         * @description Roles: admin, ops, compliance, rm.
+         */
+        get: operations["getCalendarSegments"];
+        put?: never;
+        /**
+         * Save an audience segment entries can name (head office only)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postCalendarSegments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An RM's task list: send tasks to confirm, touches due today and open hand-offs
+         * @description An RM gets their own list; ops name the RM with `rm` (within their scope).
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/touches/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a touch due on your task list done
+         * @description Roles: rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postTasksTouchesIdDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/touches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a check-in or follow-up with one of your clients
+         * @description Idempotent per `ref`: logging the same ref again answers 200 with `created: false`.
+         *
+         *     Roles: rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postTasksTouches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "bad_request" | "invalid_encoding" | "invalid_signature" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "token_expired" | "rate_limited" | "internal" | "db_unavailable" | "unavailable";
+                message: string;
+                requestId: string;
+                /** @description each invalid field as `field: reason`; an import lists `{line, field, message}` */
+                problems?: (string | {
+                    line: number;
+                    field: string;
+                    message: string;
+                })[];
+            };
+        };
+        Staff: {
+            userid: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "ops" | "compliance" | "rm";
+            branchScope: string | null;
+            disabledAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SidebarJsSdkConfig: {
+            corpId: string;
+            agentId: string;
+            /** @description for ww.register's getConfigSignature (the corp's jsapi ticket) */
+            corp: {
+                timestamp: number;
+                nonceStr: string;
+                signature: string;
+            };
+            /** @description for ww.register's getAgentConfigSignature (the app's ticket) */
+            agent: {
+                timestamp: number;
+                nonceStr: string;
+                signature: string;
+            };
+        };
+        InboxCallback: {
+            id: string;
+            /**
+             * @description the self-built app (XML) or the AI bot (JSON)
+             * @enum {string}
+             */
+            source: "app" | "bot";
+            kind: string;
+            msgId: string | null;
+            /** @enum {string} */
+            status: "received" | "processed" | "dead";
+            attempts: number;
+            lastError: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            processedAt: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            action: string;
+            targetType: string;
+            targetId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            requestId: string | null;
+        };
+        Channel: {
+            id: string;
+            name: string;
+            state: string;
+            cost: number;
+            configId: string | null;
+            /** @description the contact-me QR code's URL, from WeCom */
+            qrCode: string | null;
+            rmUserids: string[];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            archivedAt: string | null;
+            /** @description clients who came through this channel */
+            clients?: number;
+        };
+        Group: {
+            chatId: string;
+            name: string;
+            /** @description the tier, interest group or circle it serves */
+            groupKey: string | null;
+            capacity: number;
+            memberCount: number;
+            status: string;
+            /** @description the QR code of its key's join way */
+            joinWayQr: string | null;
+            archivedAt: string | null;
+        };
+        ComplianceResult: {
+            /** @description false when a finding blocks the text */
+            ok: boolean;
+            findings: components["schemas"]["ComplianceFinding"][];
+            /** @description the text with PII masked */
+            masked: string;
+        };
+        ComplianceFinding: {
+            rule: string;
+            /** @enum {string} */
+            kind: "banned-claim" | "missing-disclosure" | "pii";
+            /** @description start and end offsets in the original text */
+            span: [
+                number,
+                number
+            ];
+            /** @enum {string} */
+            severity: "block" | "warn";
+            suggestion: string;
+        };
+        Rm: {
+            /** @description the RM's WeCom userid */
+            userid: string;
+            name: string;
+            branch: string | null;
+            /** @description the content-library persona of their voice */
+            persona: string | null;
+            /** @description how many clients they can take */
+            capacity: number;
+        };
+        ContentComponent: {
+            id: string;
+            /** @enum {string} */
+            kind: "morning-brief" | "flash-sale" | "evening-topic" | "welcome" | "greeting-birthday" | "greeting-festival" | "event-invite" | "product-card" | "persona-opener" | "risk-disclosure" | "bot-reply" | "handoff-card";
+            title: string;
+            /**
+             * @description head office's library files, or authored by ops
+             * @enum {string}
+             */
+            source: "library" | "api";
+            /** @description the newest version */
+            latest: number;
+            /** @description the newest approved version */
+            approved: number | null;
+        };
+        ContentVersion: {
+            componentId: string;
+            version: number;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            author: string;
+            reviewer: string | null;
+            reviewNote: string | null;
+            findings: components["schemas"]["ContentFinding"][];
+            contentHash: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ContentFinding: {
+            /** @description the library file, or `api:<id>` for an authored draft */
+            file: string;
+            field: string;
+            message: string;
+            /** @enum {string} */
+            severity: "block" | "warn";
+        };
+        ContentPreview: components["schemas"]["ContentPreviewRendered"] | components["schemas"]["ContentPreviewUnrendered"];
+        ContentPreviewRendered: {
+            version: number;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            sendable: boolean;
+            /** @description why it may not be sent; absent when it may */
+            unsendableReason?: string;
+            componentId: string;
+            variantId: string;
+            /** @enum {string} */
+            channel: "text" | "markdown" | "news" | "template_card";
+            /** @description the rendered fields of the channel */
+            payload: {
+                [key: string]: string;
+            };
+            /**
+             * @description where the market figures came from, when it shows any
+             * @enum {string}
+             */
+            marketData?: "live" | "sample";
+            /** Format: date-time */
+            marketDataAsOf?: string;
+            compliance: components["schemas"]["ComplianceResult"];
+        };
+        /** @description no market figures to render with: only why it cannot be sent */
+        ContentPreviewUnrendered: {
+            version: number;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            /** @constant */
+            sendable: false;
+            unsendableReason: string;
+            componentId: string;
+        };
+        ContentOutcomeCount: {
+            version: number;
+            variantId: string;
+            /** @enum {string} */
+            outcome: "sent" | "delivered" | "read" | "clicked" | "replied" | "converted";
+            count: number;
+        };
+        FaqSuggestion: {
+            entryId: string;
+            version: number;
+            category: string;
+            question: string;
+            answer: string;
+            productRiskLevel: string | null;
+            score: number;
+            /** @description the compliance verdict on the answer */
+            compliance: {
+                /** @description false when a finding blocks the answer */
+                ok: boolean;
+                findings: components["schemas"]["FaqFinding"][];
+                /** @description the answer with personal data masked */
+                masked: string;
+            };
+        };
+        FaqFinding: {
+            rule: string;
+            /** @enum {string} */
+            kind: "banned-claim" | "missing-disclosure" | "pii";
+            /** @description start and end offsets in the text */
+            span: [
+                number,
+                number
+            ];
+            /** @enum {string} */
+            severity: "block" | "warn";
+            suggestion: string;
+        };
+        FaqPendingDraft: {
+            entryId: string;
+            version: number;
+            question: string;
+            answer: string;
+            author: string;
+            findings: components["schemas"]["FaqFinding"][];
+        };
+        FaqReviewDecision: {
+            entryId: string;
+            version: number;
+            /** @enum {string} */
+            status: "approved" | "rejected";
+        };
+        FaqQuestionCluster: {
+            /** @description the question that reads most like the rest */
+            representative: string;
+            questionIds: number[];
+            texts: string[];
+            /** @description the entries retrieval most often offered for these questions (at most 3) */
+            likelyEntries: {
+                entryId: string;
+                count: number;
+            }[];
+        };
+        FaqDraftWritten: {
+            entryId: string;
+            version: number;
+            /** @constant */
+            status: "draft";
+        };
+        FaqDeflectionCounts: {
+            /** @description the category or entry id; `(none)` when unknown, `all` overall */
+            key: string;
+            asked: number;
+            answered: number;
+            clarifiedAndChosen: number;
+            clarified: number;
+            handedOff: number;
+            /** @description (answered + clarifiedAndChosen) / asked, 4 decimals */
+            deflectionRate: number;
+        };
+        Conversation: {
+            id: number;
+            chatId: string;
+            clientUserid: string;
+            /** @enum {string} */
+            ownerState: "bot" | "pending-human" | "human" | "resolved";
+            /** @description the RM it was handed to */
+            rmUserid: string | null;
+            takenOverBy: string | null;
+            /** @description when a person must have taken over */
+            slaDueAt: string | null;
+            /** @description whether a person took over in time; null until decided */
+            slaKept: boolean | null;
+        };
+        Client: {
+            externalUserid: string;
+            name: string | null;
+            aumBand: string | null;
+            riskLevel: string | null;
+            tags: string[];
+            ownerRm: string | null;
+            /** @description the owner RM's branch */
+            branch: string | null;
+            channelId: string | null;
+            status: string;
+            tier: string | null;
+            tierSince: string | null;
+            acquiredAt: string | null;
+        };
+        TierPolicy: {
+            aumBands: {
+                id: string;
+                name: string;
+                minCny: number;
+                maxCny?: number;
+            }[];
+            tiers: {
+                id: string;
+                name: string;
+                minAumBand?: string;
+                minEngagement?: number;
+                /** @default 500 */
+                groupCapacity: number;
+            }[];
+            downgradeGraceDays: number;
+            /** @default 0 */
+            groupReserve: number;
+            /** @default [] */
+            interestGroups: {
+                id: string;
+                name: string;
+                tags: string[];
+                /** @default 500 */
+                groupCapacity: number;
+            }[];
+            /** @default [] */
+            circles: {
+                id: string;
+                name: string;
+                /** @default 500 */
+                groupCapacity: number;
+            }[];
+        };
+        RoutingExplanation: {
+            code: string;
+            text: string;
+        };
+        CalendarListedOccurrence: {
+            entryId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "single" | "group" | "moment" | "app" | "robot";
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "skipped" | "missed" | "scheduled" | "will_skip";
+            reason: string | null;
+            /** @description set once the occurrence is recorded (fired, skipped or missed) */
+            occurrenceId: number | null;
+        };
+        CalendarEntry: {
+            id: string;
+            name: string;
+            componentId: string;
+            /** @enum {string} */
+            channel: "single" | "group" | "moment" | "app" | "robot";
+            audience: {
+                tiers?: string[];
+                groups?: string[];
+                tags?: string[];
+                rms?: string[];
+                birthdayToday?: boolean;
+                segment?: string;
+            };
+            schedule: {
+                /** @constant */
+                kind: "once";
+                /** Format: date-time */
+                at: string;
+            } | {
+                /** @constant */
+                kind: "cron";
+                cron: string;
+                timezone?: string;
+                endDate?: string;
+                count?: number;
+            };
+            /** @enum {string} */
+            skip: "none" | "holidays" | "non_workdays";
+            owner: string;
+            context?: {
+                [key: string]: string | number;
+            };
+            /** @description masked as `robot:<key id>`; an edit may send a masked key back to keep it */
+            robotKeys?: string[];
+            /** @enum {string} */
+            status: "active" | "paused" | "ended";
+            /** @description send it back with an edit or a status change */
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CampaignStats: {
+            targeted: number;
+            /** @description recipients skipped, by reason */
+            skipped: {
+                [key: string]: number;
+            };
+            tasksCreated: number;
+            tasksConfirmed: number;
+            delivered: number;
+            pending: number;
+            failed: number;
+            failedReasons: {
+                [key: string]: number;
+            };
+        };
+        CalendarOccurrence: {
+            id: number;
+            entryId: string;
+            /** Format: date-time */
+            scheduledAt: string;
+            entryVersion: number;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "skipped" | "missed";
+            reason: string | null;
+            /** Format: date-time */
+            firedAt: string;
+            finishedAt: string | null;
+            /** @description by=all: one set of figures; by=rm or by=branch: one set per RM or branch */
+            stats: components["schemas"]["CampaignStats"] | {
+                rm: string | null;
+                targeted: number;
+                /** @description recipients skipped, by reason */
+                skipped: {
+                    [key: string]: number;
+                };
+                tasksCreated: number;
+                tasksConfirmed: number;
+                delivered: number;
+                pending: number;
+                failed: number;
+                failedReasons: {
+                    [key: string]: number;
+                };
+            }[] | {
+                branch: string | null;
+                targeted: number;
+                /** @description recipients skipped, by reason */
+                skipped: {
+                    [key: string]: number;
+                };
+                tasksCreated: number;
+                tasksConfirmed: number;
+                delivered: number;
+                pending: number;
+                failed: number;
+                failedReasons: {
+                    [key: string]: number;
+                };
+            }[];
+        };
+        AudienceSegment: {
+            id: string;
+            name: string;
+            filter: {
+                tiers?: string[];
+                groups?: string[];
+                tags?: string[];
+                rms?: string[];
+                birthdayToday?: boolean;
+            };
+            createdBy: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getWhoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "ops" | "compliance" | "rm";
+                        branchScope: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaff: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Staff"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putStaffUserid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    role: "admin" | "ops" | "compliance" | "rm";
+                    /** @default null */
+                    branchScope?: string | null;
+                    /** @default false */
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Staff"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSidebarJssdkConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description the page that calls ww.register
+                     */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SidebarJsSdkConfig"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: {
+                status?: "received" | "processed" | "dead";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxCallback"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxCallback"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAuditLog: {
+        parameters: {
+            query?: {
+                targetType?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChannels: {
+        parameters: {
+            query?: {
+                archived?: "true" | "false";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Channel"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    state: string;
+                    /** @default 0 */
+                    cost?: number;
+                    rmUserids: string[];
+                    remark?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postChannelsIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGroups: {
+        parameters: {
+            query?: {
+                groupKey?: string;
+                archived?: "true" | "false";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Group"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    chatId: string;
+                    name: string;
+                    groupKey: string;
+                    /** @default 500 */
+                    capacity?: number;
+                    /** @default [] */
+                    topicTags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postGroupsChatIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postComplianceCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @enum {string} */
+                    productRiskLevel?: "R1" | "R2" | "R3" | "R4" | "R5";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceResult"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Rm"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putRmsUserid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default null */
+                    branch?: string | null;
+                    /** @default null */
+                    persona?: string | null;
+                    /** @default 2000 */
+                    capacity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rm"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContentComponents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ContentComponent"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentComponents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "morning-brief" | "flash-sale" | "evening-topic" | "welcome" | "greeting-birthday" | "greeting-festival" | "event-invite" | "product-card" | "persona-opener" | "risk-disclosure" | "bot-reply" | "handoff-card";
+                    title: string;
+                    /** @default [] */
+                    tags?: string[];
+                    /** @default {} */
+                    variables?: {
+                        [key: string]: {
+                            /** @enum {string} */
+                            type: "string" | "number" | "date" | "money" | "percent";
+                            /** @default true */
+                            required?: boolean;
+                            /** @default 32 */
+                            maxLength?: number;
+                        };
+                    };
+                    /** @default {} */
+                    audience?: {
+                        tiers?: string[];
+                        tagsAnyOf?: string[];
+                        riskLevels?: ("C1" | "C2" | "C3" | "C4" | "C5")[];
+                        personas?: string[];
+                    };
+                    /** @enum {string} */
+                    productRiskLevel?: "R1" | "R2" | "R3" | "R4" | "R5";
+                    /** @default {} */
+                    validity?: {
+                        from?: string;
+                        until?: string;
+                    };
+                    variants: {
+                        id: string;
+                        audience?: {
+                            tiers?: string[];
+                            tagsAnyOf?: string[];
+                            riskLevels?: ("C1" | "C2" | "C3" | "C4" | "C5")[];
+                            personas?: string[];
+                        };
+                        /** @default 1 */
+                        weight?: number;
+                        renderings: {
+                            text?: string;
+                            markdown?: string;
+                            news?: {
+                                title: string;
+                                description: string;
+                                /** Format: uri */
+                                url: string;
+                                /** Format: uri */
+                                picurl?: string;
+                            };
+                            template_card?: {
+                                title: string;
+                                desc: string;
+                            };
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersion"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContentComponentsIdVersions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ContentVersion"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentComponentsIdVersionsVSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersion"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentComponentsIdVersionsVApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersion"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentComponentsIdVersionsVReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersion"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentComponentsIdPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    version?: number;
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    channel?: "text" | "markdown" | "news" | "template_card";
+                    client: {
+                        externalUserid: string;
+                        name?: string;
+                        tier?: string;
+                        tags?: string[];
+                        /** @enum {string} */
+                        riskLevel?: "C1" | "C2" | "C3" | "C4" | "C5";
+                    };
+                    rm?: {
+                        [key: string]: string | number;
+                    };
+                    personaId?: string;
+                    context?: {
+                        [key: string]: string | number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentPreview"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContentOutcomes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    componentId: string;
+                    version: number;
+                    variantId: string;
+                    externalUserid: string;
+                    /** @enum {string} */
+                    channel: "text" | "markdown" | "news" | "template_card";
+                    /** @enum {string} */
+                    outcome: "sent" | "delivered" | "read" | "clicked" | "replied" | "converted";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        recorded: true;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContentComponentsIdOutcomes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ContentOutcomeCount"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAssistSuggest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    message: string;
+                    /** @default {} */
+                    client?: {
+                        tier?: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "answer" | "clarify" | "handoff";
+                        /** @description why nothing could be matched at all (empty or over-long message), if so */
+                        unreadable: ("empty" | "too_long") | null;
+                        /** @description calibrated probability that the top answer is right */
+                        confidence: number;
+                        suggestions: components["schemas"]["FaqSuggestion"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The FAQ file with a header row: id, category, question, similar, answer, tiers, risk_level, valid_from, valid_until (lists separated by `|`). Also accepted as `text/csv`. The encoding is detected from the bytes. */
+        requestBody?: {
+            content: {
+                "text/tab-separated-values": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how many rows were imported as drafts */
+                        drafts: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 TSV with a header row, the same columns as the import */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/tab-separated-values": string;
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqPending: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FaqPendingDraft"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqIdVersionsVApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqReviewDecision"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqIdVersionsVReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                v: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqReviewDecision"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqReviewQueue: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how many open questions were clustered */
+                        questions: number;
+                        clusters: components["schemas"]["FaqQuestionCluster"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqReviewQueueAttach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    questionIds: number[];
+                    entryId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqDraftWritten"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqReviewQueueDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    questionIds: number[];
+                    entry: {
+                        id: string;
+                        category: string;
+                        question: string;
+                        answer: string;
+                        /** @default [] */
+                        tiers?: string[];
+                        /** @default null */
+                        productRiskLevel?: ("R1" | "R2" | "R3" | "R4" | "R5") | null;
+                        /** @default null */
+                        validFrom?: string | null;
+                        /** @default null */
+                        validUntil?: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqDraftWritten"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqReviewQueueDismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    questionIds: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dismissed: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqDeflection: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        since: string;
+                        overall: components["schemas"]["FaqDeflectionCounts"];
+                        categories: components["schemas"]["FaqDeflectionCounts"][];
+                        entries: components["schemas"]["FaqDeflectionCounts"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConversations: {
+        parameters: {
+            query?: {
+                state?: "bot" | "pending-human" | "human" | "resolved";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Conversation"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsIdResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postClientsImport: {
+        parameters: {
+            query?: {
+                fileName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the profile file (or application/x-ndjson) */
+        requestBody?: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        importId: number;
+                        /**
+                         * @description as detected from the bytes
+                         * @enum {string}
+                         */
+                        encoding: "utf-8" | "utf-16le" | "utf-16be" | "gb18030";
+                        rows: number;
+                        created: number;
+                        updated: number;
+                        /** @description what tier routing did with the imported clients */
+                        routing: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClients: {
+        parameters: {
+            query?: {
+                channel?: string;
+                tier?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Client"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClientsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Client"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTiersPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierPolicy"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postTiersPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    clients: {
+                        /** @default preview */
+                        externalUserid?: string;
+                        /** @default null */
+                        aumBand?: string | null;
+                        /** @default null */
+                        engagementScore?: number | null;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default [] */
+                        invitedCircles?: string[];
+                        /** @default null */
+                        tier?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            externalUserid: string;
+                            tier: string;
+                            /** @enum {string} */
+                            change: "new" | "up" | "down" | "none";
+                            pendingDowngradeTo: string | null;
+                            /** @description group keys the client would join */
+                            joins: string[];
+                            /** @description group keys the client would leave */
+                            leaves: string[];
+                            explanations: components["schemas"]["RoutingExplanation"][];
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendar: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                entry?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CalendarListedOccurrence"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarEntries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CalendarEntry"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarEntries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    componentId: string;
+                    /** @enum {string} */
+                    channel: "single" | "group" | "moment" | "app" | "robot";
+                    /** @default {} */
+                    audience?: {
+                        tiers?: string[];
+                        groups?: string[];
+                        tags?: string[];
+                        rms?: string[];
+                        birthdayToday?: boolean;
+                        segment?: string;
+                    };
+                    schedule: {
+                        /** @constant */
+                        kind: "once";
+                        /** Format: date-time */
+                        at: string;
+                    } | {
+                        /** @constant */
+                        kind: "cron";
+                        cron: string;
+                        timezone?: string;
+                        endDate?: string;
+                        count?: number;
+                    };
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    skip?: "none" | "holidays" | "non_workdays";
+                    owner: string;
+                    context?: {
+                        [key: string]: string | number;
+                    };
+                    robotKeys?: string[];
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarEntriesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putCalendarEntriesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    componentId: string;
+                    /** @enum {string} */
+                    channel: "single" | "group" | "moment" | "app" | "robot";
+                    /** @default {} */
+                    audience?: {
+                        tiers?: string[];
+                        groups?: string[];
+                        tags?: string[];
+                        rms?: string[];
+                        birthdayToday?: boolean;
+                        segment?: string;
+                    };
+                    schedule: {
+                        /** @constant */
+                        kind: "once";
+                        /** Format: date-time */
+                        at: string;
+                    } | {
+                        /** @constant */
+                        kind: "cron";
+                        cron: string;
+                        timezone?: string;
+                        endDate?: string;
+                        count?: number;
+                    };
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    skip?: "none" | "holidays" | "non_workdays";
+                    owner: string;
+                    context?: {
+                        [key: string]: string | number;
+                    };
+                    robotKeys?: string[];
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarEntriesIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarEntriesIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarEntriesIdEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarEntriesIdPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        targeted: number;
+                        eligible: number;
+                        /** @description recipients who would be skipped, by reason */
+                        skipped: {
+                            [key: string]: number;
+                        };
+                        samples: ({
+                            persona: string | null;
+                            variantId: string;
+                            text: string;
+                        } | {
+                            persona: string | null;
+                            variantId: string;
+                            /** @description why this pair could not be rendered */
+                            error: string;
+                        })[];
+                        /** @description why nobody would be targeted (e.g. a missing segment) */
+                        problem?: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarEntriesIdStats: {
+        parameters: {
+            query?: {
+                by?: "all" | "rm" | "branch";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description by=all: one set of figures; by=rm or by=branch: one set per RM or branch */
+                        stats: components["schemas"]["CampaignStats"] | {
+                            rm: string | null;
+                            targeted: number;
+                            /** @description recipients skipped, by reason */
+                            skipped: {
+                                [key: string]: number;
+                            };
+                            tasksCreated: number;
+                            tasksConfirmed: number;
+                            delivered: number;
+                            pending: number;
+                            failed: number;
+                            failedReasons: {
+                                [key: string]: number;
+                            };
+                        }[] | {
+                            branch: string | null;
+                            targeted: number;
+                            /** @description recipients skipped, by reason */
+                            skipped: {
+                                [key: string]: number;
+                            };
+                            tasksCreated: number;
+                            tasksConfirmed: number;
+                            delivered: number;
+                            pending: number;
+                            failed: number;
+                            failedReasons: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarOccurrencesId: {
+        parameters: {
+            query?: {
+                by?: "all" | "rm" | "branch";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOccurrence"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarSegments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AudienceSegment"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCalendarSegments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    filter: {
+                        tiers?: string[];
+                        groups?: string[];
+                        tags?: string[];
+                        rms?: string[];
+                        birthdayToday?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        filter: {
+                            tiers?: string[];
+                            groups?: string[];
+                            tags?: string[];
+                            rms?: string[];
+                            birthdayToday?: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTasks: {
+        parameters: {
+            query?: {
+                rm?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rm: string;
+                        /** @description today's local date (the service's time zone) */
+                        date: string;
+                        sendTasks: {
+                            id: number;
+                            /** @enum {string} */
+                            kind: "single" | "group" | "moment" | "app" | "robot";
+                            recipients: number;
+                            entryId: string | null;
+                            /** @description the calendar entry's name */
+                            title: string | null;
+                            scheduledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        touchesDue: {
+                            id: number;
+                            /** @enum {string} */
+                            kind: "task_confirmed" | "birthday" | "festival" | "handoff_reply" | "check_in" | "follow_up";
+                            emotional: boolean;
+                            title: string;
+                            /** @description the ready text the RM sends personally, if any */
+                            body: string | null;
+                            externalUserid: string | null;
+                            dueDate: string | null;
+                        }[];
+                        handoffs: {
+                            id: number;
+                            chatId: string;
+                            clientUserid: string;
+                            /** @enum {string} */
+                            ownerState: "pending-human" | "human";
+                            rmUserid: string | null;
+                            takenOverBy: string | null;
+                            slaDueAt: string | null;
+                            slaKept: boolean | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postTasksTouchesIdDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @enum {string} */
+                        status: "due" | "done";
+                        doneAt: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postTasksTouches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                    /** @enum {string} */
+                    kind: "check_in" | "follow_up";
+                    title: string;
+                    ref?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the touch's idempotency key: the same ref logs it once */
+                        ref: string;
+                        /** @description false when a touch with this ref was logged already */
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the touch's idempotency key: the same ref logs it once */
+                        ref: string;
+                        /** @description false when a touch with this ref was logged already */
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
