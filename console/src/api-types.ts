@@ -1133,6 +1133,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sidebar/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One chat's context for the RM sidebar: the client or group, tasks, touches, hand-off
+         * @description Name exactly one of `externalUserid` (a private chat) and `chatId` (a customer group).
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getSidebarContext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sidebar/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approved content to send in one chat, rendered for it in the asking RM's persona
+         * @description At most 20 components, most recently approved first, each its newest approved version on the text channel, with the compliance findings on the rendering. Components the RM does not send by hand (bot replies, hand-off cards, welcomes) are not offered; one that cannot render for this chat (its audience excludes it, it needs values only a campaign supplies, it has no text, no market figures are available) is left out. Name exactly one of `externalUserid` and `chatId`.
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getSidebarContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1611,6 +1655,75 @@ export interface components {
                 birthdayToday?: boolean;
             };
             createdBy: string;
+        };
+        SidebarContext: {
+            /** @description set for externalUserid; the profile without holdings or contact details */
+            client: {
+                externalUserid: string;
+                name: string | null;
+                tier: string | null;
+                riskLevel: ("C1" | "C2" | "C3" | "C4" | "C5") | null;
+                tags: string[];
+                /** @description the acquisition channel id */
+                channel: string | null;
+                ownerRm: string | null;
+                /** @description when the client added their RM */
+                since: string | null;
+            } | null;
+            /** @description set for chatId */
+            group: {
+                chatId: string;
+                name: string;
+                /** @description the tier the group serves, if it serves one */
+                tier: string | null;
+                members: number;
+            } | null;
+            /** @description the asking RM's persona (人设); null for admin and ops */
+            persona: {
+                id: string;
+                name: string;
+            } | null;
+            /** @description the asking RM's send tasks not yet confirmed in WeCom that reach this chat; empty for admin and ops */
+            openTasks: {
+                id: number;
+                /** @enum {string} */
+                kind: "single" | "group" | "moment" | "app" | "robot";
+                /** @description the calendar entry's name */
+                title: string | null;
+                scheduledAt: string | null;
+            }[];
+            /** @description touches due today or earlier for the client (the asking RM's own); empty for a group */
+            touchesDue: {
+                id: number;
+                kind: string;
+                title: string;
+                /** @description the ready text the RM sends personally, if any */
+                body: string | null;
+                dueDate: string | null;
+            }[];
+            /** @description the newest open conversation of the client (or in the group): one handed to a person before one the bot holds */
+            lastHandoff: {
+                id: number;
+                /** @enum {string} */
+                state: "bot" | "pending-human" | "human";
+                handedOffAt: string | null;
+                slaDueAt: string | null;
+                takenOverBy: string | null;
+            } | null;
+        };
+        SidebarContentItem: {
+            componentId: string;
+            /** @description the component's title */
+            name: string;
+            /** @description the approved version rendered */
+            version: number;
+            /** @description the persona it was rendered in */
+            personaId: string | null;
+            /** @description the text-channel rendering for this chat */
+            text: string;
+            /** @description false when it must not be sent now: sample or stale market figures, outside its validity window, or a blocking finding */
+            sendable: boolean;
+            findings: components["schemas"]["ComplianceFinding"][];
         };
     };
     responses: never;
@@ -4074,6 +4187,76 @@ export interface operations {
                         ref: string;
                         /** @description false when a touch with this ref was logged already */
                         created: boolean;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSidebarContext: {
+        parameters: {
+            query?: {
+                /** @description the client whose private chat the sidebar is beside (WeCom's wm…) */
+                externalUserid?: string;
+                /** @description the customer group the sidebar is beside (WeCom's wr…) */
+                chatId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SidebarContext"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSidebarContent: {
+        parameters: {
+            query?: {
+                /** @description the client whose private chat the sidebar is beside (WeCom's wm…) */
+                externalUserid?: string;
+                /** @description the customer group the sidebar is beside (WeCom's wr…) */
+                chatId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SidebarContentItem"][];
                     };
                 };
             };
