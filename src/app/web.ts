@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
 import { createCalendarRouter } from '../modules/calendar/calendar.routes.ts';
+import { createDeliveriesRouter } from '../modules/campaigns/deliveries.routes.ts';
 import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
@@ -337,6 +338,7 @@ export function buildWebApp(
       }),
     }),
   );
+  api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
   app.use('/api/v1', api);
   mountApiDocs(app);
   mountConsole(app, {

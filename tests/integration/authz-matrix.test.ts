@@ -165,6 +165,14 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/tasks/touches/:id/done': {
     scoped: [{ expect: 404, params: (t) => ({ id: String(t.touch) }) }],
   },
+  'GET /api/v1/deliveries/daily': {
+    scoped: [
+      {
+        expect: 'hides',
+        noControl: 'the answer is counts that name nobody; deliveries-daily.test.ts checks them per branch',
+      },
+    ],
+  },
   'POST /api/v1/tasks/touches': {
     scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, kind: 'check_in', title: '回访' }) }],
   },

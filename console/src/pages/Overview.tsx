@@ -2,11 +2,15 @@ import { useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { type MessageKey, t } from '../messages.ts';
 import { dayOf, startOfDay, timeOf } from '../time.ts';
+import { DeliveryCharts } from './overview/DeliveryCharts.tsx';
 
 type Occurrence = { entryId: string; name: string; channel: string; at: string; status: string };
 type Deflection = { overall: { asked: number; deflectionRate: number } };
 
-/** Today at a glance: the calendar's posts, open hand-offs, failures and the bot's self-service rate. */
+/**
+ * Today at a glance: the calendar's posts, open hand-offs, failures and the bot's self-service rate; then
+ * the last 14 days' deliveries and send funnel as charts.
+ */
 export function Overview() {
   const [today, setToday] = useState<Occurrence[] | null>(null);
   const [handoffs, setHandoffs] = useState<number | null>(null);
@@ -49,6 +53,7 @@ export function Overview() {
         {card('overview.failedToday', failed)}
         {card('overview.deflection', deflection)}
       </div>
+      <DeliveryCharts days={14} />
       <h2>{t('overview.todayList')}</h2>
       <table>
         <tbody>

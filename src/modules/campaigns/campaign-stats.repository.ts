@@ -11,6 +11,20 @@ export type StatsRow = {
   n: number;
 };
 
+/** Deliveries of one local date by status. */
+export type DayCounts = { date: string; sent: number; pending: number; failed: number; skipped: number };
+
+/** How far the deliveries of a window got: see `deliveriesFunnel`. */
+export type DeliveryFunnel = { targeted: number; tasked: number; confirmed: number; delivered: number };
+
+/** Local dates `from`..`to` (YYYY-MM-DD, inclusive) in `timeZone`: a window of whole days there. */
+export type DayWindow = { from: string; to: string; timeZone: string };
+
+// The window's bounds as instants, so the condition on created_at is a range the index serves.
+const inWindow = (w: DayWindow, createdAt: SQL): SQL =>
+  sql`${createdAt} >= (${w.from}::date::timestamp AT TIME ZONE ${w.timeZone}::text)
+      AND ${createdAt} < ((${w.to}::date + 1)::timestamp AT TIME ZONE ${w.timeZone}::text)`;
+
 /** Ops figures over deliveries and send tasks, within the caller's scope. */
 export type CampaignStatsRepository = ReturnType<typeof createCampaignStatsRepository>;
 
@@ -23,6 +37,46 @@ export function createCampaignStatsRepository() {
         ? sql`(SELECT branch FROM rms WHERE rms.userid = ${rm})`
         : sql`NULL::text`;
   return {
+    /**
+     * Deliveries per local date of their `created_at` by status: one row for every date of the window,
+     * oldest first, zeros included.
+     */
+    deliveriesByDay: (db: Db, window: DayWindow, scope: Scope) =>
+      queryRows<DayCounts>(
+        db,
+        sql`WITH counted AS (
+              SELECT (d.created_at AT TIME ZONE ${window.timeZone}::text)::date AS day,
+                     count(*) FILTER (WHERE d.status = 'sent')::int AS sent,
+                     count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
+                     count(*) FILTER (WHERE d.status = 'failed')::int AS failed,
+                     count(*) FILTER (WHERE d.status = 'skipped')::int AS skipped
+                FROM deliveries d
+               WHERE ${inWindow(window, sql`d.created_at`)} AND ${rmInScope(scope, sql`d.rm`)}
+               GROUP BY 1)
+            SELECT to_char(w.day, 'YYYY-MM-DD') AS date, COALESCE(c.sent, 0) AS sent,
+                   COALESCE(c.pending, 0) AS pending, COALESCE(c.failed, 0) AS failed,
+                   COALESCE(c.skipped, 0) AS skipped
+              FROM generate_series(${window.from}::date, ${window.to}::date, interval '1 day') AS w(day)
+              LEFT JOIN counted c ON c.day = w.day::date
+             ORDER BY w.day`,
+      ),
+    /**
+     * The send funnel of the window's deliveries: every recipient decided (targeted), those put in a send
+     * task (tasked), those whose task the RM confirmed in WeCom (confirmed), and those sent (delivered).
+     */
+    async deliveriesFunnel(db: Db, window: DayWindow, scope: Scope): Promise<DeliveryFunnel> {
+      const [row] = await queryRows<DeliveryFunnel>(
+        db,
+        sql`SELECT count(*)::int AS targeted,
+                   count(d.task_id)::int AS tasked,
+                   count(*) FILTER (WHERE t.status = 'confirmed')::int AS confirmed,
+                   count(*) FILTER (WHERE d.status = 'sent')::int AS delivered
+              FROM deliveries d
+              LEFT JOIN send_tasks t ON t.id = d.task_id
+             WHERE ${inWindow(window, sql`d.created_at`)} AND ${rmInScope(scope, sql`d.rm`)}`,
+      );
+      return row ?? { targeted: 0, tasked: 0, confirmed: 0, delivered: 0 };
+    },
     /** Deliveries of these occurrences by status and reason. */
     deliveries: (db: Db, occurrenceIds: readonly number[], scope: Scope, by: 'all' | 'rm' | 'branch') =>
       queryRows<StatsRow>(

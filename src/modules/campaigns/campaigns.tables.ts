@@ -79,6 +79,8 @@ export const deliveries = pgTable(
     // Frequency caps count a recipient's recent deliveries.
     index('deliveries_recipient_at_idx').on(t.recipient, t.createdAt),
     index('deliveries_task_idx').on(t.taskId),
+    // The overview's per-day counts and funnel read a window of recent deliveries across recipients.
+    index('deliveries_created_at_idx').on(t.createdAt),
     check('deliveries_status', sql`${t.status} IN ('pending','sent','failed','skipped')`),
   ],
 );
