@@ -1177,6 +1177,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deliveries/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries per day by status, and the send funnel, over the last `days` local days
+         * @description Days are dates in the service's time zone (`timeZone`), today included. An RM sees the deliveries reached through them, branch ops their branch, admin and head-office ops everyone.
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getDeliveriesDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4257,6 +4279,60 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["SidebarContentItem"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDeliveriesDaily: {
+        parameters: {
+            query?: {
+                /** @description how many local days, today included (1–92, default 14) */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the service's time zone, which decides each delivery's date */
+                        timeZone: string;
+                        /** @description every local date of the window, oldest first, zeros included: deliveries (one per occurrence and recipient) by status, on the local date they were decided (`created_at`) */
+                        days: {
+                            date: string;
+                            sent: number;
+                            pending: number;
+                            failed: number;
+                            skipped: number;
+                        }[];
+                        /** @description the send funnel over the same window's deliveries */
+                        funnel: {
+                            /** @description deliveries decided in the window: every recipient, skips included */
+                            targeted: number;
+                            /** @description of those, deliveries put in a send task */
+                            tasked: number;
+                            /** @description of those, deliveries whose send task the RM confirmed in WeCom (task status `confirmed`) */
+                            confirmed: number;
+                            /** @description deliveries with status `sent` */
+                            delivered: number;
+                        };
                     };
                 };
             };
