@@ -75,7 +75,8 @@ afterAll(async () => {
 const get = (token: string, path: string) =>
   request(web.app).get(`/api/v1${path}`).set('authorization', `Bearer ${token}`);
 const opsA = (path: string) => get(seeded.tokens.A.ops, path);
-const ids = (res: request.Response) => res.body.items.map((c: { externalUserid: string }) => c.externalUserid);
+const ids = (res: request.Response) =>
+  res.body.items.map((c: { externalUserid: string }) => c.externalUserid);
 
 type Entry = {
   at: string;
