@@ -3,9 +3,13 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet';
 import { z } from 'zod';
 import { createAuditRouter } from '../modules/audit/audit.routes.ts';
+import { createCalendarRepository } from '../modules/calendar/calendar.repository.ts';
 import { createCalendarRouter } from '../modules/calendar/calendar.routes.ts';
+import { createCampaignsRepository } from '../modules/campaigns/campaigns.repository.ts';
 import { createDeliveriesRouter } from '../modules/campaigns/deliveries.routes.ts';
 import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
+import { createClientTimelineRouter } from '../modules/client-timeline/client-timeline.routes.ts';
+import { createClientTimelineService } from '../modules/client-timeline/client-timeline.service.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
 import { createGroupsService } from '../modules/communities/groups.service.ts';
@@ -21,7 +25,9 @@ import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
+import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
+import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
@@ -293,7 +299,15 @@ export function buildWebApp(
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
   api.use(createConversationsRouter({ db, conversations: services.conversations(), audit }));
-  api.use(createClientsRouter({ db, repo: createClientsRepository(), imports: profiles.imports }));
+  const clientsRepo = createClientsRepository();
+  api.use(createClientsRouter({ db, repo: clientsRepo, imports: profiles.imports }));
+  const timeline = createClientTimelineService({
+    touches: createTouchesRepository(),
+    deliveries: createCampaignsRepository(),
+    handoffs: createConversationsRepository(),
+    calendar: createCalendarRepository(),
+  });
+  api.use(createClientTimelineRouter({ db, clients: clientsRepo, timeline }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   const cal = services.calendar();
   api.use(

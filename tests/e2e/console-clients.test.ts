@@ -1,12 +1,14 @@
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTouchesRepository } from '../../src/modules/engagement/touches.repository.ts';
 import { useConsoleWorld } from '../helpers/console-world.ts';
 
 /**
  * The console's clients page in a real headless Chromium, with two branches: branch A's ops see branch A's
- * clients (a page at a time, names masked) and nothing of branch B's on any page, an RM sees only their
- * own clients, and the routing preview shows the API's problem next to its field.
+ * clients (a page at a time, names masked) and nothing of branch B's on any page, search finds clients on
+ * the server, a client's profile shows its timeline, an RM sees only their own clients, and the routing
+ * preview shows the API's problem next to its field.
  */
 const world = useConsoleWorld([
   { userid: 'ops_a', name: '甲支行运营' },
@@ -50,6 +52,27 @@ beforeAll(async () => {
     .set('content-type', 'text/csv')
     .send(`${csv}\n`)
     .expect(201);
+
+  // 王小明's timeline: a quarterly check-in, then 20 newer follow-ups, so the check-in is on the second page.
+  const touches = createTouchesRepository();
+  const db = world.ctx.database.db;
+  const touch = (title: string, kind: 'check_in' | 'follow_up', ref: string) => ({
+    rm: 'rm_a',
+    externalUserid: 'wm_a1',
+    kind,
+    emotional: false,
+    status: 'done' as const,
+    title,
+    ref,
+  });
+  await touches.insert(db, [touch('季度回访', 'check_in', 'e2e-check-in')], new Date('2026-03-03T02:05:00Z'));
+  for (let i = 0; i < 20; i++) {
+    await touches.insert(
+      db,
+      [touch(`电话跟进${i}`, 'follow_up', `e2e-follow-up-${i}`)],
+      new Date(Date.UTC(2026, 2, 4, 1, i)),
+    );
+  }
 });
 
 /** The client ids the list shows (one button per row). */
@@ -92,7 +115,7 @@ describe('the clients page', () => {
     expect(await axeProblems(page)).toEqual([]);
   });
 
-  it('filters by tier and searches the loaded page by name or id', async () => {
+  it('filters by tier and owner RM, and searches every client in scope by name or id', async () => {
     const page = await signedIn('甲支行运营', '/console/clients');
     const list = page.getByRole('region', { name: '客户列表' });
     await list.getByRole('button', { name: '查看客户 wm_a1 的资料' }).waitFor();
@@ -101,15 +124,67 @@ describe('the clients page', () => {
     await expect.poll(() => listedIds(page)).toEqual(['wm_a1']);
 
     await list.getByLabel('层级').selectOption({ label: '全部层级' });
+    await list.getByLabel('客户经理').fill('rm_a2');
+    await list.getByRole('button', { name: '筛选', exact: true }).click();
+    await expect.poll(() => listedIds(page)).toEqual(['wm_a3']);
+    await list.getByLabel('客户经理').fill('');
     await list.getByRole('button', { name: '筛选', exact: true }).click();
     await expect.poll(() => listedIds(page).then((ids) => ids.length)).toBe(50);
-    await list.getByRole('searchbox').fill('晓红');
+
+    // The search goes to the server (Enter submits it), so it finds clients not loaded yet.
+    const search = page.getByRole('search', { name: '搜索客户' }).getByRole('searchbox');
+    await search.fill('晓红');
+    await search.press('Enter');
     await expect.poll(() => listedIds(page)).toEqual(['wm_a2']);
-    await list.getByRole('searchbox').fill('WM_A1');
+    await search.fill('WM_A1');
+    await search.press('Enter');
     await expect.poll(() => listedIds(page)).toEqual(['wm_a1']);
+    await search.fill('钱');
+    await search.press('Enter');
+    await expect.poll(() => listedIds(page).then((ids) => ids.length)).toBe(50);
+    await list.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => listedIds(page).then((ids) => ids.sort())).toEqual(FILLERS);
     // Branch B's client is not in scope, so no search finds it.
-    await list.getByRole('searchbox').fill('赵');
-    await expect.poll(() => listedIds(page)).toEqual([]);
+    await search.fill('赵');
+    await search.press('Enter');
+    await list.getByText('没有符合条件的客户。').waitFor();
+    expect(await listedIds(page)).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
+  });
+
+  it('finds a client by name, opens it and shows its timeline in Shanghai time, a page at a time', async () => {
+    const page = await signedIn('甲支行运营', '/console/clients');
+    const list = page.getByRole('region', { name: '客户列表' });
+    const search = list.getByRole('searchbox', { name: /搜索客户/ });
+    await search.fill('小明');
+    await search.press('Enter');
+    await expect.poll(() => listedIds(page)).toEqual(['wm_a1']);
+    await list.getByRole('button', { name: '查看客户 wm_a1 的资料' }).click();
+
+    const timeline = page.getByRole('region', { name: '客户动态' });
+    const rows = timeline.locator('tbody tr');
+    await timeline.getByRole('row', { name: /电话跟进19/ }).waitFor();
+    expect(await rows.count()).toBe(20);
+    expect(await rows.first().getByRole('cell').allTextContents()).toEqual([
+      '2026-03-04 09:19',
+      '客户经理触达',
+      '电话跟进19',
+      '已完成（跟进）',
+      'rm_a',
+    ]);
+    await timeline.getByRole('button', { name: '加载更多' }).click();
+    const checkIn = timeline.getByRole('row', { name: /季度回访/ });
+    await checkIn.waitFor();
+    expect(await checkIn.getByRole('cell').allTextContents()).toEqual([
+      '2026-03-03 10:05',
+      '客户经理触达',
+      '季度回访',
+      '已完成（回访）',
+      'rm_a',
+    ]);
+    expect(await rows.count()).toBe(21);
+    expect(await timeline.getByRole('button', { name: '加载更多' }).count()).toBe(0);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it("shows a client's profile, and not found for branch B's client by URL and by API", async () => {

@@ -133,6 +133,7 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/clients': { scoped: [{ expect: 'hides', mark: (t) => t.client }] },
   'GET /api/v1/clients/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
+  'GET /api/v1/clients/:id/timeline': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
   'GET /api/v1/tiers/policy': {},
   'POST /api/v1/tiers/preview': {},
   'GET /api/v1/calendar': {},

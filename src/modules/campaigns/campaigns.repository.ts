@@ -20,6 +20,18 @@ export type DeliveryInput = {
 // Rows per multi-row INSERT: 10 parameters each stays well under PostgreSQL's 65,535 per statement.
 const INSERT_CHUNK = 4_000;
 
+/** A delivery to one client as its timeline shows it. */
+export type DeliveryForClient = {
+  /** The occurrence id (as text: a bigint). */
+  id: string;
+  /** When it was decided, in UTC with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): exact for paging. */
+  at: string;
+  kind: SendKind;
+  status: DeliveryStatus;
+  reason: string | null;
+  rm: string | null;
+};
+
 /** The campaigns module's SQL: deliveries, send tasks and reminders. */
 export type CampaignsRepository = ReturnType<typeof createCampaignsRepository>;
 
@@ -220,6 +232,27 @@ export function createCampaignsRepository() {
             );
       }
     },
+
+    /**
+     * The deliveries to one client (as recipient), newest first by when each was decided, strictly before
+     * `before` in (created_at, occurrence) order; `limit` at most. Walks deliveries_recipient_at_idx.
+     */
+    forClient: (
+      db: Db | Tx,
+      externalUserid: string,
+      before: { at: string; id: string } | undefined,
+      limit: number,
+    ) =>
+      queryRows<DeliveryForClient>(
+        db,
+        sql`SELECT occurrence_id::text AS id,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   kind, status, reason, rm
+              FROM deliveries
+             WHERE recipient = ${externalUserid}
+               ${before ? sql`AND (created_at, occurrence_id) < (${before.at}::timestamptz, ${before.id}::bigint)` : sql``}
+             ORDER BY created_at DESC, occurrence_id DESC LIMIT ${limit}`,
+      ),
 
     /** Tasks WeCom holds that their sender has not confirmed (for polling and reminders). */
     openTasks: (db: Db | Tx, occurrenceId: number) =>

@@ -49,6 +49,9 @@ export type TierUpdate = {
 
 const param = (xs: unknown[]) => sql.param(xs);
 
+/** `text` as a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
 /**
  * Client lookups for the API, always within a scope (an RM's own clients, a branch's, or all), and the
  * tier state the communities module's routing reads and writes inside its caller's transaction.
@@ -58,17 +61,41 @@ export type ClientsRepository = ReturnType<typeof createClientsRepository>;
 /** Creates the client lookup repository. */
 export function createClientsRepository() {
   return {
-    /** Clients within `scope`, by id, after `after`, optionally of one channel or tier; `limit` rows at most. */
+    /**
+     * Clients within `scope`, by id, after `after`, optionally of one channel, tier or owner RM and matching
+     * `search`; `limit` rows at most.
+     *
+     * `search` is a case-insensitive substring of the name or the external userid, its `%`, `_` and `\`
+     * matching themselves. What it costs: a pattern with a leading `%` cannot use a B-tree index, so the
+     * search is a filter on the rows the other conditions leave, read in primary-key order until the page
+     * is full. An RM's search reads only their own clients (clients_owner_rm_idx), and a common fragment
+     * fills a page early; a rare one in an admin's or a branch's search reads up to every client. A
+     * pg_trgm GIN index on both columns would make it an index scan, should that grow too slow.
+     */
     list(
       db: Db,
       scope: Scope,
-      q: { channel?: string; tier?: string; after?: string; limit: number },
+      q: {
+        channel?: string;
+        tier?: string;
+        ownerRm?: string;
+        search?: string;
+        after?: string;
+        limit: number;
+      },
     ): Promise<ClientView[]> {
+      const pattern = q.search === undefined ? undefined : `%${escapeLike(q.search)}%`;
       return queryRows<ClientView>(
         db,
         sql`${select} WHERE ${rmInScope(scope, sql`c.owner_rm`)}
             ${q.channel ? sql`AND c.channel_id = ${q.channel}` : sql``}
             ${q.tier ? sql`AND c.tier = ${q.tier}` : sql``}
+            ${q.ownerRm ? sql`AND c.owner_rm = ${q.ownerRm}` : sql``}
+            ${
+              pattern === undefined
+                ? sql``
+                : sql`AND (c.name ILIKE ${pattern} ESCAPE '\\' OR c.external_userid ILIKE ${pattern} ESCAPE '\\')`
+            }
             ${q.after === undefined ? sql`` : sql`AND c.external_userid > ${q.after}`}
             ORDER BY c.external_userid LIMIT ${q.limit}`,
       );

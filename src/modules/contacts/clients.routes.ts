@@ -16,6 +16,10 @@ export const IMPORT_BODY_LIMIT = '50mb';
 const listFilters = {
   channel: z.string().max(64).optional(),
   tier: z.string().max(32).optional(),
+  ownerRm: z.string().min(1).max(64).optional().meta({ description: "the owner RM's userid" }),
+  q: z.string().trim().min(1).max(64).optional().meta({
+    description: 'a fragment of the name or the external userid, in any case; `%` and `_` match themselves',
+  }),
 };
 const clientCursor = z.tuple([z.string().max(64)]);
 const importQuery = z.object({ fileName: z.string().optional() });
@@ -37,6 +41,13 @@ const clientView = z
     acquiredAt: isoTime.nullable(),
   })
   .meta({ id: 'Client' });
+
+/**
+ * The answer for a client that is absent or outside the caller's scope; every route under
+ * `/clients/:id` answers it, so an RM cannot probe for other RMs' clients. The id is left out of the
+ * message: it may be an ID or phone number, and messages reach the log.
+ */
+export const clientNotInScope = () => new AppError('not_found', { message: 'no such client in your scope' });
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -122,7 +133,7 @@ export function createClientsRouter(deps: {
     '/clients',
     contract({
       tag: 'clients',
-      summary: "List clients in the caller's scope",
+      summary: "List or search clients in the caller's scope",
       query: listQuery(listFilters),
       responses: { 200: pageOf(clientView) },
     }),
@@ -132,6 +143,8 @@ export function createClientsRouter(deps: {
       const rows = await deps.repo.list(deps.db, scopeOf(res), {
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.tier ? { tier: q.tier } : {}),
+        ...(q.ownerRm ? { ownerRm: q.ownerRm } : {}),
+        ...(q.q ? { search: q.q } : {}),
         ...(q.cursor ? { after: decodeCursor(q.cursor, clientCursor)[0] } : {}),
         limit: q.limit + 1,
       });
@@ -156,9 +169,7 @@ export function createClientsRouter(deps: {
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const row = await deps.repo.find(deps.db, scopeOf(res), id);
-      // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
-      // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
-      if (!row) throw new AppError('not_found', { message: 'no such client in your scope' });
+      if (!row) throw clientNotInScope();
       res.json(presentClient(row));
     },
   );

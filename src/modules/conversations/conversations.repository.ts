@@ -56,6 +56,18 @@ export type BotMessage = {
   details: { candidates?: string[]; questionId?: number };
 };
 
+/** A hand-off of one client as its timeline shows it: no message of the conversation. */
+export type HandoffForClient = {
+  id: string;
+  /** When it was handed off, in UTC with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): exact for paging. */
+  at: string;
+  chatId: string;
+  ownerState: OwnerState;
+  /** Who took it over, else the RM it was handed to. */
+  rm: string | null;
+  slaKept: boolean | null;
+};
+
 /**
  * SQL of conversations and their messages. Only `conversations.service.ts` calls the writes; the API's
  * reads and its resolve are always within a scope.
@@ -133,6 +145,36 @@ export function createConversationsRepository() {
               escalated_to = COALESCE(${backupUserid}, rm_userid)
             WHERE owner_state = 'pending-human' AND sla_due_at < now() AND escalated_at IS NULL
             RETURNING id::int AS id, rm_userid AS rm`,
+      ),
+
+    /**
+     * The client's hand-offs (conversations a person was fetched for), newest first by when each was
+     * handed off, strictly before `before`; `limit` at most. conversations has no index led by
+     * client_userid: this reads every conversation until one is added.
+     */
+    forClient: (
+      db: Db | Tx,
+      clientUserid: string,
+      before: { at: string; id: string } | undefined,
+      limit: number,
+    ) =>
+      queryRows<HandoffForClient>(
+        db,
+        sql`SELECT cv.id::text AS id,
+                   to_char(COALESCE(cv.handed_off_at, cv.created_at) AT TIME ZONE 'UTC',
+                           'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   cv.chat_id AS "chatId", cv.owner_state AS "ownerState",
+                   COALESCE(cv.taken_over_by, cv.rm_userid) AS rm, cv.sla_kept AS "slaKept"
+              FROM conversations cv
+             WHERE cv.client_userid = ${clientUserid}
+               AND (cv.handed_off_at IS NOT NULL OR cv.owner_state <> 'bot')
+               ${
+                 before
+                   ? sql`AND (COALESCE(cv.handed_off_at, cv.created_at), cv.id)
+                             < (${before.at}::timestamptz, ${before.id}::bigint)`
+                   : sql``
+               }
+             ORDER BY COALESCE(cv.handed_off_at, cv.created_at) DESC, cv.id DESC LIMIT ${limit}`,
       ),
 
     /** Conversations within `scope`, newest first, optionally in one state, before id `before` when given. */

@@ -20,6 +20,17 @@ export type TouchInput = {
   ref: string;
 };
 
+/** A touch as the client timeline shows it: never its body (the RM's ready text). */
+export type TouchForClient = {
+  id: string;
+  /** When it was logged, in UTC with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): exact for paging. */
+  at: string;
+  kind: TouchKind;
+  status: 'due' | 'done';
+  title: string;
+  rm: string;
+};
+
 /** The touch log's SQL. */
 export type TouchesRepository = ReturnType<typeof createTouchesRepository>;
 
@@ -105,6 +116,28 @@ export function createTouchesRepository() {
       );
       return rows.length;
     },
+
+    /**
+     * The client's touches, newest first by when each was logged (created_at: a due touch keeps its place
+     * when it is done later, so paging stays stable), strictly before `before`; `limit` at most.
+     * touches has no index on external_userid: this reads the whole log until one is added.
+     */
+    forClient: (
+      db: Db | Tx,
+      externalUserid: string,
+      before: { at: string; id: string } | undefined,
+      limit: number,
+    ) =>
+      queryRows<TouchForClient>(
+        db,
+        sql`SELECT id::text AS id,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   kind, status, title, rm
+              FROM touches
+             WHERE external_userid = ${externalUserid}
+               ${before ? sql`AND (created_at, id) < (${before.at}::timestamptz, ${before.id}::bigint)` : sql``}
+             ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+      ),
 
     /** Done touches per RM and kind in [from, to): what engagement scoring reads. */
     doneCounts: (db: Db | Tx, from: Date, to: Date) =>

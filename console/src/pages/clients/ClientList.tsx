@@ -1,14 +1,17 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '../../api.ts';
+import { type ApiError, api } from '../../api.ts';
+import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { type Client, maskName, type Policy, policyName, statusText } from './shared.tsx';
 
 const PAGE_SIZE = 50;
-type Filters = { tier: string; channel: string };
+type Filters = { tier: string; channel: string; ownerRm: string; q: string };
+const NO_FILTERS: Filters = { tier: '', channel: '', ownerRm: '', q: '' };
 
 /**
- * Clients in the caller's scope (the API scopes the list), filtered by tier and channel, a page at a time.
- * The search box filters only what is loaded: the API has no search parameter.
+ * Clients in the caller's scope (the API scopes the list), searched by name or id (`?q=`, on the server,
+ * so every matching client is found, not only those loaded) and filtered by tier, channel and owner RM,
+ * a page at a time.
  */
 export function ClientList({
   policy,
@@ -19,20 +22,22 @@ export function ClientList({
   selected: string | null;
   onSelect: (id: string) => void;
 }) {
-  const [filters, setFilters] = useState<Filters>({ tier: '', channel: '' });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [items, setItems] = useState<Client[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [search, setSearch] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
   const [channels, setChannels] = useState<string[]>([]);
+  const [rms, setRms] = useState<{ userid: string; name: string }[]>([]);
   // Answers to an older filter are dropped: only the latest request may fill the list.
   const generation = useRef(0);
 
   const fetchPage = async (f: Filters, cursor: string | null) => {
     const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (f.q) q.set('q', f.q);
     if (f.tier) q.set('tier', f.tier);
     if (f.channel) q.set('channel', f.channel);
+    if (f.ownerRm) q.set('ownerRm', f.ownerRm);
     if (cursor) q.set('cursor', cursor);
     return api<{ items: Client[]; nextCursor: string | null }>(`/clients?${q}`);
   };
@@ -48,7 +53,11 @@ export function ClientList({
       setNext(page.nextCursor);
     } catch (e) {
       if (mine !== generation.current) return;
-      setError(e instanceof ApiError && e.code !== 'network' ? e.message : t('error.network'));
+      setError(asApiError(e));
+      if (!cursor) {
+        setItems([]);
+        setNext(null);
+      }
     } finally {
       if (mine === generation.current) setBusy(false);
     }
@@ -60,26 +69,36 @@ export function ClientList({
   }, [filters]);
 
   useEffect(() => {
-    // Channel ids to suggest; only ops and admin may list channels, so an RM simply gets no suggestions.
+    // Channels and RMs to suggest; only ops and admin may list them, so an RM simply gets no suggestions.
     api<{ items: { id: string }[] }>('/channels?limit=200').then(
       (r) => setChannels(r.items.map((c) => c.id)),
       () => setChannels([]),
+    );
+    api<{ items: { userid: string; name: string }[] }>('/rms?limit=500').then(
+      (r) => setRms(r.items),
+      () => setRms([]),
     );
   }, []);
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    setFilters({ tier: String(f.get('tier') ?? ''), channel: String(f.get('channel') ?? '').trim() });
+    setFilters((prev) => ({
+      ...prev,
+      tier: String(f.get('tier') ?? ''),
+      channel: String(f.get('channel') ?? '').trim(),
+      ownerRm: String(f.get('ownerRm') ?? '').trim(),
+    }));
   };
 
-  const needle = search.trim().toLowerCase();
-  const shown = needle
-    ? items.filter(
-        (c) =>
-          c.externalUserid.toLowerCase().includes(needle) || (c.name ?? '').toLowerCase().includes(needle),
-      )
-    : items;
+  const search = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const q = String(new FormData(e.currentTarget).get('q') ?? '').trim();
+    setFilters((prev) => ({ ...prev, q }));
+  };
+
+  // A refused search is shown next to the search box; any other failure above the list.
+  const searchProblem = error?.problemFor('q') ? error : null;
 
   return (
     <section aria-labelledby="clients-list-heading">
@@ -105,28 +124,46 @@ export function ClientList({
             ))}
           </datalist>
         </label>
+        <label>
+          {t('clients.filterOwner')}
+          <input name="ownerRm" list="clients-rm-ids" autoComplete="off" maxLength={64} />
+          <datalist id="clients-rm-ids">
+            {rms.map((r) => (
+              <option key={r.userid} value={r.userid}>
+                {r.name}
+              </option>
+            ))}
+          </datalist>
+        </label>
         <button type="submit">{t('clients.apply')}</button>
       </form>
-      <label className="search">
-        {t('clients.search')}
-        <input
-          type="search"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          aria-describedby="clients-search-hint"
-        />
-        <span className="hint" id="clients-search-hint">
-          {t('clients.searchHint')}
-        </span>
-      </label>
-      {error ? (
-        <p role="alert">
-          {t('error.generic')}
-          {error}
-        </p>
-      ) : null}
-      <p role="status">{t('clients.count', { loaded: items.length, shown: shown.length })}</p>
-      {shown.length === 0 && !busy ? (
+      <search aria-label={t('clients.searchForm')}>
+        <form className="filters" onSubmit={search}>
+          <label>
+            {t('clients.search')}
+            <input
+              type="search"
+              name="q"
+              maxLength={64}
+              autoComplete="off"
+              aria-invalid={searchProblem ? true : undefined}
+              aria-describedby={searchProblem ? 'clients-search-error' : 'clients-search-hint'}
+            />
+          </label>
+          <button type="submit">{t('clients.searchSubmit')}</button>
+          <span className="hint" id="clients-search-hint">
+            {t('clients.searchHint')}
+          </span>
+          <ErrorNote error={searchProblem} id="clients-search-error" field="q" />
+        </form>
+      </search>
+      {searchProblem ? null : <Refusal error={error} />}
+      <p role="status">
+        {filters.q
+          ? t('clients.countSearch', { loaded: items.length, q: filters.q })
+          : t('clients.count', { loaded: items.length })}
+      </p>
+      {items.length === 0 && !busy ? (
         <p>{t('clients.empty')}</p>
       ) : (
         <table>
@@ -142,7 +179,7 @@ export function ClientList({
             </tr>
           </thead>
           <tbody>
-            {shown.map((c) => (
+            {items.map((c) => (
               <tr key={c.externalUserid}>
                 <td>{maskName(c.name)}</td>
                 <td>

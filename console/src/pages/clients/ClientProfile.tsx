@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
 import { t } from '../../messages.ts';
+import { ClientTimeline } from './ClientTimeline.tsx';
 import { type Client, maskName, type Policy, policyName, statusText, when } from './shared.tsx';
 
 type State = { id: string; client?: Client; error?: string; notFound?: boolean };
 
 /**
- * One client's profile (`GET /api/v1/clients/:id`): tier and since when, risk level, tags, AUM band. Out of
- * the caller's scope answers 404, the same as a client that does not exist.
+ * One client's profile (`GET /api/v1/clients/:id`): tier and since when, risk level, tags, AUM band, and
+ * the client's timeline. Out of the caller's scope answers 404, the same as a client that does not exist.
  */
 export function ClientProfile({
   id,
@@ -78,6 +79,7 @@ export function ClientProfile({
           {row(t('clients.acquiredAt'), when(c.acquiredAt))}
         </dl>
       ) : null}
+      {c ? <ClientTimeline id={c.externalUserid} /> : null}
       <button type="button" onClick={onClose}>
         {t('clients.close')}
       </button>
