@@ -779,7 +779,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clients in the caller's scope
+         * List or search clients in the caller's scope
          * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
          */
         get: operations["getClients"];
@@ -803,6 +803,28 @@ export interface paths {
          * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
          */
         get: operations["getClientsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One client's timeline: touches, deliveries and hand-offs, newest first
+         * @description Titles and statuses only: no message text of the client or the RM. 404 outside the caller's scope.
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getClientsIdTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1509,6 +1531,20 @@ export interface components {
             tier: string | null;
             tierSince: string | null;
             acquiredAt: string | null;
+        };
+        ClientTimelineEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "touch" | "delivery" | "handoff";
+            /** @description a touch's title, a delivery's calendar entry name, a hand-off's chat id */
+            title: string;
+            /** @description touch: due | done; delivery: pending | sent | failed | skipped; hand-off: its owner state */
+            status: string | null;
+            /** @description touch: its kind; delivery: why it was skipped or failed; hand-off: sla_kept | sla_missed (null while open) */
+            detail: string | null;
+            /** @description the RM it went through, or who took the hand-off over */
+            rm: string | null;
         };
         TierPolicy: {
             aumBands: {
@@ -3321,6 +3357,10 @@ export interface operations {
             query?: {
                 channel?: string;
                 tier?: string;
+                /** @description the owner RM's userid */
+                ownerRm?: string;
+                /** @description a fragment of the name or the external userid, in any case; `%` and `_` match themselves */
+                q?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3372,6 +3412,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Client"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClientsIdTimeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ClientTimelineEntry"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */
