@@ -149,8 +149,8 @@ export function createConversationsRepository() {
 
     /**
      * The client's hand-offs (conversations a person was fetched for), newest first by when each was
-     * handed off, strictly before `before`; `limit` at most. conversations has no index led by
-     * client_userid: this reads every conversation until one is added.
+     * handed off, strictly before `before`; `limit` at most. `conversations_client_idx` finds the client's
+     * rows.
      */
     forClient: (
       db: Db | Tx,

@@ -40,6 +40,8 @@ export const conversations = pgTable(
     uniqueIndex('conversations_open_uq')
       .on(t.chatId, t.clientUserid)
       .where(sql`${t.ownerState} <> 'resolved'`),
+    // A client's conversations: the client timeline and the sidebar's last hand-off.
+    index('conversations_client_idx').on(t.clientUserid),
   ],
 );
 

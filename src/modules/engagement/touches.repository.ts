@@ -120,7 +120,7 @@ export function createTouchesRepository() {
     /**
      * The client's touches, newest first by when each was logged (created_at: a due touch keeps its place
      * when it is done later, so paging stays stable), strictly before `before`; `limit` at most.
-     * touches has no index on external_userid: this reads the whole log until one is added.
+     * `touches_client_idx` (external_userid, created_at) serves it.
      */
     forClient: (
       db: Db | Tx,

@@ -28,6 +28,8 @@ export const touches = pgTable(
   (t) => [
     uniqueIndex('touches_ref_uq').on(t.ref),
     index('touches_rm_due_idx').on(t.rm, t.dueDate).where(sql`${t.status} = 'due'`),
+    // A client's touches, newest first: the client timeline and the sidebar's touches due.
+    index('touches_client_idx').on(t.externalUserid, t.createdAt),
     check('touches_status', sql`${t.status} IN ('due','done')`),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "conversations_client_idx" ON "conversations" USING btree ("client_userid");--> statement-breakpoint
+CREATE INDEX "touches_client_idx" ON "touches" USING btree ("external_userid","created_at");
