@@ -12,6 +12,7 @@ const Content = lazy(() => import('./pages/Content.tsx'));
 const Faq = lazy(() => import('./pages/Faq.tsx'));
 const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
 const Groups = lazy(() => import('./pages/Groups.tsx'));
+const Audit = lazy(() => import('./pages/Audit.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -25,6 +26,7 @@ export const PAGES: Page[] = [
   { path: '/faq', label: 'nav.faq', roles: ['admin', 'ops', 'compliance'] },
   { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
   { path: '/groups', label: 'nav.groups', roles: ['admin', 'ops', 'rm'] },
+  { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
 function Nav({ me }: { me: Me }) {
@@ -129,6 +131,11 @@ export function App() {
               <Route path="/groups">
                 <Guard me={me} page="/groups">
                   <Groups me={me} />
+                </Guard>
+              </Route>
+              <Route path="/audit">
+                <Guard me={me} page="/audit">
+                  <Audit />
                 </Guard>
               </Route>
               <Route>

@@ -20,6 +20,7 @@ export const messages = {
   'nav.faq': '问答知识库',
   'nav.handoffs': '转人工',
   'nav.groups': '群与分层',
+  'nav.audit': '审计日志',
   'nav.queues': '任务队列',
   'nav.apiDocs': '接口文档',
   'nav.main': '主导航',
@@ -400,6 +401,30 @@ export const messages = {
   'groups.loadingMore': '正在加载…',
   'groups.rmReadOnly': '登记、归档客户群和分群预演仅对运营和管理员开放。',
   // ── end of groups and tiers page ──
+
+  // ── audit log page (pages/Audit.tsx): keys start with 'audit.' ──
+  'audit.heading': '审计日志',
+  'audit.intro': '谁在什么时候做了什么，最新的在前。',
+  'audit.filters': '筛选审计记录',
+  'audit.targetType': '对象类型',
+  'audit.targetTypeHint': '例如 staff、community_group、content_version；留空显示全部。',
+  'audit.apply': '筛选',
+  'audit.clear': '显示全部',
+  'audit.list': '审计记录',
+  'audit.listOf': '审计记录（对象类型：{type}）',
+  'audit.empty': '没有审计记录。',
+  'audit.col.at': '时间',
+  'audit.col.actor': '操作人',
+  'audit.col.action': '动作',
+  'audit.col.targetType': '对象类型',
+  'audit.col.targetId': '对象 ID',
+  'audit.col.details': '详情',
+  'audit.col.requestId': '请求 ID',
+  'audit.none': '—',
+  'audit.count': '已加载 {n} 条',
+  'audit.more': '加载更多',
+  'audit.loadingMore': '正在加载…',
+  // ── end of audit log page ──
 
   'weekday.0': '周日',
   'weekday.1': '周一',
