@@ -11,6 +11,8 @@ const Clients = lazy(() => import('./pages/Clients.tsx'));
 const Content = lazy(() => import('./pages/Content.tsx'));
 const Faq = lazy(() => import('./pages/Faq.tsx'));
 const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
+const Groups = lazy(() => import('./pages/Groups.tsx'));
+const Audit = lazy(() => import('./pages/Audit.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -23,6 +25,8 @@ export const PAGES: Page[] = [
   { path: '/content', label: 'nav.content', roles: ['admin', 'ops', 'compliance'] },
   { path: '/faq', label: 'nav.faq', roles: ['admin', 'ops', 'compliance'] },
   { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
+  { path: '/groups', label: 'nav.groups', roles: ['admin', 'ops', 'rm'] },
+  { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
 function Nav({ me }: { me: Me }) {
@@ -122,6 +126,16 @@ export function App() {
               <Route path="/handoffs">
                 <Guard me={me} page="/handoffs">
                   <Handoffs />
+                </Guard>
+              </Route>
+              <Route path="/groups">
+                <Guard me={me} page="/groups">
+                  <Groups me={me} />
+                </Guard>
+              </Route>
+              <Route path="/audit">
+                <Guard me={me} page="/audit">
+                  <Audit />
                 </Guard>
               </Route>
               <Route>
