@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/platform/db/client.ts';
 import { useConsoleWorld } from '../helpers/console-world.ts';
 
 /**
@@ -68,6 +70,44 @@ describe('the ops console', () => {
     const before = await page.locator('.day h2').first().textContent();
     await page.getByRole('button', { name: '下一周' }).click();
     await expect.poll(() => page.locator('.day h2').first().textContent()).not.toBe(before);
+    expect(await axeProblems(page)).toEqual([]);
+  });
+
+  it("shows the month, and a recorded occurrence's figures when it is opened", async () => {
+    // Today's 08:00 (Shanghai) morning brief, recorded as done: two delivered, one failed.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const db = world.ctx.database.db;
+    const [occ] = await queryRows<{ id: number }>(
+      db,
+      sql`INSERT INTO calendar_occurrences (entry_id, scheduled_at, entry_version, status)
+          VALUES ('morning-brief', ${`${today}T08:00:00+08:00`}::timestamptz, 1, 'done') RETURNING id::int AS id`,
+    );
+    for (const [who, status] of [
+      ['wm_a', 'sent'],
+      ['wm_b', 'sent'],
+      ['wm_c', 'failed'],
+    ] as const)
+      await queryRows(
+        db,
+        sql`INSERT INTO deliveries (occurrence_id, recipient, kind, rm, status, created_at, updated_at)
+            VALUES (${occ?.id}, ${who}, 'single', 'rm_wang', ${status}, now(), now())`,
+      );
+    const page = await signedIn('李运营', '/console/calendar');
+    await page.getByRole('button', { name: '月', exact: true }).click();
+    await page.getByText(`月视图：${today.slice(0, 7)}`).waitFor();
+    // Whole weeks covering the month: every day of it is there, and the count is a multiple of seven.
+    const days = await page.locator('.day').count();
+    expect(days % 7).toBe(0);
+    expect(days).toBeGreaterThanOrEqual(28);
+    const lastDay = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).getUTCDate();
+    for (const d of ['01', String(lastDay)]) {
+      expect(await page.locator(`.day[data-day="${today.slice(0, 8)}${d}"]`).count()).toBe(1);
+    }
+    await page.locator(`.day[data-day="${today}"]`).getByRole('button', { name: /08:00/ }).click();
+    const figures = page.getByRole('region', { name: /执行数据/ });
+    await figures.getByRole('row', { name: '目标人数 3' }).waitFor();
+    await figures.getByRole('row', { name: '已送达 2' }).waitFor();
+    await figures.getByRole('row', { name: '失败 1' }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
   });
 
