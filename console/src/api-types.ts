@@ -1322,6 +1322,8 @@ export interface components {
             /** @description the QR code of its key's join way */
             joinWayQr: string | null;
             archivedAt: string | null;
+            /** @description the group owner's WeCom userid (an RM), once known */
+            ownerRm: string | null;
         };
         ComplianceResult: {
             /** @description false when a finding blocks the text */

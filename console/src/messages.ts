@@ -433,6 +433,8 @@ export const messages = {
   'groups.col.chatId': '群 ID',
   'groups.col.key': '类别',
   'groups.col.members': '成员',
+  'groups.col.owner': '群主',
+  'groups.ownerUnknown': '未知',
   'groups.col.status': '状态',
   'groups.col.joinWay': '入群活码',
   'groups.col.actions': '操作',

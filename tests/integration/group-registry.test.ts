@@ -32,6 +32,8 @@ describe('registering groups for routing', () => {
       .get('/api/v1/groups?groupKey=kaquan')
       .set('authorization', `Bearer ${helix.opsToken}`);
     expect(list.body.items.map((g: { chatId: string }) => g.chatId)).toEqual(['wr_card_1']);
+    // The owner WeCom reports is shown: ops see whose group it is.
+    expect(list.body.items[0].ownerRm).toBe('rm_zhang');
     // wr_card_1 holds 4 (owner, wm_c1 and two joiners); the next joiner lands in a group WeCom creates,
     // which Helix adopts under the same key, confirming that client's invitation.
     await queryRows(

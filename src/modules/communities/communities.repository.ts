@@ -24,6 +24,7 @@ export type GroupView = {
   status: string;
   joinWayQr: string | null;
   archivedAt: Date | string | null;
+  ownerRm: string | null;
 };
 
 /** A group as the RM sidebar shows it. */
@@ -40,7 +41,7 @@ export type GroupPosition = readonly [groupKey: string, sortAt: string, chatId: 
 
 const groupColumns = sql`chat_id AS "chatId", name, group_key AS "groupKey", capacity,
                          member_count AS "memberCount", status, join_way_qr AS "joinWayQr",
-                         archived_at AS "archivedAt"`;
+                         archived_at AS "archivedAt", owner_rm AS "ownerRm"`;
 
 /** SQL for groups, memberships and routing moves. Methods take the handle they run on. */
 export type CommunitiesRepository = ReturnType<typeof createCommunitiesRepository>;

@@ -34,6 +34,10 @@ const groupView = z
     status: z.string(),
     joinWayQr: z.string().nullable().meta({ description: "the QR code of its key's join way" }),
     archivedAt: isoTime.nullable(),
+    ownerRm: z
+      .string()
+      .nullable()
+      .meta({ description: "the group owner's WeCom userid (an RM), once known" }),
   })
   .meta({ id: 'Group' });
 
@@ -48,6 +52,7 @@ export function presentGroup(g: GroupView): z.infer<typeof groupView> {
     status: g.status,
     joinWayQr: g.joinWayQr,
     archivedAt: g.archivedAt ? new Date(g.archivedAt).toISOString() : null,
+    ownerRm: g.ownerRm,
   };
 }
 

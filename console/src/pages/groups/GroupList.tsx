@@ -138,6 +138,7 @@ export function GroupList({
               <th scope="col">{t('groups.col.chatId')}</th>
               <th scope="col">{t('groups.col.key')}</th>
               <th scope="col">{t('groups.col.members')}</th>
+              <th scope="col">{t('groups.col.owner')}</th>
               <th scope="col">{t('groups.col.status')}</th>
               <th scope="col">{t('groups.col.joinWay')}</th>
               {canArchive ? <th scope="col">{t('groups.col.actions')}</th> : null}

@@ -40,6 +40,7 @@ export function GroupRow({ group: g, policy, canArchive, busy, refusal, onArchiv
       <td>{g.chatId}</td>
       <td>{keyText(policy, g.groupKey)}</td>
       <td>{t('groups.members', { n: g.memberCount, capacity: g.capacity })}</td>
+      <td>{g.ownerRm ?? t('groups.ownerUnknown')}</td>
       <td>
         {groupStatusText(g.status)}
         {g.archivedAt ? (

@@ -1,17 +1,9 @@
+import type { Schema } from '../../api.ts';
 import { type MessageKey, messages, t } from '../../messages.ts';
 import type { Policy } from '../clients/shared.tsx';
 
 /** A group as `GET /api/v1/groups` and `POST /api/v1/groups/:chatId/archive` answer. */
-export type Group = {
-  chatId: string;
-  name: string;
-  groupKey: string | null;
-  capacity: number;
-  memberCount: number;
-  status: string;
-  joinWayQr: string | null;
-  archivedAt: string | null;
-};
+export type Group = Schema<'Group'>;
 
 /** What a group key serves in the policy: a tier, an interest group or an invitation-only circle. */
 export type KeyKind = 'tier' | 'interest' | 'circle';
