@@ -96,6 +96,7 @@ export function createClientsRouter(deps: {
       if (!Buffer.isBuffer(req.body)) {
         throw new AppError('unsupported_media_type', {
           message: 'send the file as text/csv or application/x-ndjson',
+          zh: '请以 text/csv 或 application/x-ndjson 格式上传文件。',
         });
       }
       const p = locals(res).principal;
@@ -111,6 +112,7 @@ export function createClientsRouter(deps: {
       if (!outcome.ok) {
         throw new AppError('bad_request', {
           message: `import rejected: ${outcome.problems.length} problem(s); nothing was changed`,
+          zh: `导入未通过：共 ${outcome.problems.length} 个问题，未做任何更改。`,
           details: { rows: outcome.rows, problems: outcome.problems },
         });
       }
@@ -158,7 +160,11 @@ export function createClientsRouter(deps: {
       const row = await deps.repo.find(deps.db, scopeOf(res), id);
       // Out of scope looks the same as absent: an RM cannot probe for other RMs' clients.
       // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
-      if (!row) throw new AppError('not_found', { message: 'no such client in your scope' });
+      if (!row)
+        throw new AppError('not_found', {
+          message: 'no such client in your scope',
+          zh: '在您的权限范围内没有该客户。',
+        });
       res.json(presentClient(row));
     },
   );
