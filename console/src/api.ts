@@ -45,6 +45,8 @@ export async function api<T>(
       method,
       credentials: 'same-origin',
       headers: {
+        // The console is read in Chinese: the API answers its errors (message, problems) in Chinese too.
+        'accept-language': 'zh-CN',
         ...(init.file ? { 'content-type': init.file.contentType } : {}),
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(method === 'GET' ? {} : { 'x-csrf-token': csrf() }),

@@ -20,7 +20,10 @@ export function mountConsole(app: Express, opts: { dir: string; imageOrigins: re
     express.static(path.join(opts.dir, 'assets'), { immutable: true, maxAge: '1y' }),
   );
   app.use('/console/assets', (req: Request) => {
-    throw new AppError('not_found', { message: `no console asset ${req.path.slice(0, 100)}` });
+    throw new AppError('not_found', {
+      message: `no console asset ${req.path.slice(0, 100)}`,
+      zh: '没有该控制台资源文件。',
+    });
   });
   const page = (_req: Request, res: Response) => {
     if (!existsSync(index)) {

@@ -364,7 +364,10 @@ export function buildWebApp(
 
   app.use((req: Request) => {
     // The caller sees this message and the log keeps it: a path can carry a client's ID or phone number.
-    throw new AppError('not_found', { message: `no route for ${req.method} ${maskPii(req.path)}` });
+    throw new AppError('not_found', {
+      message: `no route for ${req.method} ${maskPii(req.path)}`,
+      zh: `没有该接口：${req.method} ${maskPii(req.path)}`,
+    });
   });
   app.use(errorMiddleware(log));
 

@@ -21,12 +21,35 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /**
+ * The Chinese sentence a caller who prefers Chinese sees for a code when the error has no `zh` of its own
+ * (and always for `internal`). Typed over every code, so a new code cannot ship without one.
+ */
+export const ZH_BY_CODE: Readonly<Record<ErrorCode, string>> = {
+  bad_request: '提交的内容有误，请检查后重试。',
+  invalid_encoding: '网址的编码无效（须为 UTF-8 百分号编码）。',
+  invalid_signature: '签名校验未通过。',
+  unauthenticated: '您尚未登录或登录凭证无效，请重新登录。',
+  forbidden: '您无权执行此操作。',
+  not_found: '在您的权限范围内没有找到该内容。',
+  conflict: '该操作与当前状态冲突，请刷新后重试。',
+  payload_too_large: '提交的内容超过大小上限。',
+  unsupported_media_type: '不支持该内容格式。',
+  token_expired: '登录已过期，请重新登录。',
+  rate_limited: '操作过于频繁，请稍后再试。',
+  internal: '系统内部错误，请稍后再试。',
+  db_unavailable: '数据库暂时不可用，请稍后再试。',
+  unavailable: '服务暂时不可用，请稍后再试。',
+};
+
+/**
  * A failure Helix expected. `message` is for logs and operators; `userMessage` (optional) is safe to show a
- * client or RM; `retryable` tells jobs and callers whether trying again can help.
+ * client or RM; `zh` is the same refusal in Simplified Chinese, answered to callers who prefer Chinese (no
+ * PII in it); `retryable` tells jobs and callers whether trying again can help.
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string | undefined;
+  readonly zh: string | undefined;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
   /** The thrower already logged this (throttled); the error middleware then logs it at debug only. */
@@ -37,6 +60,7 @@ export class AppError extends Error {
     opts: {
       message: string;
       userMessage?: string;
+      zh?: string;
       retryable?: boolean;
       details?: Record<string, unknown>;
       logged?: boolean;
@@ -47,6 +71,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.code = code;
     this.userMessage = opts.userMessage;
+    this.zh = opts.zh;
     this.retryable = opts.retryable ?? false;
     this.details = opts.details;
     this.logged = opts.logged ?? false;

@@ -79,7 +79,7 @@ describe('the content library page', () => {
     await page.locator('#draft-id-error').waitFor();
     expect(await page.locator('#draft-id-error').textContent()).toContain('lower-case letters');
     expect(await form.getByLabel('组件编号').getAttribute('aria-invalid')).toBe('true');
-    await expect(form.getByRole('alert').textContent()).resolves.toContain('invalid component');
+    await expect(form.getByRole('alert').textContent()).resolves.toContain('内容组件有误');
 
     await form.getByLabel('组件编号').fill('steady-promo');
     await form.getByRole('button', { name: '保存草稿' }).click();
@@ -111,7 +111,7 @@ describe('the content library page', () => {
     await open(page, '稳健理财推荐');
     const review = page.getByRole('form', { name: '审核第 1 版' });
     await review.getByRole('button', { name: '批准' }).click();
-    await expect(review.getByRole('alert').textContent()).resolves.toMatch(/blocking finding/);
+    await expect(review.getByRole('alert').textContent()).resolves.toMatch(/阻断性问题/);
     // A rejection needs a note: the API's problem with it is shown next to the note.
     await review.getByRole('button', { name: '驳回' }).click();
     await review.locator('.field-error').waitFor();
@@ -151,7 +151,7 @@ describe('the content library page', () => {
       const review = page.getByRole('form', { name: '审核第 2 版' });
       await review.getByRole('button', { name: '批准' }).click();
       await expect(review.getByRole('alert').textContent()).resolves.toContain(
-        'the maker cannot approve their own work',
+        '您不能审核自己撰写的内容 steady-promo 第 2 版',
       );
       expect(await row(page, 2).textContent()).toContain('待审核');
       expect(await axeProblems(page)).toEqual([]);

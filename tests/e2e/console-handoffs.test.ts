@@ -141,7 +141,9 @@ describe('the 转人工 page', () => {
     await row.getByRole('button', { name: `标记已解决（会话 ${ids.overdue}）` }).click();
     const alert = row.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toContain(`no open hand-off ${ids.overdue} in your scope`);
+    expect(await alert.textContent()).toContain(
+      `在您的权限范围内没有编号为 ${ids.overdue} 的待处理转人工会话`,
+    );
     expect(await axeProblems(page)).toEqual([]);
   });
 });

@@ -186,7 +186,10 @@ export function createCalendarRouter(deps: {
   // The calendar speaks to every branch's clients, so only head office (ops without a branch) changes it.
   const headOffice = (res: Response) => {
     if (locals(res).principal?.branchScope)
-      throw new AppError('forbidden', { message: 'the content calendar is changed by head office only' });
+      throw new AppError('forbidden', {
+        message: 'the content calendar is changed by head office only',
+        zh: '内容日历只能由总行更改。',
+      });
   };
   const write = requireRole('admin', 'ops');
   // The plan itself is no branch's data; the figures (stats) are, and are cut to the caller's scope.
@@ -349,7 +352,11 @@ export function createCalendarRouter(deps: {
       const { id } = parseOrThrow(occurrencePath, req.params, 'path');
       const { by } = parseOrThrow(byQuery, req.query, 'query');
       const o = await deps.repo.findOccurrence(deps.db, id);
-      if (!o) throw new AppError('not_found', { message: `no occurrence ${id}` });
+      if (!o)
+        throw new AppError('not_found', {
+          message: `no occurrence ${id}`,
+          zh: `没有编号为 ${id} 的发送排期。`,
+        });
       const view: z.infer<typeof occurrenceView> = {
         id: o.id,
         entryId: o.entryId,

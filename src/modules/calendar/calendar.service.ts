@@ -51,7 +51,10 @@ export function createCalendarService(deps: {
       await deps.content.approved(body.componentId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'conflict')
-        throw new AppError('bad_request', { message: `componentId: ${err.message}` });
+        throw new AppError('bad_request', {
+          message: `componentId: ${err.message}`,
+          zh: `componentId: ${err.zh ?? '该内容当前不能发送。'}`,
+        });
       throw err;
     }
     // Context values are filled into approved text: they pass the same compliance rules as the text did.
@@ -60,6 +63,7 @@ export function createCalendarService(deps: {
       const verdict = deps.check.check(values.join('\n'));
       if (!verdict.ok)
         throw new AppError('bad_request', {
+          zh: 'context: 填入的内容未通过合规检查，请按提示修改。',
           message: `context: ${verdict.findings
             .filter((f) => f.severity === 'block')
             .map((f) => `${f.rule} at "${values.join('\n').slice(f.span[0], f.span[1])}": ${f.suggestion}`)
@@ -67,7 +71,10 @@ export function createCalendarService(deps: {
         });
     }
     if (body.audience.segment && !(await repo.findSegment(db, body.audience.segment)))
-      throw new AppError('bad_request', { message: `audience.segment: no segment ${body.audience.segment}` });
+      throw new AppError('bad_request', {
+        message: `audience.segment: no segment ${body.audience.segment}`,
+        zh: `audience.segment: 没有客群 ${body.audience.segment}。`,
+      });
   }
 
   const versionSpans = (entryIds?: string[]) => repo.versionSpans(db, entryIds);
@@ -82,12 +89,15 @@ export function createCalendarService(deps: {
   ): Promise<EntryRow> {
     return db.transaction(async (tx) => {
       const row = await repo.findEntry(tx, id, { forUpdate: true });
-      if (!row) throw new AppError('not_found', { message: `no calendar entry ${id}` });
+      if (!row)
+        throw new AppError('not_found', { message: `no calendar entry ${id}`, zh: `没有日历条目 ${id}。` });
       if (row.version !== expectedVersion)
         throw new AppError('conflict', {
           message: `entry ${id} is at version ${row.version}, not ${expectedVersion}: reload and try again`,
+          zh: `日历条目 ${id} 当前是第 ${row.version} 版，不是第 ${expectedVersion} 版：请刷新后重试。`,
         });
-      if (row.status === 'ended') throw new AppError('conflict', { message: `entry ${id} has ended` });
+      if (row.status === 'ended')
+        throw new AppError('conflict', { message: `entry ${id} has ended`, zh: `日历条目 ${id} 已结束。` });
       const { body, status } = next(row);
       const updated = await repo.updateEntry(tx, id, expectedVersion, {
         body,
@@ -96,7 +106,10 @@ export function createCalendarService(deps: {
         at: deps.clock.now(),
       });
       if (!updated)
-        throw new AppError('conflict', { message: `entry ${id} changed meanwhile: reload and try again` });
+        throw new AppError('conflict', {
+          message: `entry ${id} changed meanwhile: reload and try again`,
+          zh: `日历条目 ${id} 刚被他人更改：请刷新后重试。`,
+        });
       await deps.audit.append(tx, {
         actor: actor.name,
         action,
@@ -114,7 +127,8 @@ export function createCalendarService(deps: {
 
     get: async (id: string) => {
       const row = await repo.findEntry(db, id);
-      if (!row) throw new AppError('not_found', { message: `no calendar entry ${id}` });
+      if (!row)
+        throw new AppError('not_found', { message: `no calendar entry ${id}`, zh: `没有日历条目 ${id}。` });
       return row;
     },
 
@@ -126,7 +140,10 @@ export function createCalendarService(deps: {
       await checkPlannable(body);
       return db.transaction(async (tx) => {
         if (!(await repo.insertEntry(tx, { id, body, createdBy: actor.name, at: deps.clock.now() })))
-          throw new AppError('conflict', { message: `calendar entry ${id} exists already` });
+          throw new AppError('conflict', {
+            message: `calendar entry ${id} exists already`,
+            zh: `日历条目 ${id} 已存在。`,
+          });
         await deps.audit.append(tx, {
           actor: actor.name,
           action: 'calendar.entry.create',
@@ -162,9 +179,15 @@ export function createCalendarService(deps: {
         expectedVersion,
         (row) => {
           if (status === 'active' && row.status === 'active')
-            throw new AppError('conflict', { message: `entry ${id} is active already` });
+            throw new AppError('conflict', {
+              message: `entry ${id} is active already`,
+              zh: `日历条目 ${id} 已处于启用状态。`,
+            });
           if (status === 'paused' && row.status !== 'active')
-            throw new AppError('conflict', { message: `entry ${id} is ${row.status}, not active` });
+            throw new AppError('conflict', {
+              message: `entry ${id} is ${row.status}, not active`,
+              zh: `日历条目 ${id} 未处于启用状态，无法暂停。`,
+            });
           return { body: row.body, status };
         },
         `calendar.entry.${status === 'active' ? 'resume' : status === 'paused' ? 'pause' : 'end'}`,
@@ -177,9 +200,16 @@ export function createCalendarService(deps: {
      * entry's versions expand (holidays its rule skips shown as `will_skip`). At most 92 days.
      */
     async occurrences(from: Date, to: Date, entryId?: string): Promise<ListedOccurrence[]> {
-      if (!(from < to)) throw new AppError('bad_request', { message: 'from must be before to' });
+      if (!(from < to))
+        throw new AppError('bad_request', {
+          message: 'from must be before to',
+          zh: '开始时间（from）必须早于结束时间（to）。',
+        });
       if (to.getTime() - from.getTime() > MAX_RANGE_MS)
-        throw new AppError('bad_request', { message: 'a range may span at most 92 days' });
+        throw new AppError('bad_request', {
+          message: 'a range may span at most 92 days',
+          zh: '查询的时间范围最长为 92 天。',
+        });
       const entries = new Map((await repo.listEntries(db)).map((e) => [e.id, e]));
       const spans = await versionSpans(entryId ? [entryId] : undefined);
       const recorded = await repo.occurrencesIn(db, from, to, entryId);
@@ -266,7 +296,10 @@ export function createCalendarService(deps: {
     async createSegment(s: { id: string; name: string; filter: Record<string, unknown> }, actor: Actor) {
       await db.transaction(async (tx) => {
         if (!(await repo.insertSegment(tx, { ...s, createdBy: actor.name })))
-          throw new AppError('conflict', { message: `segment ${s.id} exists already` });
+          throw new AppError('conflict', {
+            message: `segment ${s.id} exists already`,
+            zh: `客群 ${s.id} 已存在。`,
+          });
         await deps.audit.append(tx, {
           actor: actor.name,
           action: 'calendar.segment.create',

@@ -19,7 +19,11 @@ export function resolveRobotKeys(
   return next.map((k) => {
     if (!MASKED.test(k)) return k;
     const known = (current ?? []).find((c) => maskedRobotKey(c) === k);
-    if (!known) throw new AppError('bad_request', { message: `robotKeys: ${k} is not a key of this entry` });
+    if (!known)
+      throw new AppError('bad_request', {
+        message: `robotKeys: ${k} is not a key of this entry`,
+        zh: `robotKeys: ${k} 不是此日历条目的机器人密钥。`,
+      });
     return known;
   });
 }

@@ -158,7 +158,12 @@ export function createFanOut(deps: {
         // The content became unsendable mid-way (the market feed went stale, say): the job is retried, and
         // the retry either sends the rest or stops the occurrence with the reason, as for the first task.
         const problem = await send(task);
-        if (problem) throw new AppError('conflict', { message: problem, retryable: true });
+        if (problem)
+          throw new AppError('conflict', {
+            message: problem,
+            zh: '内容暂时不能发送（例如行情数据已过时），稍后将重试。',
+            retryable: true,
+          });
       });
       const all = await repo.tasksOf(db, occurrence.id);
       return { status: 'done', recipients: targeted, skipped, tasks: all.length };

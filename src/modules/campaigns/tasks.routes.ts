@@ -110,13 +110,22 @@ export function createTasksRouter(deps: {
   async function rmFor(scope: Scope, asked: string | undefined): Promise<string> {
     if (scope.kind === 'rm') {
       if (asked && asked !== scope.rmUserid)
-        throw new AppError('not_found', { message: `no RM ${asked} in your scope` });
+        throw new AppError('not_found', {
+          message: `no RM ${asked} in your scope`,
+          zh: `在您的权限范围内没有客户经理 ${asked}。`,
+        });
       return scope.rmUserid;
     }
     if (!asked)
-      throw new AppError('bad_request', { message: 'invalid query: rm: name the RM whose tasks to list' });
+      throw new AppError('bad_request', {
+        message: 'invalid query: rm: name the RM whose tasks to list',
+        zh: '查询参数有误：请用 rm 指定要查看哪位客户经理的任务。',
+      });
     if ((await deps.rms.outsideScope(deps.db, scope, [asked])).length > 0)
-      throw new AppError('not_found', { message: `no RM ${asked} in your scope` });
+      throw new AppError('not_found', {
+        message: `no RM ${asked} in your scope`,
+        zh: `在您的权限范围内没有客户经理 ${asked}。`,
+      });
     return asked;
   }
 
@@ -193,9 +202,17 @@ export function createTasksRouter(deps: {
         (scope.kind === 'rm'
           ? touch.rm === scope.rmUserid
           : (await deps.rms.outsideScope(deps.db, scope, [touch.rm])).length === 0);
-      if (!touch || !visible) throw new AppError('not_found', { message: `no touch ${id} in your scope` });
+      if (!touch || !visible)
+        throw new AppError('not_found', {
+          message: `no touch ${id} in your scope`,
+          zh: `在您的权限范围内没有编号为 ${id} 的触达任务。`,
+        });
       const done = await deps.touches.markDone(deps.db, id, deps.clock.now());
-      if (!done) throw new AppError('conflict', { message: `touch ${id} is done already` });
+      if (!done)
+        throw new AppError('conflict', {
+          message: `touch ${id} is done already`,
+          zh: `触达任务 ${id} 已经完成。`,
+        });
       res.json({
         id: done.id,
         status: done.status,
@@ -224,7 +241,8 @@ export function createTasksRouter(deps: {
         '',
         1,
       );
-      if (mine.length === 0) throw new AppError('not_found', { message: 'no such client of yours' });
+      if (mine.length === 0)
+        throw new AppError('not_found', { message: 'no such client of yours', zh: '您名下没有该客户。' });
       const now = deps.clock.now();
       const ref = `rm:${scope.rmUserid}:${body.ref ?? `${body.kind}:${body.externalUserid}:${now.getTime()}`}`;
       const inserted = await deps.touches.insert(

@@ -58,7 +58,7 @@ export function createGroupsService(deps: {
 
   async function present(chatId: string): Promise<GroupView> {
     const g = await deps.repo.findGroup(deps.db, chatId);
-    if (!g) throw new AppError('not_found', { message: `no group ${chatId}` });
+    if (!g) throw new AppError('not_found', { message: `no group ${chatId}`, zh: `没有客户群 ${chatId}。` });
     return g;
   }
 
@@ -70,7 +70,12 @@ export function createGroupsService(deps: {
     async register(r: GroupRegistration, actor: Actor): Promise<GroupView> {
       const keys = deps.groupKeys();
       if (!keys.has(r.groupKey)) {
-        throw invalidInput([`groupKey: unknown group key "${r.groupKey}"; one of ${[...keys].join(', ')}`]);
+        throw invalidInput([
+          {
+            en: `groupKey: unknown group key "${r.groupKey}"; one of ${[...keys].join(', ')}`,
+            zh: `groupKey: 未知的群组键“${r.groupKey}”；可选：${[...keys].join('、')}`,
+          },
+        ]);
       }
       let members: number;
       let owner: string | null;
@@ -81,7 +86,12 @@ export function createGroupsService(deps: {
         owner = chat.owner ?? null;
       } catch (err) {
         if (err instanceof WecomApiError && err.errcode === WECOM_ERRCODES.invalidChatId) {
-          throw invalidInput([`chatId: WeCom has no customer group "${r.chatId}"`]);
+          throw invalidInput([
+            {
+              en: `chatId: WeCom has no customer group "${r.chatId}"`,
+              zh: `chatId: 企业微信中没有客户群“${r.chatId}”`,
+            },
+          ]);
         }
         throw err;
       }
@@ -91,7 +101,10 @@ export function createGroupsService(deps: {
         limit: JOIN_WAY_MAX_GROUPS,
       });
       if (open.length === 0) {
-        throw new AppError('conflict', { message: `every group of "${r.groupKey}" is full or inactive` });
+        throw new AppError('conflict', {
+          message: `every group of "${r.groupKey}" is full or inactive`,
+          zh: `群组键“${r.groupKey}”下的客户群都已满员或已停用。`,
+        });
       }
       const way = await createJoinWay(r.groupKey, open, r.name);
       await deps.db.transaction(async (tx) => {
@@ -119,7 +132,8 @@ export function createGroupsService(deps: {
      */
     async archive(chatId: string, actor: Actor): Promise<GroupView> {
       const g = await deps.repo.findGroup(deps.db, chatId);
-      if (!g) throw new AppError('not_found', { message: `no group ${chatId}` });
+      if (!g)
+        throw new AppError('not_found', { message: `no group ${chatId}`, zh: `没有客户群 ${chatId}。` });
       if (g.status === 'archived') return g;
       let way: { configId: string; qrCode: string | null } | null = null;
       let open: string[] = [];

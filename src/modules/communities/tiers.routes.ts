@@ -2,9 +2,8 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../platform/auth/auth.middleware.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
 import { contract } from '../../platform/http/api-contract.ts';
-import { parseOrThrow } from '../../platform/http/validate.ts';
+import { invalidInput, parseOrThrow } from '../../platform/http/validate.ts';
 import type { RoutingService } from './routing.service.ts';
 import { type CompiledPolicy, policySchema } from './routing-policy.ts';
 
@@ -75,15 +74,15 @@ export function createTiersRouter(deps: {
       const body = parseOrThrow(previewBody, req.body, 'body');
       const unknown = body.clients.flatMap((c, i) =>
         c.aumBand && !deps.policy.bandRank.has(c.aumBand)
-          ? [`clients.${i}.aumBand: must be one of ${deps.policy.bandIds.join(', ')}`]
+          ? [
+              {
+                en: `clients.${i}.aumBand: must be one of ${deps.policy.bandIds.join(', ')}`,
+                zh: `clients.${i}.aumBand: 须为以下之一：${deps.policy.bandIds.join('、')}`,
+              },
+            ]
           : [],
       );
-      if (unknown.length > 0) {
-        throw new AppError('bad_request', {
-          message: `invalid body: ${unknown.join('; ')}`,
-          details: { problems: unknown },
-        });
-      }
+      if (unknown.length > 0) throw invalidInput(unknown);
       const decisions = deps.routing.preview(body.clients, deps.clock.now());
       res.json({
         items: decisions.map((d) => ({

@@ -41,7 +41,10 @@ export function createChannelsService(deps: {
   log: Log;
 }) {
   const clash = (c: NewChannel) =>
-    new AppError('conflict', { message: `channel "${c.id}" or state "${c.state}" already exists` });
+    new AppError('conflict', {
+      message: `channel "${c.id}" or state "${c.state}" already exists`,
+      zh: `渠道“${c.id}”或 state“${c.state}”已存在。`,
+    });
 
   async function deleteWay(configId: string): Promise<void> {
     try {
@@ -64,13 +67,23 @@ export function createChannelsService(deps: {
       // it too: the token learns nothing about other branches.
       const outside = await deps.rms.outsideScope(deps.db, scope, c.rmUserids);
       if (outside.length > 0) {
-        throw new AppError('not_found', { message: `no RM ${outside.join(', ')} in your scope` });
+        throw new AppError('not_found', {
+          message: `no RM ${outside.join(', ')} in your scope`,
+          zh: `在您的权限范围内没有客户经理 ${outside.join('、')}。`,
+        });
       }
       const unknown = new Set(await deps.rms.unknown(deps.db, c.rmUserids));
       if (unknown.size > 0) {
         throw invalidInput(
           c.rmUserids.flatMap((u, i) =>
-            unknown.has(u) ? [`rmUserids.${i}: unknown RM "${u}"; set the RM up first`] : [],
+            unknown.has(u)
+              ? [
+                  {
+                    en: `rmUserids.${i}: unknown RM "${u}"; set the RM up first`,
+                    zh: `rmUserids.${i}: 未知的客户经理“${u}”，请先添加该客户经理`,
+                  },
+                ]
+              : [],
           ),
         );
       }
@@ -131,7 +144,8 @@ export function createChannelsService(deps: {
     async archive(id: string, actor: Actor, scope: Scope): Promise<ChannelRow> {
       // A channel outside `scope` answers like a missing one.
       const channel = await deps.repo.find(deps.db, scope, id);
-      if (!channel) throw new AppError('not_found', { message: `no channel "${id}"` });
+      if (!channel)
+        throw new AppError('not_found', { message: `no channel "${id}"`, zh: `没有渠道“${id}”。` });
       if (channel.archivedAt) return channel;
       if (channel.configId) await deleteWay(channel.configId);
       const archived = await deps.db.transaction(async (tx) => {

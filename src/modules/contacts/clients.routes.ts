@@ -47,7 +47,8 @@ const clientView = z
  * `/clients/:id` answers it, so an RM cannot probe for other RMs' clients. The id is left out of the
  * message: it may be an ID or phone number, and messages reach the log.
  */
-export const clientNotInScope = () => new AppError('not_found', { message: 'no such client in your scope' });
+export const clientNotInScope = () =>
+  new AppError('not_found', { message: 'no such client in your scope', zh: '在您的权限范围内没有该客户。' });
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -107,6 +108,7 @@ export function createClientsRouter(deps: {
       if (!Buffer.isBuffer(req.body)) {
         throw new AppError('unsupported_media_type', {
           message: 'send the file as text/csv or application/x-ndjson',
+          zh: '请以 text/csv 或 application/x-ndjson 格式上传文件。',
         });
       }
       const p = locals(res).principal;
@@ -122,6 +124,7 @@ export function createClientsRouter(deps: {
       if (!outcome.ok) {
         throw new AppError('bad_request', {
           message: `import rejected: ${outcome.problems.length} problem(s); nothing was changed`,
+          zh: `导入未通过：共 ${outcome.problems.length} 个问题，未做任何更改。`,
           details: { rows: outcome.rows, problems: outcome.problems },
         });
       }

@@ -87,7 +87,10 @@ export function createRmsRouter(deps: {
       // A persona the library does not define would silently fall back to the default voice.
       if (body.persona !== null && !deps.personas.has(body.persona)) {
         throw invalidInput([
-          `persona: unknown persona "${body.persona}"; see content-library/personas/personas.yaml`,
+          {
+            en: `persona: unknown persona "${body.persona}"; see content-library/personas/personas.yaml`,
+            zh: `persona: 未知的人设“${body.persona}”；可用的人设见 content-library/personas/personas.yaml`,
+          },
         ]);
       }
       const p = locals(res).principal as Principal;
@@ -95,7 +98,10 @@ export function createRmsRouter(deps: {
         const current = await deps.repo.findForUpdate(tx, scopeOf(res), userid);
         // Another branch's RM looks absent, so a branch token cannot probe for it.
         if (current && !current.inScope)
-          throw new AppError('not_found', { message: `no RM ${userid} in your scope` });
+          throw new AppError('not_found', {
+            message: `no RM ${userid} in your scope`,
+            zh: `在您的权限范围内没有客户经理 ${userid}。`,
+          });
         assertMayPlaceRm(p, { exists: current !== undefined, branch: current?.branch ?? null }, body.branch);
         const rm = await deps.repo.upsert(tx, userid, body);
         await deps.audit.append(tx, {

@@ -69,9 +69,17 @@ export function createContentRenderService(deps: {
     handle: Db | Tx = db,
   ): Promise<{ version: number; component: Component }> {
     const row = await repo.newestApproved(handle, componentId);
-    if (!row) throw new AppError('conflict', { message: `${componentId} has no approved version` });
+    if (!row)
+      throw new AppError('conflict', {
+        message: `${componentId} has no approved version`,
+        zh: `内容 ${componentId} 还没有已批准的版本。`,
+      });
     const invalid = outsideValidity(row.body);
-    if (invalid) throw new AppError('conflict', { message: invalid });
+    if (invalid)
+      throw new AppError('conflict', {
+        message: invalid,
+        zh: `内容 ${componentId} 不在有效期内，暂不能发送。`,
+      });
     return { version: row.version, component: row.body };
   }
 
@@ -139,6 +147,7 @@ export function createContentRenderService(deps: {
       if (reading.problem)
         throw new AppError('conflict', {
           message: `${componentId}: ${reading.problem}`,
+          zh: `内容 ${componentId} 所需的行情数据暂不可用或已过时，暂不能发送。`,
           retryable: deps.market.source === 'live',
         });
       market = reading.market;
@@ -188,14 +197,20 @@ export function createContentRenderService(deps: {
     ) {
       const target = input.version ? await repo.findVersion(db, componentId, input.version) : null;
       if (input.version && !target)
-        throw new AppError('not_found', { message: `no version ${input.version} of ${componentId}` });
+        throw new AppError('not_found', {
+          message: `no version ${input.version} of ${componentId}`,
+          zh: `内容 ${componentId} 没有第 ${input.version} 版。`,
+        });
       // A preview may show any version; only an approved one inside its validity window is sendable.
       const chosen = target
         ? { version: target.version, component: target.body, status: target.status }
         : { ...(await approved(componentId)), status: 'approved' as const };
       const persona = input.personaId ? deps.library.personas.get(input.personaId) : undefined;
       if (input.personaId && !persona)
-        throw new AppError('bad_request', { message: `no persona ${input.personaId}` });
+        throw new AppError('bad_request', {
+          message: `no persona ${input.personaId}`,
+          zh: `没有名为 ${input.personaId} 的人设。`,
+        });
       const reading = usesMarket(chosen.component) ? await readMarket() : undefined;
       const unsendableReason =
         chosen.status !== 'approved'
@@ -216,7 +231,13 @@ export function createContentRenderService(deps: {
             componentId,
           };
         if (err instanceof Error && err.name === 'RenderError')
-          throw new AppError('bad_request', { message: err.message });
+          throw new AppError('bad_request', {
+            message: err.message,
+            zh:
+              err instanceof RenderError && err.variable
+                ? `变量 ${err.variable} 没有取值，无法生成该内容。`
+                : '无法按所给的变量生成该内容（变量取值无效、没有适用的版本或超出渠道的长度限制），请检查后重试。',
+          });
         throw err;
       }
       const compliance = deps.check.check(
@@ -251,7 +272,10 @@ export function createContentRenderService(deps: {
     async recordOutcome(o: OutcomeInput, scope: Scope): Promise<void> {
       if (!(await repo.insertOutcome(db, o, scope))) {
         // The id is left out of the message: it may be an ID or phone number, and messages reach the log.
-        throw new AppError('not_found', { message: 'no such client in your scope' });
+        throw new AppError('not_found', {
+          message: 'no such client in your scope',
+          zh: '在您的权限范围内没有该客户。',
+        });
       }
     },
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../platform/db/client.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { problemDetails, zodProblems } from '../../platform/http/validate.ts';
 import type { Log } from '../../platform/logger.ts';
 import { type ApprovalStep, decideStep } from '../approvals/maker-checker.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
@@ -54,7 +55,11 @@ export function createContentService(deps: {
   ): Promise<VersionView> {
     return db.transaction(async (tx) => {
       const current = await repo.findVersionForUpdate(tx, componentId, v);
-      if (!current) throw new AppError('not_found', { message: `no version ${v} of ${componentId}` });
+      if (!current)
+        throw new AppError('not_found', {
+          message: `no version ${v} of ${componentId}`,
+          zh: `内容 ${componentId} 没有第 ${v} 版。`,
+        });
       const decision = decideStep({
         step: name,
         current,
@@ -63,8 +68,21 @@ export function createContentService(deps: {
       });
       if (!decision.ok) {
         const problems = decision.blocking.map((f) => `${f.field}: ${f.message}`);
+        // The refusal in Chinese, told apart the way decideStep tells them (it speaks English only).
+        const subject = `内容 ${componentId} 第 ${v} 版`;
+        const zh =
+          decision.code === 'conflict'
+            ? decision.blocking.length > 0
+              ? `${subject}有 ${decision.blocking.length} 项阻断性问题，不能批准，请驳回。`
+              : `${subject}当前的状态不允许此操作，请刷新后重试。`
+            : name === 'submit'
+              ? `只有作者本人可以提交${subject}。`
+              : actor.name === current.author
+                ? `您不能审核自己撰写的${subject}。`
+                : `只有合规人员可以审核${subject}。`;
         throw new AppError(decision.code, {
           message: decision.message,
+          zh,
           ...(problems.length > 0 ? { details: { problems } } : {}),
         });
       }
@@ -133,18 +151,20 @@ export function createContentService(deps: {
       input: unknown,
       author: { name: string; requestId?: string | null },
     ): Promise<VersionView> {
-      const parsed = componentSchema.safeParse(input);
+      const parsed = componentSchema.safeParse(input, { reportInput: true });
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+        const details = problemDetails(zodProblems(parsed.error.issues, 'body'));
         throw new AppError('bad_request', {
-          message: `invalid component: ${problems.join('; ')}`,
-          details: { problems },
+          message: `invalid component: ${details.problems.join('; ')}`,
+          zh: `内容组件有误：${details.zhProblems.join('；')}`,
+          details,
         });
       }
       const c = parsed.data;
       if (deps.library.components.has(c.id)) {
         throw new AppError('conflict', {
           message: `${c.id} is a head-office library component; change its file instead`,
+          zh: `${c.id} 是总行内容库中的组件，不能在此更改，请修改其文件。`,
         });
       }
       const problems = lintComponent(c, `api:${c.id}`, deps.check);
@@ -155,13 +175,17 @@ export function createContentService(deps: {
         const list = structural.map((p) => `${p.field}: ${p.message}`);
         throw new AppError('bad_request', {
           message: `invalid component: ${list.join('; ')}`,
+          zh: '内容组件有误，请按所列问题修改。',
           details: { problems: list },
         });
       }
       return db.transaction(async (tx) => {
         // A library file removed from disk leaves its component behind; ops still may not take it over.
         if ((await repo.componentSource(tx, c.id)) === 'library')
-          throw new AppError('conflict', { message: `${c.id} is a library component` });
+          throw new AppError('conflict', {
+            message: `${c.id} is a library component`,
+            zh: `${c.id} 是内容库中的组件，不能在此更改。`,
+          });
         await repo.upsertComponent(tx, {
           id: c.id,
           kind: c.kind,
@@ -179,7 +203,10 @@ export function createContentService(deps: {
           findings: problems,
         });
         if (!row)
-          throw new AppError('conflict', { message: `an identical version of ${c.id} already exists` });
+          throw new AppError('conflict', {
+            message: `an identical version of ${c.id} already exists`,
+            zh: `${c.id} 已有内容完全相同的版本。`,
+          });
         await audit.append(tx, {
           actor: author.name,
           action: 'content.draft',

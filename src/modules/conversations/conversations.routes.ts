@@ -86,7 +86,11 @@ export function createConversationsRouter(deps: {
       const p = locals(res).principal as Principal;
       const row = await deps.db.transaction(async (tx) => {
         const c = await deps.conversations.resolve(tx, scopeOf(res), id);
-        if (!c) throw new AppError('not_found', { message: `no open hand-off ${id} in your scope` });
+        if (!c)
+          throw new AppError('not_found', {
+            message: `no open hand-off ${id} in your scope`,
+            zh: `在您的权限范围内没有编号为 ${id} 的待处理转人工会话。`,
+          });
         await deps.audit.append(tx, {
           actor: p.name,
           action: 'conversation.resolve',

@@ -40,6 +40,7 @@ export function createFaqReviewService(deps: {
     if (missing.length > 0) {
       throw new AppError('conflict', {
         message: `question(s) ${missing.join(', ')} are not in the review queue (unknown or already reviewed); nothing was changed`,
+        zh: `问题 ${missing.join('、')} 不在待审核队列中（不存在或已审核），未做任何更改。`,
         details: { missing },
       });
     }

@@ -110,6 +110,7 @@ export function createFaqService(deps: {
       if (!Array.isArray(rows)) {
         throw new AppError('bad_request', {
           message: `FAQ import rejected: ${rows.problems.length} problem(s); nothing was changed`,
+          zh: `FAQ 导入未通过：共 ${rows.problems.length} 个问题，未做任何更改。`,
           details: { problems: rows.problems },
         });
       }
@@ -162,10 +163,17 @@ export function createFaqService(deps: {
       if ('row' in draft) {
         row = draft.row;
         if (await repo.entryExists(tx, row.id))
-          throw new AppError('conflict', { message: `FAQ entry ${row.id} already exists` });
+          throw new AppError('conflict', {
+            message: `FAQ entry ${row.id} already exists`,
+            zh: `FAQ 条目 ${row.id} 已存在。`,
+          });
       } else {
         const latest = await repo.latestVersion(tx, draft.entryId);
-        if (!latest) throw new AppError('not_found', { message: `no FAQ entry ${draft.entryId}` });
+        if (!latest)
+          throw new AppError('not_found', {
+            message: `no FAQ entry ${draft.entryId}`,
+            zh: `没有 FAQ 条目 ${draft.entryId}。`,
+          });
         const similar = [...latest.similar];
         for (const q of draft.addSimilar) if (q !== latest.question && !similar.includes(q)) similar.push(q);
         row = { ...latest, similar };
@@ -188,7 +196,11 @@ export function createFaqService(deps: {
     ): Promise<void> {
       await db.transaction(async (tx) => {
         const row = await repo.lockVersion(tx, entryId, version);
-        if (!row) throw new AppError('not_found', { message: `no version ${version} of FAQ ${entryId}` });
+        if (!row)
+          throw new AppError('not_found', {
+            message: `no version ${version} of FAQ ${entryId}`,
+            zh: `FAQ ${entryId} 没有第 ${version} 版。`,
+          });
         const step = decideStep({
           step: decision === 'approved' ? 'approve' : 'reject',
           current: { status: awaitingReview(row.status), author: row.author, findings: row.findings },
@@ -197,8 +209,19 @@ export function createFaqService(deps: {
         });
         if (!step.ok) {
           const problems = step.blocking.map((f) => `${f.rule}: ${f.suggestion}`);
+          // The refusal in Chinese, told apart the way decideStep tells them (it speaks English only).
+          const subject = `FAQ ${entryId} 第 ${version} 版`;
+          const zh =
+            step.code === 'conflict'
+              ? step.blocking.length > 0
+                ? `${subject}有 ${step.blocking.length} 项阻断性问题，不能批准，请驳回。`
+                : `${subject}当前的状态不允许此操作，请刷新后重试。`
+              : reviewer.name === row.author
+                ? `您不能审核自己撰写的${subject}。`
+                : `只有合规人员可以审核${subject}。`;
           throw new AppError(step.code, {
             message: step.message,
+            zh,
             ...(problems.length > 0 ? { details: { problems } } : {}),
           });
         }

@@ -82,7 +82,11 @@ export function createInboxOpsRouter(deps: { db: Db; repo: InboxRepository }): R
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const row = await deps.repo.findById(deps.db, Number(id));
-      if (!row) throw new AppError('not_found', { message: `no inbox row ${id}` });
+      if (!row)
+        throw new AppError('not_found', {
+          message: `no inbox row ${id}`,
+          zh: `没有编号为 ${id} 的收件记录。`,
+        });
       res.json(presentInboxRow(row));
     },
   );

@@ -28,6 +28,7 @@ export function toIntakeError(err: unknown): unknown {
   if (err instanceof EnvelopeError && err.reason === 'invalid_query_encoding') {
     return new AppError('invalid_encoding', {
       message: `callback rejected: ${err.message}`,
+      zh: '回调被拒绝：内容的编码无效。',
       details: { reason: err.reason },
       cause: err,
     });
@@ -36,24 +37,40 @@ export function toIntakeError(err: unknown): unknown {
     const unauthenticated = err.reason === 'invalid_signature' || err.reason === 'stale_timestamp';
     return new AppError(unauthenticated ? 'invalid_signature' : 'bad_request', {
       message: `callback rejected: ${err.message}`,
+      zh: unauthenticated ? '回调被拒绝：签名无效或时间戳已过期。' : '回调被拒绝：消息格式无效。',
       details: { reason: err.reason },
       cause: err,
     });
   }
   if (err instanceof XmlError || err instanceof JsonError) {
-    return new AppError('bad_request', { message: `callback rejected: ${err.message}`, cause: err });
+    return new AppError('bad_request', {
+      message: `callback rejected: ${err.message}`,
+      zh: '回调被拒绝：无法解析消息内容。',
+      cause: err,
+    });
   }
   if (isConnectionError(err)) {
     // 503 makes WeCom retry later; nothing was acknowledged, so nothing is lost.
-    return new AppError('db_unavailable', { message: 'database unavailable', retryable: true, cause: err });
+    return new AppError('db_unavailable', {
+      message: 'database unavailable',
+      zh: '数据库暂时不可用，请稍后再试。',
+      retryable: true,
+      cause: err,
+    });
   }
   if (err instanceof StoreTimeoutError) {
     // The row may still commit later: WeCom's retry then meets it as a duplicate, so it is processed once.
-    return new AppError('db_unavailable', { message: err.message, retryable: true, cause: err });
+    return new AppError('db_unavailable', {
+      message: err.message,
+      zh: '数据库响应超时，请稍后再试。',
+      retryable: true,
+      cause: err,
+    });
   }
   if (err instanceof BatcherFullError) {
     return new AppError('unavailable', {
       message: `intake is full (${err.maxPending} callbacks wait for the database)`,
+      zh: '消息接收队列已满，请稍后再试。',
       retryable: true,
       cause: err,
     });

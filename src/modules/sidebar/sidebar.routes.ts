@@ -53,7 +53,10 @@ export function createSidebarRouter(deps: {
       const origin = deps.publicBaseUrl
         ? new URL(deps.publicBaseUrl).origin
         : `${req.protocol}://${req.get('host')}`;
-      if (page.origin !== origin) throw invalidInput([`url: must be a page of this site (${origin})`]);
+      if (page.origin !== origin)
+        throw invalidInput([
+          { en: `url: must be a page of this site (${origin})`, zh: `url: 必须是本站的页面（${origin}）` },
+        ]);
       // WeCom signs the URL without its fragment.
       page.hash = '';
       const sign = async (kind: 'corp' | 'agent') => {

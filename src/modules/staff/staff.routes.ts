@@ -103,7 +103,10 @@ export function createStaffRouter(deps: {
       const body = parseOrThrow(putStaffBody, req.body, 'body');
       const p = locals(res).principal;
       if (p?.name === id && (body.role !== 'admin' || body.disabled))
-        throw new AppError('conflict', { message: 'an admin cannot take their own admin role away' });
+        throw new AppError('conflict', {
+          message: 'an admin cannot take their own admin role away',
+          zh: '管理员不能取消自己的管理员角色。',
+        });
       const row = await deps.staff.put(
         { userid: id, ...body },
         { name: p?.name ?? 'unknown', requestId: locals(res).requestId ?? null },
@@ -124,6 +127,7 @@ export function createStaffRouter(deps: {
       if (!secret || !locals(res).principal?.tokenId.startsWith('session:'))
         throw new AppError('bad_request', {
           message: 'only a signed-in browser session can sign out; revoke tokens with the CLI',
+          zh: '只有通过浏览器登录的会话才能退出登录；API 令牌请用命令行工具吊销。',
         });
       await deps.sessions.close(secret);
       res.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -39,6 +39,7 @@ export function authenticate(deps: {
       res.setHeader('Retry-After', String(waitS));
       throw new AppError('rate_limited', {
         message: `too many failed authentications from this address; retry in ${waitS} s`,
+        zh: `该地址的认证失败次数过多，请 ${waitS} 秒后再试。`,
         logged: true,
       });
     }
@@ -59,6 +60,7 @@ export function authenticate(deps: {
         ) {
           throw new AppError('forbidden', {
             message: `a signed-in write needs the ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie's value)`,
+            zh: '请求缺少安全校验信息（CSRF），请刷新页面后重试。',
           });
         }
         res.locals.principal = session.principal;
@@ -68,6 +70,7 @@ export function authenticate(deps: {
       await limiter.recordFailure(ip, session.reason);
       throw new AppError(session.reason === 'expired' ? 'token_expired' : 'unauthenticated', {
         message: session.reason === 'expired' ? 'the session has ended; sign in again' : 'not signed in',
+        zh: session.reason === 'expired' ? '登录已过期，请重新登录。' : '您尚未登录，请先登录。',
         logged: true,
       });
     }
@@ -85,11 +88,13 @@ export function authenticate(deps: {
     if (result.reason === 'expired') {
       throw new AppError('token_expired', {
         message: 'the API token has expired; ask for a new one',
+        zh: 'API 令牌已过期，请申请新的令牌。',
         logged: true,
       });
     }
     throw new AppError('unauthenticated', {
       message: result.reason === 'missing' ? 'missing bearer token' : 'invalid or revoked token',
+      zh: result.reason === 'missing' ? '缺少 Bearer 令牌，请先登录。' : '令牌无效或已被吊销。',
       logged: true,
     });
   };
@@ -101,15 +106,20 @@ export function authenticate(deps: {
  */
 export type RoleGate = { roles: readonly Role[]; scoped: boolean };
 
+// How a refusal names the roles to a caller who prefers Chinese.
+const ROLE_ZH: Record<Role, string> = { admin: '管理员', ops: '运营', compliance: '合规', rm: '客户经理' };
+
 type GateHandler = ((req: Request, res: Response, next: NextFunction) => void) & { gate: RoleGate };
 
 function gate(roles: Role[], scoped: boolean): GateHandler {
   const handler = (_req: Request, res: Response, next: NextFunction) => {
     const p = locals(res).principal;
-    if (!p) throw new AppError('unauthenticated', { message: 'not authenticated' });
+    if (!p)
+      throw new AppError('unauthenticated', { message: 'not authenticated', zh: '您尚未登录，请先登录。' });
     if (!roles.includes(p.role)) {
       throw new AppError('forbidden', {
         message: `role "${p.role}" may not do this; needs ${roles.join(' or ')}`,
+        zh: `您的角色（${ROLE_ZH[p.role]}）无权执行此操作，需要：${roles.map((r) => ROLE_ZH[r]).join('或')}。`,
       });
     }
     if (scoped) res.locals.scope = scopeFor(p);
@@ -150,7 +160,10 @@ export function requireStaticBearer(token: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      throw new AppError('unauthenticated', { message: 'this endpoint needs the metrics bearer token' });
+      throw new AppError('unauthenticated', {
+        message: 'this endpoint needs the metrics bearer token',
+        zh: '此接口需要监控指标（metrics）的 Bearer 令牌。',
+      });
     }
     next();
   };

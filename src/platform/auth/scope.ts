@@ -32,12 +32,16 @@ export function assertMayPlaceRm(
 ): void {
   if (p.role === 'admin') return;
   if (current.exists && current.branch !== null && current.branch !== next) {
-    throw new AppError('forbidden', { message: 'moving an RM to another branch needs admin' });
+    throw new AppError('forbidden', {
+      message: 'moving an RM to another branch needs admin',
+      zh: '将客户经理调到其他分行需要管理员权限。',
+    });
   }
   const scope = scopeFor(p);
   if (scope.kind === 'branch' && next !== scope.branch) {
     throw new AppError('forbidden', {
       message: `an RM outside branch ${scope.branch} needs admin`,
+      zh: `设置分行 ${scope.branch} 以外的客户经理需要管理员权限。`,
     });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { invalidInput, problemDetails, zodProblems } from './validate.ts';
 
 /** Page sizes every list route shares. */
 export const PAGE_LIMITS = { default: 100, max: 500 } as const;
@@ -41,7 +42,10 @@ export function decodeCursor<S extends z.ZodType<SortKey>>(cursor: string, schem
   if (!r.success) {
     throw new AppError('bad_request', {
       message: 'invalid cursor: pass the nextCursor of the previous page unchanged',
-      details: { problems: ['cursor: is not a cursor from this list'] },
+      zh: '翻页游标无效：请原样传回上一页返回的 nextCursor。',
+      details: problemDetails([
+        { en: 'cursor: is not a cursor from this list', zh: 'cursor: 不是此列表的翻页游标' },
+      ]),
     });
   }
   return r.data;
@@ -60,22 +64,17 @@ export function parseListQuery<S extends z.ZodRawShape>(
   const given = typeof query === 'object' && query !== null ? Object.keys(query) : [];
   const unknown = given.filter((k) => !Object.hasOwn(shape, k));
   if (unknown.length > 0) {
-    const problems = unknown.map(
-      (k) =>
-        `${k}: unknown query parameter; lists use cursor paging: ?limit= (1–${PAGE_LIMITS.max}) and ?cursor= (the nextCursor of the previous page)`,
+    throw invalidInput(
+      unknown.map((k) => ({
+        en: `${k}: unknown query parameter; lists use cursor paging: ?limit= (1–${PAGE_LIMITS.max}) and ?cursor= (the nextCursor of the previous page)`,
+        zh: `${k}: 未知的查询参数；列表按游标分页：?limit=（1–${PAGE_LIMITS.max}）和 ?cursor=（上一页返回的 nextCursor）`,
+      })),
+      'query',
     );
-    throw new AppError('bad_request', {
-      message: `invalid query: ${problems.join('; ')}`,
-      details: { problems },
-    });
   }
-  const r = z.object(shape).safeParse(query);
+  const r = z.object(shape).safeParse(query, { reportInput: true });
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`);
-  throw new AppError('bad_request', {
-    message: `invalid query: ${problems.join('; ')}`,
-    details: { problems },
-  });
+  throw invalidInput(zodProblems(r.error.issues, 'query'), 'query');
 }
 
 /**

@@ -37,8 +37,16 @@ export function readRawBody(req: Request, limit: number): Promise<Buffer> {
     const onEnd = () =>
       finish(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     const onError = (e: Error) =>
-      finish(new AppError('bad_request', { message: `could not read body: ${e.message}` }));
-    const onAborted = () => finish(new AppError('bad_request', { message: 'request aborted by the client' }));
+      finish(
+        new AppError('bad_request', {
+          message: `could not read body: ${e.message}`,
+          zh: '无法读取提交的内容。',
+        }),
+      );
+    const onAborted = () =>
+      finish(
+        new AppError('bad_request', { message: 'request aborted by the client', zh: '请求已被客户端中断。' }),
+      );
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
@@ -47,4 +55,7 @@ export function readRawBody(req: Request, limit: number): Promise<Buffer> {
 }
 
 const tooLarge = (limit: number) =>
-  new AppError('payload_too_large', { message: `request body exceeds the ${limit}-byte limit` });
+  new AppError('payload_too_large', {
+    message: `request body exceeds the ${limit}-byte limit`,
+    zh: `提交的内容超过 ${limit} 字节的上限。`,
+  });

@@ -2,27 +2,64 @@ import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { hasNul } from '../db/storable-text.ts';
 import { AppError } from '../errors.ts';
+import { zhIssueMessage } from './locale.ts';
+
+/**
+ * One problem with an input, `field: reason`: a string, or the English with its Chinese twin (the field
+ * part the same in both, since the console matches problems to fields by it).
+ */
+export type Problem = string | { en: string; zh: string };
+
+/**
+ * The `details` of a rejected input: `problems` in English (the default answer) and `zhProblems`, the same
+ * list in Chinese where a twin exists, answered to callers who prefer Chinese.
+ */
+export function problemDetails(list: readonly Problem[]): { problems: string[]; zhProblems: string[] } {
+  return {
+    problems: list.map((p) => (typeof p === 'string' ? p : p.en)),
+    zhProblems: list.map((p) => (typeof p === 'string' ? p : p.zh)),
+  };
+}
+
+/**
+ * zod issues as `path: reason` problems, `root` naming an issue without a path. Parse with
+ * `{ reportInput: true }` so the Chinese can name the type received (`zhIssueMessage`); the inputs stay
+ * here, never in the problems.
+ */
+export function zodProblems(issues: readonly z.core.$ZodIssue[], root: string): Problem[] {
+  return issues.map((i) => {
+    const field = i.path.join('.') || root;
+    return { en: `${field}: ${i.message}`, zh: `${field}: ${zhIssueMessage(i)}` };
+  });
+}
+
+// How the Chinese names what was invalid; anything else keeps its own name.
+const WHAT_ZH: Record<string, string> = { body: '提交的内容', query: '查询参数', path: '网址中的参数' };
+
+/** The 400 for invalid input: every problem listed, in the message too, in English and in Chinese. */
+function rejected(list: readonly Problem[], what: string): AppError {
+  const details = problemDetails(list);
+  return new AppError('bad_request', {
+    message: `invalid ${what}: ${details.problems.join('; ')}`,
+    zh: `${WHAT_ZH[what] ?? what}有误：${details.zhProblems.join('；')}`,
+    details,
+  });
+}
 
 /** Parses `value` with `schema` or throws a 400 that names every invalid field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
-  throw new AppError('bad_request', {
-    message: `invalid ${what}: ${problems.join('; ')}`,
-    details: { problems },
-  });
+  throw rejected(zodProblems(r.error.issues, what), what);
 }
 
 /**
  * A 400 for input that is well-formed but names something that does not exist (an unknown RM, persona,
- * group key), in the same shape as a schema failure: `problems` lists `field: reason`.
+ * group key), in the same shape as a schema failure: `problems` lists `field: reason`, each a string or an
+ * `{ en, zh }` pair.
  */
-export function invalidInput(problems: string[], what = 'body'): AppError {
-  return new AppError('bad_request', {
-    message: `invalid ${what}: ${problems.join('; ')}`,
-    details: { problems },
-  });
+export function invalidInput(problems: readonly Problem[], what = 'body'): AppError {
+  return rejected(problems, what);
 }
 
 /** PostgreSQL `integer` (int4) range: a larger number in a path or body fails in SQL, not in validation. */
@@ -72,7 +109,10 @@ const decodes = (s: string) => {
 const nulRejected = (field: string) =>
   new AppError('bad_request', {
     message: `${field}: contains a NUL character (U+0000), which cannot be stored`,
-    details: { problems: [`${field}: must not contain a NUL character (U+0000)`] },
+    zh: `${field}: 含有无法保存的空字符（U+0000）。`,
+    details: problemDetails([
+      { en: `${field}: must not contain a NUL character (U+0000)`, zh: `${field}: 不能含有空字符（U+0000）` },
+    ]),
   });
 
 /**
@@ -93,6 +133,7 @@ export function guardRequestInput() {
     if (!decodes(path)) {
       throw new AppError('invalid_encoding', {
         message: 'the URL path is not valid percent-encoding (UTF-8)',
+        zh: '网址路径的编码无效（须为 UTF-8 百分号编码）。',
       });
     }
     if (hasNul(decodeURIComponent(path))) throw nulRejected('path');
@@ -100,9 +141,10 @@ export function guardRequestInput() {
       for (const part of url.slice(q + 1).split('&')) {
         if (decodes(part)) continue;
         const key = part.split('=', 1)[0] ?? '';
-        const name = decodes(key) ? `query.${printable(decodeURIComponent(key))}` : 'a query parameter';
+        const param = decodes(key) ? `query.${printable(decodeURIComponent(key))}` : undefined;
         throw new AppError('invalid_encoding', {
-          message: `${name} is not valid percent-encoding (UTF-8)`,
+          message: `${param ?? 'a query parameter'} is not valid percent-encoding (UTF-8)`,
+          zh: `${param ?? '某个查询参数'} 的编码无效（须为 UTF-8 百分号编码）。`,
         });
       }
     }
