@@ -1,4 +1,4 @@
-import { type MessageKey, messages, t } from '../messages.ts';
+import { t } from '../messages.ts';
 import { type Policy, policyName } from '../pages/clients/shared.tsx';
 import { dayOf, timeOf } from '../time.ts';
 import type { SidebarContext } from './model.ts';
@@ -16,12 +16,6 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
     </>
   );
 }
-
-/** A hand-off state in the hand-off page's words (the raw value for one the catalogue does not know). */
-const stateText = (state: string) => {
-  const key = `handoffs.state.${state}`;
-  return key in messages ? t(key as MessageKey) : state;
-};
 
 /**
  * Who the chat is with: the client's profile (tier, risk level, tags, since when, channel; never holdings)
@@ -79,7 +73,8 @@ export function ChatActivity({ context }: { context: SidebarContext }) {
           <ul>
             {openTasks.map((task) => (
               <li key={task.id}>
-                {task.title} <span className="hint">{at(task.scheduledAt)}</span>
+                {task.title ?? t(`sidebar.taskKind.${task.kind}`)}{' '}
+                <span className="hint">{at(task.scheduledAt)}</span>
               </li>
             ))}
           </ul>
@@ -92,7 +87,9 @@ export function ChatActivity({ context }: { context: SidebarContext }) {
             {touchesDue.map((touch) => (
               <li key={touch.id}>
                 {touch.title}{' '}
-                <span className="hint">{t('sidebar.dueDate', { day: day(touch.dueDate) })}</span>
+                <span className="hint">
+                  {touch.dueDate ? t('sidebar.dueDate', { day: day(touch.dueDate) }) : null}
+                </span>
                 {touch.body ? <p className="pre">{touch.body}</p> : null}
               </li>
             ))}
@@ -103,7 +100,7 @@ export function ChatActivity({ context }: { context: SidebarContext }) {
         <h2 id="sb-handoff">{t('sidebar.lastHandoff')}</h2>
         {lastHandoff ? (
           <dl>
-            <Row label={t('sidebar.handoffState')}>{stateText(lastHandoff.state)}</Row>
+            <Row label={t('sidebar.handoffState')}>{t(`sidebar.state.${lastHandoff.state}`)}</Row>
             <Row label={t('sidebar.handedOffAt')}>{at(lastHandoff.handedOffAt)}</Row>
             <Row label={t('sidebar.slaDueAt')}>{at(lastHandoff.slaDueAt)}</Row>
             <Row label={t('sidebar.takenOverBy')}>{lastHandoff.takenOverBy ?? t('sidebar.nobody')}</Row>

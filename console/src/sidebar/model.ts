@@ -22,13 +22,19 @@ export type SidebarContext = {
     ownerRm: string | null;
     since: string | null;
   } | null;
-  group: { chatId: string; name: string | null; tier: string | null; members: number } | null;
+  group: { chatId: string; name: string; tier: string | null; members: number } | null;
   persona: { id: string; name: string } | null;
-  openTasks: { id: number | string; kind: string; title: string; scheduledAt: string }[];
-  touchesDue: { id: number | string; kind: string; title: string; body: string; dueDate: string }[];
+  openTasks: {
+    id: number;
+    kind: 'single' | 'group' | 'moment' | 'app' | 'robot';
+    title: string | null;
+    scheduledAt: string | null;
+  }[];
+  touchesDue: { id: number; kind: string; title: string; body: string | null; dueDate: string | null }[];
+  /** The chat's newest open conversation: one handed to a person before one the bot holds. */
   lastHandoff: {
     id: number;
-    state: string;
+    state: 'bot' | 'pending-human' | 'human';
     handedOffAt: string | null;
     slaDueAt: string | null;
     takenOverBy: string | null;
