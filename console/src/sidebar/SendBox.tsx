@@ -1,5 +1,5 @@
 import { type RefObject, useState } from 'react';
-import { type ApiError, api } from '../api.ts';
+import { type ApiError, api, type Body } from '../api.ts';
 import { asApiError, ErrorNote } from '../failures.tsx';
 import { t } from '../messages.ts';
 import { Findings } from './Findings.tsx';
@@ -38,7 +38,10 @@ export function SendBox({
     setBusy(true);
     setOutcome(null);
     try {
-      const verdict = await api<Verdict>('/compliance/check', { method: 'POST', body: { text } });
+      const verdict = await api<Verdict>('/compliance/check', {
+        method: 'POST',
+        body: { text } satisfies Body<'/compliance/check', 'post'>,
+      });
       if (!verdict.ok) {
         setOutcome({ kind: 'blocked', findings: verdict.findings, text });
         return;
@@ -61,20 +64,19 @@ export function SendBox({
     <section aria-labelledby="sb-send" className="card">
       <h2 id="sb-send">{t('sidebar.sendBox')}</h2>
       <form onSubmit={submit} className="stack">
-        <label>
-          {t('sidebar.sendBox')}
-          <textarea
-            ref={textRef}
-            rows={6}
-            value={text}
-            onChange={(e) => {
-              onChange(e.target.value);
-              if (outcome?.kind !== 'blocked') setOutcome(null);
-            }}
-            aria-invalid={outcome?.kind === 'blocked' ? true : undefined}
-            aria-describedby={problem ? 'sb-send-problem' : 'sb-send-hint'}
-          />
-        </label>
+        {/* Named by the section's heading: a label of the same words would say it twice. */}
+        <textarea
+          aria-labelledby="sb-send"
+          ref={textRef}
+          rows={6}
+          value={text}
+          onChange={(e) => {
+            onChange(e.target.value);
+            if (outcome?.kind !== 'blocked') setOutcome(null);
+          }}
+          aria-invalid={outcome?.kind === 'blocked' ? true : undefined}
+          aria-describedby={problem ? 'sb-send-problem' : 'sb-send-hint'}
+        />
         <span className="hint" id="sb-send-hint">
           {t('sidebar.sendHint')}
         </span>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { type ApiError, api } from '../api.ts';
+import { type ApiError, api, type Ok } from '../api.ts';
 import { asApiError, errorText, Refusal } from '../failures.tsx';
 import { t } from '../messages.ts';
 import type { Policy } from '../pages/clients/shared.tsx';
@@ -73,7 +73,7 @@ function ChatView({ host, chat }: { host: WecomHost; chat: Exclude<ChatContext, 
       (c) => live && setContext(c),
       (e: unknown) => live && setContextError(asApiError(e)),
     );
-    api<{ items: ContentItem[] }>(`/sidebar/content?${query}`).then(
+    api<Ok<'/sidebar/content', 'get'>>(`/sidebar/content?${query}`).then(
       (c) => live && setContent(c.items),
       (e: unknown) => live && setContentError(asApiError(e)),
     );

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { ApiError } from '../api.ts';
-import { api } from '../api.ts';
+import { type ApiError, api, type Body } from '../api.ts';
 import { asApiError, ErrorNote } from '../failures.tsx';
 import { t } from '../messages.ts';
 import { Findings } from './Findings.tsx';
@@ -25,7 +24,7 @@ export function Suggestions({ tier, onUse }: { tier: string | null; onUse: (answ
       setResult(
         await api<SuggestResult>('/assist/suggest', {
           method: 'POST',
-          body: { message: question, client: { tier } },
+          body: { message: question, client: { tier } } satisfies Body<'/assist/suggest', 'post'>,
         }),
       );
     } catch (err) {
@@ -40,16 +39,15 @@ export function Suggestions({ tier, onUse }: { tier: string | null; onUse: (answ
     <section aria-labelledby="sb-ask" className="card">
       <h2 id="sb-ask">{t('sidebar.ask')}</h2>
       <form onSubmit={ask} className="stack">
-        <label>
-          {t('sidebar.ask')}
-          <textarea
-            rows={3}
-            value={question}
-            onChange={(e) => setQuestion(e.target.value)}
-            aria-describedby={error ? 'sb-ask-error' : 'sb-ask-hint'}
-            aria-invalid={error ? true : undefined}
-          />
-        </label>
+        {/* Named by the section's heading: a label of the same words would say it twice. */}
+        <textarea
+          aria-labelledby="sb-ask"
+          rows={3}
+          value={question}
+          onChange={(e) => setQuestion(e.target.value)}
+          aria-describedby={error ? 'sb-ask-error' : 'sb-ask-hint'}
+          aria-invalid={error ? true : undefined}
+        />
         <span className="hint" id="sb-ask-hint">
           {t('sidebar.askHint')}
         </span>

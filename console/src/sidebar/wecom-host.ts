@@ -1,4 +1,4 @@
-import { api } from '../api.ts';
+import { api, type Body, type Schema } from '../api.ts';
 
 /** Which chat the sidebar is open beside: a client's (single), a client group's, or neither. */
 export type ChatContext =
@@ -12,20 +12,15 @@ export interface WecomHost {
   sendText(text: string): Promise<void>;
 }
 
-type Signature = { timestamp: number; nonceStr: string; signature: string };
-
 /** `POST /api/v1/sidebar/jssdk-config`'s answer. */
-export type JsSdkConfig = {
-  corpId: string;
-  agentId: string;
-  corp: Signature;
-  agent: Signature;
-  emulatorOrigin: string | null;
-};
+export type JsSdkConfig = Schema<'SidebarJsSdkConfig'>;
 
 /** The signatures (and the emulator's origin, if any) for `url`, a page of this site. */
 export const jssdkConfig = (url: string) =>
-  api<JsSdkConfig>('/sidebar/jssdk-config', { method: 'POST', body: { url } });
+  api<JsSdkConfig>('/sidebar/jssdk-config', {
+    method: 'POST',
+    body: { url } satisfies Body<'/sidebar/jssdk-config', 'post'>,
+  });
 
 /** Raised when WeCom (or the emulator) refuses or does not answer; `detail` is its own wording. */
 export class HostError extends Error {
