@@ -131,4 +131,11 @@ describe('the RM sidebar in the emulator’s chat window', () => {
       at: expect.any(Number),
     });
   });
+
+  it('opened in a plain browser tab, outside WeCom, says where to open it', async () => {
+    const page = await signedIn('陈经理');
+    await page.goto(`${world.base}/sidebar`);
+    await page.getByRole('alert').getByText('请在与客户的单聊或客户群的聊天工具栏中打开本页。').waitFor();
+    expect(await page.getByRole('button', { name: '发送', exact: true }).count()).toBe(0);
+  });
 });

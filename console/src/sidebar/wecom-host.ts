@@ -74,6 +74,8 @@ export function realHost(config: JsSdkConfig, signedUrl: string): WecomHost {
   return {
     async context() {
       const ww = await ready;
+      // In any other browser the SDK would wait for WeCom's bridge forever.
+      if (!ww.env.isWeCom) return { kind: 'other' };
       const { entry } = await withTimeout(ww.getContext(), 'getContext');
       if (entry === 'single_chat_tools') {
         const { userId } = await withTimeout(ww.getCurExternalContact(), 'getCurExternalContact');
