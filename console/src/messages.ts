@@ -494,6 +494,7 @@ export const messages = {
   'audit.more': '加载更多',
   'audit.loadingMore': '正在加载…',
   // ── end of audit log page ──
+
   // ── RM sidebar (sidebar.html, src/sidebar/): keys start with 'sidebar.' ──
   'sidebar.title': '聊天工具栏',
   'sidebar.connecting': '正在连接企业微信…',
