@@ -1264,6 +1264,8 @@ export interface components {
                 nonceStr: string;
                 signature: string;
             };
+            /** @description the built-in WeCom emulator's origin when it stands in for WeCom (development): framed by it, the sidebar talks to its fake JS-SDK; null with real WeCom */
+            emulatorOrigin: string | null;
         };
         InboxCallback: {
             id: string;

@@ -3,9 +3,13 @@ import helmet from 'helmet';
 /**
  * The Content-Security-Policy of a page Helix serves (the API reference, the queue board, the console):
  * its own scripts, styles and API only, never a CDN (a bank's network reaches none), never framed.
- * `inlineStyles` for pages whose libraries set style attributes; `imageOrigins` for images from elsewhere.
+ * `inlineStyles` for pages whose libraries set style attributes; `imageOrigins` for images from elsewhere;
+ * `framedBy` for the one page another origin may frame (the RM sidebar inside the WeCom emulator's chat
+ * window, in development only: real WeCom opens it in its own webview, unframed).
  */
-export function pageCsp(opts: { inlineStyles?: boolean; imageOrigins?: readonly string[] } = {}) {
+export function pageCsp(
+  opts: { inlineStyles?: boolean; imageOrigins?: readonly string[]; framedBy?: readonly string[] } = {},
+) {
   return helmet.contentSecurityPolicy({
     useDefaults: false,
     directives: {
@@ -18,7 +22,7 @@ export function pageCsp(opts: { inlineStyles?: boolean; imageOrigins?: readonly 
       objectSrc: ["'none'"],
       baseUri: ["'self'"],
       formAction: ["'self'"],
-      frameAncestors: ["'none'"],
+      frameAncestors: opts.framedBy?.length ? [...opts.framedBy] : ["'none'"],
     },
   });
 }

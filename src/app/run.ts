@@ -83,7 +83,13 @@ export async function runHelix(
       // The emulator calls this Helix back, as WeCom would call the configured callback URL.
       if (emulator) {
         connectEmulatorCallbacks(emulator, config, server.url);
-        await ensureDevSignIn({ emulator: emulator.emulator, db: ctx.database.db, log, url: server.url });
+        await ensureDevSignIn({
+          emulator: emulator.emulator,
+          db: ctx.database.db,
+          log,
+          url: server.url,
+          emulatorUrl: emulator.url,
+        });
       }
       log.info({ url }, 'web role listening');
     }

@@ -253,11 +253,14 @@ export function buildWebApp(
     },
   );
   api.use(createStaffRouter({ staff, sessions }));
+  // The built-in emulator stands in for WeCom (development): its chat page hosts the RM sidebar in a frame.
+  const emulatorOrigin = config.wecom.emulator.enabled ? new URL(ctx.wecomBaseUrl).origin : null;
   api.use(
     createSidebarRouter({
       corpId: config.wecom.corpId,
       agentId: config.wecom.agentId,
       publicBaseUrl: config.signIn.publicBaseUrl,
+      emulatorOrigin,
       ticket: (kind) => wecom.app.jsapiTicket(kind),
       clock,
     }),
@@ -359,6 +362,7 @@ export function buildWebApp(
     dir: config.http.consoleDir,
     // QR codes: WeCom serves them from its CDN; the emulator from itself.
     imageOrigins: ['https://wework.qpic.cn', 'https://p.qpic.cn', new URL(ctx.wecomBaseUrl).origin],
+    sidebarFramedBy: emulatorOrigin,
   });
   mountQueueBoard(app, { queues, authenticate: signedIn });
 

@@ -41,7 +41,8 @@ export type ConsoleWorld = {
  */
 export function useConsoleWorld(
   members: { userid: string; name: string }[],
-  opts: { worker?: boolean } = {},
+  /** `env`: more variables for Helix, e.g. `WECOM_EMULATOR: 'on'` to treat the emulator as the built-in one. */
+  opts: { worker?: boolean; env?: Record<string, string> } = {},
 ): ConsoleWorld {
   const world = {} as ConsoleWorld;
   const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-e2e-'));
@@ -63,6 +64,7 @@ export function useConsoleWorld(
       WECOM_OAUTH_BASE_URL: world.emu.url,
       WECOM_SSO_BASE_URL: world.emu.url,
       CONSOLE_DIR: dist,
+      ...opts.env,
     };
     if (opts.worker) {
       // The worker role too, for tests whose data arrives as WeCom callbacks.

@@ -54,7 +54,8 @@ describe('sidebar JS-SDK configuration', () => {
   it('signs a page of this site for ww.register, fetching each ticket once for every later page', async () => {
     const first = await config(`${SITE}/sidebar/?entry=single_chat_tools#top`);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ corpId: TEST_WECOM.corpId, agentId: '1000002' });
+    // WeCom itself (no built-in emulator): the page uses WeCom's JS-SDK.
+    expect(first.body).toMatchObject({ corpId: TEST_WECOM.corpId, agentId: '1000002', emulatorOrigin: null });
     for (const kind of ['corp', 'agent'] as const) {
       expect(first.body[kind].signature).toMatch(/^[0-9a-f]{40}$/);
       expect(first.body[kind].nonceStr).toMatch(/^[0-9a-f]{24}$/);

@@ -21,6 +21,10 @@ const configView = z
     agentId: z.string(),
     corp: signature.meta({ description: "for ww.register's getConfigSignature (the corp's jsapi ticket)" }),
     agent: signature.meta({ description: "for ww.register's getAgentConfigSignature (the app's ticket)" }),
+    emulatorOrigin: z.string().nullable().meta({
+      description:
+        "the built-in WeCom emulator's origin when it stands in for WeCom (development): framed by it, the sidebar talks to its fake JS-SDK; null with real WeCom",
+    }),
   })
   .meta({ id: 'SidebarJsSdkConfig' });
 
@@ -34,6 +38,8 @@ export function createSidebarRouter(deps: {
   agentId: string;
   /** The origin staff reach Helix at (PUBLIC_BASE_URL); unset, the request's own (development). */
   publicBaseUrl: string | undefined;
+  /** The WeCom emulator's origin when it stands in for WeCom; null with real WeCom (and in production). */
+  emulatorOrigin: string | null;
   ticket: (kind: 'corp' | 'agent') => Promise<string>;
   clock: Clock;
 }): Router {
@@ -69,7 +75,13 @@ export function createSidebarRouter(deps: {
         return { timestamp: Number(s.timestamp), nonceStr: s.nonceStr, signature: s.signature };
       };
       const [corp, agent] = await Promise.all([sign('corp'), sign('agent')]);
-      res.json({ corpId: deps.corpId, agentId: deps.agentId, corp, agent });
+      res.json({
+        corpId: deps.corpId,
+        agentId: deps.agentId,
+        corp,
+        agent,
+        emulatorOrigin: deps.emulatorOrigin,
+      });
     },
   );
   return router;

@@ -25,6 +25,7 @@ import { registerMessageRoutes } from './messages.ts';
 import { createMoments } from './moments.ts';
 import { registerQrImages } from './qr-images.ts';
 import { type RmSimulationInput, simulateRms } from './rm-simulation.ts';
+import { createSidebarHost, type SidebarMessage } from './sidebar-host.ts';
 import { createSignIn } from './sign-in.ts';
 import { createStateFile } from './state-file.ts';
 import { createTokenStore, registerTokenRoutes, requireAccessToken } from './tokens.ts';
@@ -188,6 +189,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   app.use('/cgi-bin', cgi);
   signIn.registerPages(app);
   registerQrImages(app);
+  const sidebarHost = createSidebarHost({ state, clock });
+  sidebarHost.register(app);
   app.use(
     '/emulator',
     createControlRouter({
@@ -217,6 +220,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     jsapiTickets: (): readonly string[] => [...issuedTickets],
     /** A sign-in code for a member, as WeCom's OAuth redirect would carry (`auth/getuserinfo` reads it). */
     signInCode: (userid: string) => signIn.issueCode(userid),
+    /** Every text an RM sent into a chat from the Helix sidebar on `/emulator/sidebar`, oldest first. */
+    sidebarMessages: (): SidebarMessage[] => sidebarHost.messages(),
     /** Expires every issued token now: the next call with one gets 42001. */
     expireAllTokens: () => tokens.expireAll(),
     /** Replaces the fault rules of one API path ('message/send'); an empty list clears them. */
