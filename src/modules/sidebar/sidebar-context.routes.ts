@@ -117,7 +117,15 @@ function targetOf(query: unknown): SidebarTarget {
   const q = parseOrThrow(chatQuery, query, 'query');
   if (q.externalUserid !== undefined && q.chatId === undefined) return { externalUserid: q.externalUserid };
   if (q.chatId !== undefined && q.externalUserid === undefined) return { chatId: q.chatId };
-  throw invalidInput(['externalUserid: give exactly one of externalUserid and chatId'], 'query');
+  throw invalidInput(
+    [
+      {
+        en: 'externalUserid: give exactly one of externalUserid and chatId',
+        zh: 'externalUserid: externalUserid 与 chatId 须且只能提供其一',
+      },
+    ],
+    'query',
+  );
 }
 
 /**

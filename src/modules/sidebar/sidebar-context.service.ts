@@ -81,11 +81,19 @@ export function createSidebarService(deps: {
     if ('externalUserid' in target) {
       const client = await deps.clients.find(db, scope, target.externalUserid);
       // The id stays out of the message: it may be an ID or phone number, and messages reach the log.
-      if (!client) throw new AppError('not_found', { message: 'no such client in your scope' });
+      if (!client)
+        throw new AppError('not_found', {
+          message: 'no such client in your scope',
+          zh: '在您的权限范围内没有该客户。',
+        });
       return { client };
     }
     const group = await deps.groups.findGroupInScope(db, scope, target.chatId);
-    if (!group) throw new AppError('not_found', { message: 'no such group in your scope' });
+    if (!group)
+      throw new AppError('not_found', {
+        message: 'no such group in your scope',
+        zh: '在您的权限范围内没有该客户群。',
+      });
     return { group };
   }
 
