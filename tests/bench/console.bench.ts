@@ -11,10 +11,11 @@
  *   time from navigation start until the overview is interactive: its figures and today's posts are shown
  *   (every API call it makes has answered and rendered).
  * - `baselineMs`: the floor of the same work without the console: a fresh context loads a tiny file (the
- *   console's stylesheet) from the same server and makes the overview's four API calls with fetch, in parallel. `ratio` = ttiMs /
+ *   console's stylesheet) from the same server and makes the overview's five API calls with fetch, in parallel. `ratio` = ttiMs /
  *   baselineMs, so the figure is comparable across noisy machines.
- * With `--screenshots DIR`, PNGs of the overview, the channels page (after creating a channel) and the
- * calendar's week are written there (docs/console.md shows them).
+ * With `--screenshots DIR`, PNGs of the overview, the channels page (after creating a channel), the
+ * calendar's week and month, the groups and tiers page, the clients page and the FAQ page are written there
+ * (docs/console.md shows them).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -148,6 +149,7 @@ try {
     `/api/v1/calendar?from=${from}&to=${to}`,
     '/api/v1/conversations?state=pending-human&limit=500',
     '/api/v1/faq/deflection?days=1',
+    '/api/v1/deliveries/daily?days=14',
   ];
 
   const tti: number[] = [];
@@ -203,6 +205,19 @@ try {
     await page.goto(`${base}/console/calendar`);
     await page.locator('.occ').first().waitFor();
     await page.screenshot({ path: path.join(dir, 'calendar.png'), fullPage: true });
+    await page.getByRole('button', { name: '月', exact: true }).click();
+    await page.locator('.week.month .occ').first().waitFor();
+    await page.screenshot({ path: path.join(dir, 'calendar-month.png'), fullPage: true });
+    for (const [at, file] of [
+      ['groups', 'groups.png'],
+      ['clients', 'clients.png'],
+      ['faq', 'faq.png'],
+    ] as const) {
+      await page.goto(`${base}/console/${at}`);
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(dir, file), fullPage: true });
+    }
     await c.close();
     say(`screenshots in ${dir}`);
   }
