@@ -567,6 +567,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/faq/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List FAQ entries with their newest and newest approved versions, searchable
+         * @description One row per entry, by id: its newest version whatever its status, and the number of the newest approved one. `q`, `category` and `status` filter on the newest version.
+         *
+         *     Roles: admin, ops, compliance.
+         */
+        get: operations["getFaqEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An FAQ entry's versions, newest first, with their answers
+         * @description Every version the entry has had, whatever its status; 404 when there is no such entry.
+         *
+         *     Roles: admin, ops, compliance.
+         */
+        get: operations["getFaqEntriesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/faq/{id}/versions/{v}/approve": {
         parameters: {
             query?: never;
@@ -1472,6 +1516,56 @@ export interface components {
             answer: string;
             author: string;
             findings: components["schemas"]["FaqFinding"][];
+        };
+        FaqEntry: {
+            id: string;
+            /** @description the newest version's standard question */
+            question: string;
+            category: string;
+            /** @description the client tiers that may see it; empty for everyone */
+            tiers: string[];
+            /**
+             * @description the newest version's status (`draft` waits for compliance)
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            /** @description the newest version */
+            version: number;
+            /** @description the newest approved version, the one served inside its validity window (equal to `version` when the newest is approved); null when none was approved */
+            approvedVersion: number | null;
+            /** @description the newest version's last valid day */
+            validUntil: string | null;
+            /** @description who wrote the newest version */
+            author: string;
+            /** @description who reviewed the newest version, if anyone has */
+            reviewer: string | null;
+            /**
+             * Format: date-time
+             * @description when a version was last written or reviewed
+             */
+            updatedAt: string;
+        };
+        FaqEntryVersions: {
+            id: string;
+            /** @description newest first */
+            versions: components["schemas"]["FaqEntryVersion"][];
+        };
+        FaqEntryVersion: {
+            version: number;
+            question: string;
+            similar: string[];
+            answer: string;
+            category: string;
+            tiers: string[];
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            author: string;
+            reviewer: string | null;
+            /** @description how many compliance findings its answer had when it was written */
+            findings: number;
+            /** Format: date-time */
+            createdAt: string;
+            reviewedAt: string | null;
         };
         FaqReviewDecision: {
             entryId: string;
@@ -2965,6 +3059,79 @@ export interface operations {
                         /** @description pass as ?cursor= for the next page; null on the last */
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqEntries: {
+        parameters: {
+            query?: {
+                /** @description a fragment of the question, a similar question or the entry id, in any case; `%` and `_` match themselves */
+                q?: string;
+                /** @description the exact category */
+                category?: string;
+                /** @description the newest version's status */
+                status?: "draft" | "submitted" | "approved" | "rejected";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FaqEntry"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqEntriesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqEntryVersions"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

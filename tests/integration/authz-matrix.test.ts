@@ -108,6 +108,8 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/faq/import': {},
   'GET /api/v1/faq/export': {},
   'GET /api/v1/faq/pending': {},
+  'GET /api/v1/faq/entries': {},
+  'GET /api/v1/faq/entries/:id': { params: { id: 'card-lost' } },
   'POST /api/v1/faq/:id/versions/:v/approve': {},
   'POST /api/v1/faq/:id/versions/:v/reject': {},
   'GET /api/v1/faq/review-queue': {},

@@ -39,6 +39,45 @@ export type NewFaqVersion = {
   findings: readonly Finding[];
 };
 
+/** The statuses a version may hold, as the `faq_versions_status` check allows them. */
+export const FAQ_VERSION_STATUSES = ['draft', 'submitted', 'approved', 'rejected'] as const;
+/** A version's maker–checker status. */
+export type FaqVersionStatus = (typeof FAQ_VERSION_STATUSES)[number];
+
+/** One entry in the knowledge-base list: its newest version, and the newest one compliance approved. */
+export type FaqEntrySummary = {
+  id: string;
+  question: string;
+  category: string;
+  tiers: string[];
+  status: FaqVersionStatus;
+  version: number;
+  approvedVersion: number | null;
+  validUntil: string | null;
+  author: string;
+  reviewer: string | null;
+  updatedAt: Date | string;
+};
+
+/** One version of an entry, as the knowledge base's entry view shows it. */
+export type FaqEntryVersion = {
+  version: number;
+  question: string;
+  similar: string[];
+  answer: string;
+  category: string;
+  tiers: string[];
+  status: FaqVersionStatus;
+  author: string;
+  reviewer: string | null;
+  findings: number;
+  createdAt: Date | string;
+  reviewedAt: Date | string | null;
+};
+
+/** `text` as a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
 const versionColumns = sql`entry_id AS id, category, question, "similar", answer, tiers,
                            product_risk_level AS "productRiskLevel", valid_from::text AS "validFrom",
                            valid_until::text AS "validUntil"`;
@@ -99,6 +138,60 @@ export function createFaqRepository() {
       queryRows<FaqVersionRow>(
         db,
         sql`SELECT DISTINCT ON (entry_id) ${versionColumns} FROM faq_versions ORDER BY entry_id, version DESC`,
+      ),
+
+    /**
+     * Entries by id after `after`, each with its newest version (whatever its status) and the number of the
+     * newest approved one; `limit` rows at most. The filters apply to the newest version: `search` is a
+     * case-insensitive substring of its question or one of its similar questions, or of the entry id, its
+     * `%`, `_` and `\` matching themselves.
+     *
+     * What it costs: entries are read in primary-key order and each looks up its versions through
+     * `faq_versions_entry_version_uq`, so a page without a search reads about `limit` entries. A search is a
+     * filter on those rows (a leading `%` cannot use an index): a rare fragment reads every entry and its
+     * newest version, acceptable for a knowledge base of thousands of entries, not millions.
+     */
+    listEntries(
+      db: Db,
+      q: { search?: string; category?: string; status?: FaqVersionStatus; after?: string; limit: number },
+    ): Promise<FaqEntrySummary[]> {
+      const pattern = q.search === undefined ? undefined : `%${escapeLike(q.search)}%`;
+      return queryRows<FaqEntrySummary>(
+        db,
+        sql`SELECT e.id, v.question, v.category, v.tiers, v.status, v.version, s.approved AS "approvedVersion",
+                   v.valid_until::text AS "validUntil", v.author, v.reviewer, s.updated AS "updatedAt"
+            FROM faq_entries e
+            CROSS JOIN LATERAL (
+              SELECT question, "similar", category, tiers, status, version, valid_until, author, reviewer
+              FROM faq_versions WHERE entry_id = e.id ORDER BY version DESC LIMIT 1
+            ) v
+            CROSS JOIN LATERAL (
+              -- A version written or reviewed: whichever happened last is when the entry changed.
+              SELECT max(version) FILTER (WHERE status = 'approved') AS approved,
+                     max(GREATEST(created_at, reviewed_at)) AS updated
+              FROM faq_versions WHERE entry_id = e.id
+            ) s
+            WHERE TRUE
+            ${q.category === undefined ? sql`` : sql`AND v.category = ${q.category}`}
+            ${q.status === undefined ? sql`` : sql`AND v.status = ${q.status}`}
+            ${
+              pattern === undefined
+                ? sql``
+                : sql`AND (e.id ILIKE ${pattern} ESCAPE '\\' OR v.question ILIKE ${pattern} ESCAPE '\\'
+                           OR EXISTS (SELECT 1 FROM unnest(v."similar") AS alt(question) WHERE alt.question ILIKE ${pattern} ESCAPE '\\'))`
+            }
+            ${q.after === undefined ? sql`` : sql`AND e.id > ${q.after}`}
+            ORDER BY e.id LIMIT ${q.limit}`,
+      );
+    },
+
+    /** Every version of the entry, newest first; empty when there is no such entry. */
+    entryVersions: (db: Db, entryId: string): Promise<FaqEntryVersion[]> =>
+      queryRows<FaqEntryVersion>(
+        db,
+        sql`SELECT version, question, "similar", answer, category, tiers, status, author, reviewer,
+                   jsonb_array_length(findings) AS findings, created_at AS "createdAt", reviewed_at AS "reviewedAt"
+            FROM faq_versions WHERE entry_id = ${entryId} ORDER BY version DESC`,
       ),
 
     /** Drafts waiting for review, with their compliance findings. */

@@ -6,7 +6,9 @@ import { contract, listQuery, pageOf } from '../../platform/http/api-contract.ts
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { guardRequestInput, PG_INT_MAX, parseOrThrow } from '../../platform/http/validate.ts';
+import { createFaqRepository } from './faq.repository.ts';
 import type { FaqService } from './faq.service.ts';
+import { createFaqEntriesRouter } from './faq-entries.routes.ts';
 import { parseFaqUpload } from './faq-import.parser.ts';
 import type { QuestionLog } from './question-log.ts';
 
@@ -97,7 +99,8 @@ const reviewDecisionView = z
 
 /**
  * `/api/v1/assist/suggest` for the RM sidebar, and `/api/v1/faq` for the knowledge base: import drafts
- * (ops), list pending drafts, approve or reject them (compliance, never the author).
+ * (ops), list and search entries (`faq-entries.routes.ts`), list pending drafts, approve or reject them
+ * (compliance, never the author).
  */
 export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLog; db: Db }): Router {
   const router = Router();
@@ -179,6 +182,8 @@ export function createFaqRouter(deps: { faq: FaqService; questionLog: QuestionLo
       res.json(page);
     },
   );
+  // The repository holds no state: a second instance reads the same tables as the service's.
+  router.use(createFaqEntriesRouter({ db: deps.db, repo: createFaqRepository() }));
   for (const [step, decision] of [
     ['approve', 'approved'],
     ['reject', 'rejected'],
