@@ -5,7 +5,8 @@ import { useConsoleWorld } from '../helpers/console-world.ts';
 /**
  * The console's FAQ page in a real headless Chromium: an RM's question nobody could answer reaches the
  * review queue; ops sign in through the emulator's WeCom page, attach it to an entry, and see the
- * entry's new draft waiting for compliance; the deflection chart draws; axe finds nothing serious.
+ * entry's new draft waiting for compliance; the deflection chart draws; ops search the entries and read
+ * one's answer; axe finds nothing serious.
  */
 const QUESTION = '我那张卡找不着了咋弄';
 const world = useConsoleWorld([{ userid: 'ops_li', name: '李运营' }]);
@@ -81,6 +82,32 @@ describe('the FAQ page of the ops console', () => {
     const text = (await problems.allTextContents()).join('\n');
     expect(text).toMatch(/2\s*id/);
     expect(text).toMatch(/3\s*answer/);
+    expect(await axeProblems(page)).toEqual([]);
+  });
+
+  it('Ops search the entries by a word of a question, open one and read its answer', async () => {
+    const page = await signedIn('李运营', '/console/faq');
+    const section = page.getByRole('region', { name: '知识库条目' });
+    const table = section.getByRole('table', { name: '知识库条目' });
+    // The whole knowledge base is listed first, the starter library included.
+    await table.getByRole('row').filter({ hasText: 'card-lost' }).waitFor();
+
+    // Enter in the search box searches on the server; only the matching entry is left.
+    const box = section.getByRole('searchbox', { name: /搜索/ });
+    await box.fill('测评');
+    await box.press('Enter');
+    await section.getByRole('status').filter({ hasText: '与“测评”匹配' }).waitFor();
+    await table.getByRole('row').filter({ hasText: 'card-lost' }).waitFor({ state: 'detached' });
+    const rows = table.getByRole('row').filter({ hasText: 'wealth-risk-test' });
+    expect(await rows.count()).toBe(1);
+    expect(await table.getByRole('row').count()).toBe(2);
+    expect(await rows.textContent()).toContain('为什么要做风险测评');
+
+    await section.getByRole('button', { name: '查看条目 wealth-risk-test 的各版本' }).click();
+    const versions = section.getByRole('region', { name: '条目 wealth-risk-test 的各版本' });
+    await versions.getByText('测评结果有效期一般为一年', { exact: false }).waitFor();
+    expect(await versions.getByRole('article').count()).toBe(1);
+    expect(await versions.getByRole('heading', { level: 4 }).textContent()).toBe('第 1 版（已通过）');
     expect(await axeProblems(page)).toEqual([]);
   });
 });

@@ -106,12 +106,12 @@ describe('GET /api/v1/faq/entries', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let n = 0; n < 50; n++) {
-      const res = await as('运营小李/ops', `/faq/entries?limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(
-        200,
-      );
-      expect(res.body.items.length).toBeLessThanOrEqual(3);
-      seen.push(...idsOf(res.body.items));
-      cursor = res.body.nextCursor;
+      const page: { items: Entry[]; nextCursor: string | null } = (
+        await as('运营小李/ops', `/faq/entries?limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200)
+      ).body;
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...idsOf(page.items));
+      cursor = page.nextCursor;
       if (!cursor) break;
     }
     expect(seen).toEqual(all);
