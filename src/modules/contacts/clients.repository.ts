@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { containsPattern } from '../../platform/db/like-pattern.ts';
 import { rmInScope } from './scope-filters.repository.ts';
 
 /** The API's view of a client, with the branch of its owner RM. */
@@ -49,9 +50,6 @@ export type TierUpdate = {
 
 const param = (xs: unknown[]) => sql.param(xs);
 
-/** `text` as a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 /**
  * Client lookups for the API, always within a scope (an RM's own clients, a branch's, or all), and the
  * tier state the communities module's routing reads and writes inside its caller's transaction.
@@ -84,7 +82,7 @@ export function createClientsRepository() {
         limit: number;
       },
     ): Promise<ClientView[]> {
-      const pattern = q.search === undefined ? undefined : `%${escapeLike(q.search)}%`;
+      const pattern = q.search === undefined ? undefined : containsPattern(q.search);
       return queryRows<ClientView>(
         db,
         sql`${select} WHERE ${rmInScope(scope, sql`c.owner_rm`)}

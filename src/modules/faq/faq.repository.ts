@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { containsPattern } from '../../platform/db/like-pattern.ts';
 import type { Finding } from '../compliance/compliance.service.ts';
 import type { FaqRow } from './faq-import.parser.ts';
 
@@ -74,9 +75,6 @@ export type FaqEntryVersion = {
   createdAt: Date | string;
   reviewedAt: Date | string | null;
 };
-
-/** `text` as a LIKE pattern that matches it literally: `\`, `%` and `_` escaped with `\`. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 const versionColumns = sql`entry_id AS id, category, question, "similar", answer, tiers,
                            product_risk_level AS "productRiskLevel", valid_from::text AS "validFrom",
@@ -155,7 +153,7 @@ export function createFaqRepository() {
       db: Db,
       q: { search?: string; category?: string; status?: FaqVersionStatus; after?: string; limit: number },
     ): Promise<FaqEntrySummary[]> {
-      const pattern = q.search === undefined ? undefined : `%${escapeLike(q.search)}%`;
+      const pattern = q.search === undefined ? undefined : containsPattern(q.search);
       return queryRows<FaqEntrySummary>(
         db,
         sql`SELECT e.id, v.question, v.category, v.tiers, v.status, v.version, s.approved AS "approvedVersion",
