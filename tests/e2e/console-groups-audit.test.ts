@@ -89,6 +89,7 @@ describe('the 群与分层 page', () => {
       'wr_basic_1',
       '层级：初级',
       '3 / 200 人',
+      'rm_zhang',
       '正常',
       '查看活码',
       '归档',
@@ -124,7 +125,7 @@ describe('the 群与分层 page', () => {
     const chatId = form.getByLabel('群 ID');
     const problem = page.locator('#register-chatId-error');
     await problem.waitFor();
-    expect(await problem.textContent()).toContain('WeCom has no customer group "wr_nowhere"');
+    expect(await problem.textContent()).toContain('企业微信中没有客户群“wr_nowhere”');
     expect(await chatId.getAttribute('aria-invalid')).toBe('true');
     expect(await chatId.getAttribute('aria-describedby')).toBe('register-chatId-error');
 

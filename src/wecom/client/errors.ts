@@ -54,6 +54,11 @@ export class WecomApiError extends AppError {
   ) {
     super('unavailable', {
       message: `WeCom ${api} failed: ${errcode} ${errmsg}`,
+      // WeCom's own errmsg stays as WeCom wrote it: with the errcode it is what WeCom's docs index.
+      zh:
+        errcode < 0
+          ? `暂时无法访问企业微信接口 ${api}（${errcode}），请稍后再试。`
+          : `企业微信拒绝了 ${api} 调用：${errcode} ${errmsg}`,
       retryable: opts.retryable ?? RETRYABLE.has(errcode),
       details: { api, errcode },
       cause: opts.cause,
