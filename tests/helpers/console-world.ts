@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,8 +35,42 @@ export type ConsoleWorld = {
   axeProblems: (page: Page) => Promise<string[]>;
 };
 
+/** Every file under `dir` (recursively), sorted, skipping build output. */
+function sourcesOf(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name !== 'dist' && e.name !== 'node_modules')
+    .flatMap((e) => (e.isDirectory() ? sourcesOf(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
 /**
- * Registers hooks that build the console from source into a temporary folder, start the WeCom emulator
+ * The console built from the current sources, once per version of them: the build lands in a folder of
+ * the temp directory named by a hash of `console/`'s files, so the test files of a run (and later runs of
+ * the same sources) share one build instead of each running Vite. Files that start together may each
+ * build; the first to finish moves its build into place and the others discard theirs.
+ */
+async function consoleBuild(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of sourcesOf(path.resolve('console'))) hash.update(file).update(readFileSync(file));
+  const dir = path.join(tmpdir(), `helix-console-e2e-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(path.join(dir, 'index.html'))) return dir;
+  const building = mkdtempSync(`${dir}-building-`);
+  await build({
+    configFile: path.resolve('console/vite.config.ts'),
+    build: { outDir: building, emptyOutDir: true },
+    logLevel: 'silent',
+  });
+  try {
+    renameSync(building, dir);
+  } catch {
+    // Another file's build got there first: it is the same build.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * Registers hooks that build the console from source (or reuse the build of the same sources), start the WeCom emulator
  * with `members` and a Helix web role (content library synced) on a real port, and launch Debian's
  * Chromium. Seed data in the test file's own `beforeAll`, which runs after this one.
  */
@@ -45,16 +80,11 @@ export function useConsoleWorld(
   opts: { worker?: boolean; env?: Record<string, string> } = {},
 ): ConsoleWorld {
   const world = {} as ConsoleWorld;
-  const dist = mkdtempSync(path.join(tmpdir(), 'helix-console-e2e-'));
   let server: Server | undefined;
   let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    await build({
-      configFile: path.resolve('console/vite.config.ts'),
-      build: { outDir: dist, emptyOutDir: true },
-      logLevel: 'silent',
-    });
+    const dist = await consoleBuild();
     world.emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
     world.emu.emulator.seed({ members });
     const env = {
@@ -113,7 +143,6 @@ export function useConsoleWorld(
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await close?.();
     await world.emu?.close();
-    rmSync(dist, { recursive: true, force: true });
   });
 
   world.signedIn = async (name, at = '/console/') => {
