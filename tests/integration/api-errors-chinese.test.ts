@@ -107,6 +107,15 @@ describe('with Accept-Language: zh-CN', () => {
     ]);
   });
 
+  it("answers a schema's own words (a pattern's) in Chinese, and in English without the header", async () => {
+    const ask = (lang?: string) =>
+      withLanguage(request(env.web.app).get('/api/v1/audit-log?cursor=not*a*cursor').set(as('admin')), lang);
+    const zh = await answer(ask('zh-CN'));
+    expect(zh.status).toBe(400);
+    expect(zh.problems).toEqual(['cursor: 不是本接口返回的翻页游标']);
+    expect((await answer(ask())).problems).toEqual(['cursor: is not a cursor from this API']);
+  });
+
   it('answers a missing client (404) and a refused role (403) in Chinese, codes unchanged', async () => {
     expect(await answer(asks.missingClient('zh-CN'))).toEqual({
       status: 404,
