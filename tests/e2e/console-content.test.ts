@@ -77,7 +77,7 @@ describe('the content library page', () => {
     await form.getByRole('button', { name: '保存草稿' }).click();
     // The API's own problem with the id, next to that field.
     await page.locator('#draft-id-error').waitFor();
-    expect(await page.locator('#draft-id-error').textContent()).toContain('lower-case letters');
+    expect(await page.locator('#draft-id-error').textContent()).toContain('只能包含小写字母');
     expect(await form.getByLabel('组件编号').getAttribute('aria-invalid')).toBe('true');
     await expect(form.getByRole('alert').textContent()).resolves.toContain('内容组件有误');
 

@@ -45,7 +45,7 @@ describe('the ops console', () => {
     // The API's own problem for `state`, next to that field.
     const stateError = page.locator('#state-error');
     await stateError.waitFor();
-    expect(await stateError.textContent()).toContain('at most 30 characters');
+    expect(await stateError.textContent()).toContain('最多 30 个字符');
     expect(await form.getByLabel('渠道参数 state').getAttribute('aria-invalid')).toBe('true');
 
     await form.getByLabel('渠道参数 state').fill('metro-ads');
