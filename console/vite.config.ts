@@ -16,7 +16,8 @@ export default defineConfig({
     outDir: process.env.CONSOLE_OUT_DIR ?? 'dist',
     emptyOutDir: true,
     // Pages load on demand; the first load carries the shell and the overview only. The largest chunk is
-    // the FAQ page's chart (ECharts core, bar chart, SVG renderer: ~470 KB, ~160 KB gzip), loaded with it.
+    // ECharts (core, bar and funnel charts, SVG renderer), shared by the FAQ and overview charts and loaded
+    // with the first chart shown.
     chunkSizeWarningLimit: 500,
     rollupOptions: {
       input: { console: path.join(root, 'index.html'), sidebar: path.join(root, 'sidebar.html') },
