@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { isoMicros } from '../../platform/db/columns.ts';
 import { type DeliveryStatus, deliveries, type SendKind, sendTasks } from './campaigns.tables.ts';
 import { planTasks } from './task-planning.repository.ts';
 import { createTaskRemindersRepository } from './task-reminders.repository.ts';
@@ -246,7 +247,7 @@ export function createCampaignsRepository() {
       queryRows<DeliveryForClient>(
         db,
         sql`SELECT occurrence_id::text AS id,
-                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   ${isoMicros(sql`created_at`)} AS at,
                    kind, status, reason, rm
               FROM deliveries
              WHERE recipient = ${externalUserid}

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { isoMicros } from '../../platform/db/columns.ts';
 import { clientInScope, rmInScope } from '../contacts/scope-filters.repository.ts';
 
 /** The API's view of a bot conversation and its hand-off. */
@@ -161,8 +162,7 @@ export function createConversationsRepository() {
       queryRows<HandoffForClient>(
         db,
         sql`SELECT cv.id::text AS id,
-                   to_char(COALESCE(cv.handed_off_at, cv.created_at) AT TIME ZONE 'UTC',
-                           'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   ${isoMicros(sql`COALESCE(cv.handed_off_at, cv.created_at)`)} AS at,
                    cv.chat_id AS "chatId", cv.owner_state AS "ownerState",
                    COALESCE(cv.taken_over_by, cv.rm_userid) AS rm, cv.sla_kept AS "slaKept"
               FROM conversations cv

@@ -1,6 +1,7 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { isoMicros } from '../../platform/db/columns.ts';
 import { rmInScope } from '../contacts/scope-filters.repository.ts';
 import { type TouchKind, touches } from './touches.tables.ts';
 
@@ -131,7 +132,7 @@ export function createTouchesRepository() {
       queryRows<TouchForClient>(
         db,
         sql`SELECT id::text AS id,
-                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   ${isoMicros(sql`created_at`)} AS at,
                    kind, status, title, rm
               FROM touches
              WHERE external_userid = ${externalUserid}

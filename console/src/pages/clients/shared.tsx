@@ -1,21 +1,9 @@
+import type { Schema } from '../../api.ts';
 import { type MessageKey, messages, t } from '../../messages.ts';
 import { TIME_ZONE } from '../../time.ts';
 
 /** A client as `GET /api/v1/clients` and `GET /api/v1/clients/:id` answer. */
-export type Client = {
-  externalUserid: string;
-  name: string | null;
-  aumBand: string | null;
-  riskLevel: string | null;
-  tags: string[];
-  ownerRm: string | null;
-  branch: string | null;
-  channelId: string | null;
-  status: string;
-  tier: string | null;
-  tierSince: string | null;
-  acquiredAt: string | null;
-};
+export type Client = Schema<'Client'>;
 
 type Named = { id: string; name: string; groupCapacity: number };
 
