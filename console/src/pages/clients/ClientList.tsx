@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type ApiError, api } from '../../api.ts';
-import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
+import { type FormEvent, useEffect, useState } from 'react';
+import { api } from '../../api.ts';
+import { ErrorNote, Refusal } from '../../failures.tsx';
 import { t } from '../../messages.ts';
+import { type Page, usePagedList } from '../../paged-list.ts';
 import { type Client, maskName, type Policy, policyName, statusText } from './shared.tsx';
 
 const PAGE_SIZE = 50;
@@ -23,45 +24,20 @@ export function ClientList({
   onSelect: (id: string) => void;
 }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [items, setItems] = useState<Client[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [channels, setChannels] = useState<string[]>([]);
   const [rms, setRms] = useState<{ userid: string; name: string }[]>([]);
-  // Answers to an older filter are dropped: only the latest request may fill the list.
-  const generation = useRef(0);
 
-  const fetchPage = async (f: Filters, cursor: string | null) => {
+  const fetchPage = async (f: Filters, cursor: string | null): Promise<Page<Client>> => {
     const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (f.q) q.set('q', f.q);
     if (f.tier) q.set('tier', f.tier);
     if (f.channel) q.set('channel', f.channel);
     if (f.ownerRm) q.set('ownerRm', f.ownerRm);
     if (cursor) q.set('cursor', cursor);
-    return api<{ items: Client[]; nextCursor: string | null }>(`/clients?${q}`);
+    return api<Page<Client>>(`/clients?${q}`);
   };
 
-  const load = async (f: Filters, cursor: string | null) => {
-    const mine = cursor ? generation.current : ++generation.current;
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await fetchPage(f, cursor);
-      if (mine !== generation.current) return;
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setNext(page.nextCursor);
-    } catch (e) {
-      if (mine !== generation.current) return;
-      setError(asApiError(e));
-      if (!cursor) {
-        setItems([]);
-        setNext(null);
-      }
-    } finally {
-      if (mine === generation.current) setBusy(false);
-    }
-  };
+  const { items, next, busy, error, load } = usePagedList(fetchPage);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the filters change, nothing else
   useEffect(() => {

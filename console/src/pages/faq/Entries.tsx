@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type ApiError, api, type Ok, type Schema } from '../../api.ts';
 import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
 import { t } from '../../messages.ts';
+import { usePagedList } from '../../paged-list.ts';
 import { dayOf, timeOf } from '../../time.ts';
 
 type Entry = Schema<'FaqEntry'>;
@@ -23,42 +24,20 @@ const at = (iso: string) => t('faq.entries.v.at', { day: dayOf(iso), time: timeO
  */
 export function Entries({ reload }: { reload: number }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [items, setItems] = useState<Entry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [categories, setCategories] = useState<string[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  // Answers to an older search are dropped: only the latest request may fill the list.
-  const generation = useRef(0);
-
-  const load = async (f: Filters, cursor: string | null) => {
-    const mine = cursor ? generation.current : ++generation.current;
-    const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (f.q) q.set('q', f.q);
-    if (f.category) q.set('category', f.category);
-    if (f.status) q.set('status', f.status);
-    if (cursor) q.set('cursor', cursor);
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await api<Ok<'/faq/entries', 'get'>>(`/faq/entries?${q}`);
-      if (mine !== generation.current) return;
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setNext(page.nextCursor);
-      // The categories seen so far are offered in the category filter.
-      setCategories((prev) => [...new Set([...prev, ...page.items.map((e) => e.category)])].sort());
-    } catch (e) {
-      if (mine !== generation.current) return;
-      setError(asApiError(e));
-      if (!cursor) {
-        setItems([]);
-        setNext(null);
-      }
-    } finally {
-      if (mine === generation.current) setBusy(false);
-    }
-  };
+  const { items, next, busy, error, load } = usePagedList<Entry, Filters>(
+    (f, cursor) => {
+      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (f.q) q.set('q', f.q);
+      if (f.category) q.set('category', f.category);
+      if (f.status) q.set('status', f.status);
+      if (cursor) q.set('cursor', cursor);
+      return api<Ok<'/faq/entries', 'get'>>(`/faq/entries?${q}`);
+    },
+    // The categories seen so far are offered in the category filter.
+    (page) => setCategories((prev) => [...new Set([...prev, ...page.map((e) => e.category)])].sort()),
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the filters change or `reload` signals
   useEffect(() => {
