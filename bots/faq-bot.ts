@@ -1,5 +1,4 @@
 import type { ContactsRepository } from '../src/modules/contacts/contacts.repository.ts';
-import { asksToOptOut } from '../src/modules/contacts/opt-out.ts';
 import type { ContentRenderService } from '../src/modules/content/content-render.service.ts';
 import type { ConversationsService } from '../src/modules/conversations/conversations.service.ts';
 import type { HandoffCardBuilder } from '../src/modules/conversations/handoff-card.ts';
@@ -135,8 +134,8 @@ export function createFaqBot(deps: {
     async handle(event, ctx, p) {
       const b = event.body;
       const { question, client } = p;
-      // 退订 in a private chat is the opt-out bot's to answer, not a question.
-      if (b.chattype !== 'group' && asksToOptOut(b.text.content)) return;
+      // A command (退订, 报名, 积分查询 …) is answered by the command bot wired before this one.
+      if (ctx.answered()) return;
       const chatId = b.chattype === 'group' && b.chatid ? b.chatid : `single:${b.from.userid}`;
       const conv = await deps.conversations.open(ctx.tx, chatId, b.from.userid);
       // Stored masked, not encrypted: the hand-off card and the review queue need readable text, and an

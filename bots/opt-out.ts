@@ -21,6 +21,8 @@ export function createOptOutBot(deps: {
   return on('bot:text', 'contacts.opt-out', async (event, ctx) => {
     const b = event.body;
     if (b.chattype === 'group' || !asksToOptOut(b.text.content)) return;
+    // 退订 is a command, not a question: the FAQ bot after this one stays silent either way.
+    ctx.markAnswered();
     const client = await deps.audience.optOut(ctx.tx, b.from.userid, deps.clock.now());
     if (!client) return;
     const { text } = await deps.content.renderApprovedText(

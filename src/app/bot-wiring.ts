@@ -39,6 +39,14 @@ export function wireBots(deps: {
   const { smart, log } = deps;
   return [
     createRmAssistant({ faq: smart.faq, questionLog: smart.questionLog, app: deps.app, log }),
+    // Command bots first: a client's command is theirs, and the FAQ bot answers only what they left.
+    createOptOutBot({
+      audience: deps.audience,
+      content: deps.content,
+      reply,
+      app: deps.app,
+      clock: deps.clock,
+    }),
     createFaqBot({
       ...smart,
       db: deps.db,
@@ -52,12 +60,5 @@ export function wireBots(deps: {
       log,
     }),
     createRmTakeover({ conversations: deps.conversations, touches: deps.touches, clock: deps.clock }),
-    createOptOutBot({
-      audience: deps.audience,
-      content: deps.content,
-      reply,
-      app: deps.app,
-      clock: deps.clock,
-    }),
   ];
 }

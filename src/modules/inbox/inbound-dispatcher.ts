@@ -10,7 +10,17 @@ export type InboundContext = {
   log: Log;
   /** Registers work (enqueues, API calls) to run only after the transaction commits. */
   afterCommit: (fn: () => Promise<void>) => void;
+  /**
+   * Marks a client's message as answered by this handler (a command such as 退订, 报名 or 积分查询), so
+   * the handlers after it that answer free text (the FAQ bot) leave it alone. Command bots are wired first.
+   */
+  markAnswered: () => void;
+  /** Whether a handler before this one answered the message already. */
+  answered: () => boolean;
 };
+
+/** What the inbox job gives the dispatcher; the dispatcher adds the per-event answered flag. */
+export type InboundJobContext = Omit<InboundContext, 'markAnswered' | 'answered'>;
 
 type KnownEvent = Exclude<InboundEvent, { kind: 'unknown' }>;
 type KindOf<E> = E extends KnownEvent ? `${E['source']}:${E['kind']}` : never;
@@ -125,7 +135,15 @@ export function createInboundDispatcher(handlers: readonly InboundHandler[]) {
       return out;
     },
     /** Runs the prepared steps inside the processing transaction. */
-    async dispatch(prepared: Preparations, ctx: InboundContext): Promise<void> {
+    async dispatch(prepared: Preparations, job: InboundJobContext): Promise<void> {
+      let answered = false;
+      const ctx: InboundContext = {
+        ...job,
+        markAnswered: () => {
+          answered = true;
+        },
+        answered: () => answered,
+      };
       for (const p of prepared) await p.step(ctx);
     },
   };
