@@ -21,6 +21,7 @@ import {
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
+import { createKocWiring } from './koc-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
@@ -132,6 +133,9 @@ export function createServices(ctx: AppContext) {
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
+  // Refuses to start on a broken KOC weights file.
+  const koc = once(() => createKocWiring({ config, db, clock }));
+
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
@@ -167,6 +171,8 @@ export function createServices(ctx: AppContext) {
     /** The content calendar, its fan-out and follow-up, and the repositories their routes read. */
     calendar,
     profiles,
+    /** KOC candidate scores: `record(tx, contributions)` for the events and referral ports, and the API. */
+    koc,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**

@@ -10,9 +10,13 @@ import { createDeliveriesRouter } from '../modules/campaigns/deliveries.routes.t
 import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
 import { createClientTimelineRouter } from '../modules/client-timeline/client-timeline.routes.ts';
 import { createClientTimelineService } from '../modules/client-timeline/client-timeline.service.ts';
+import { createCircleInvitesRepository } from '../modules/communities/circle-invites.repository.ts';
+import { createCircleInvitesRouter } from '../modules/communities/circle-invites.routes.ts';
+import { createCircleInvitesService } from '../modules/communities/circle-invites.service.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createGroupsRouter } from '../modules/communities/groups.routes.ts';
 import { createGroupsService } from '../modules/communities/groups.service.ts';
+import { createRoutingRepository } from '../modules/communities/routing.repository.ts';
 import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
 import { createComplianceRouter } from '../modules/compliance/compliance.routes.ts';
 import { createChannelsRepository } from '../modules/contacts/channels.repository.ts';
@@ -34,6 +38,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createKocRouter } from '../modules/koc/koc.routes.ts';
 import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
 import { createSidebarContextRouter } from '../modules/sidebar/sidebar-context.routes.ts';
 import { createSidebarService } from '../modules/sidebar/sidebar-context.service.ts';
@@ -290,6 +295,23 @@ export function buildWebApp(
     log,
   });
   api.use(createGroupsRouter({ groups }));
+  api.use(
+    createCircleInvitesRouter({
+      invites: createCircleInvitesService({
+        db,
+        repo: createCircleInvitesRepository(),
+        circleIds: () => profiles.policy.circleIds,
+        clients: createClientsRepository(),
+        groups: createCommunitiesRepository(),
+        moves: createRoutingRepository(),
+        route: (tx, ids, now) => profiles.routing.routeClients(tx, ids, now),
+        audit,
+        clock,
+      }),
+    }),
+  );
+  // Refuses to start on a broken KOC weights file.
+  api.use(createKocRouter({ koc: services.koc() }));
   const checker = services.checker();
   api.use(createComplianceRouter({ checker }));
   const library = services.library();

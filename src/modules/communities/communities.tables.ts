@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { timestamptz } from '../../platform/db/columns.ts';
 
 /** Customer groups (客户群) Helix routes into: a tier or interest group key, capacity, owner and join way. */
@@ -71,5 +81,26 @@ export const groupInvitations = pgTable(
     uniqueIndex('group_invitations_open_uq')
       .on(t.externalUserid, t.groupKey, t.kind)
       .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Invitations to an invitation-only circle (the tier policy's `circles`): routing targets a circle only for
+ * a client invited to it and not revoked. One row per (circle, client); a new invitation reopens it.
+ */
+export const circleInvites = pgTable(
+  'circle_invites',
+  {
+    circleId: text('circle_id').notNull(),
+    externalUserid: text('external_userid').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    invitedAt: timestamptz('invited_at').notNull(),
+    status: text('status').$type<'invited' | 'joined' | 'revoked'>().notNull().default('invited'),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.circleId, t.externalUserid] }),
+    index('circle_invites_client_idx').on(t.externalUserid),
+    check('circle_invites_status', sql`${t.status} IN ('invited','joined','revoked')`),
   ],
 );

@@ -37,6 +37,16 @@ export function createRoutingRepository() {
       return new Map(rows.map((r) => [r.id, r.keys]));
     },
 
+    /** For each of `ids`, the circles it is invited to (not revoked). Clients with none are left out. */
+    async invitedCirclesOf(tx: Tx, ids: string[]): Promise<Map<string, string[]>> {
+      const rows = await queryRows<{ id: string; circles: string[] }>(
+        tx,
+        sql`SELECT external_userid AS id, array_agg(circle_id ORDER BY circle_id) AS circles FROM circle_invites
+            WHERE external_userid = ANY(${param(ids)}::text[]) AND status <> 'revoked' GROUP BY external_userid`,
+      );
+      return new Map(rows.map((r) => [r.id, r.circles]));
+    },
+
     /** Cancels the pending join invitations to these (client, group key) pairs. */
     async cancelPendingJoins(tx: Tx, pairs: { externalUserid: string; groupKey: string }[]): Promise<void> {
       await queryRows(

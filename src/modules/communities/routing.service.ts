@@ -36,7 +36,12 @@ export function createRoutingService(deps: {
     // One after the other: a transaction is one connection, which runs one query at a time anyway.
     const clients = await deps.clients.tierStates(tx, ids);
     const keys = await deps.moves.groupKeysOf(tx, ids);
-    return clients.map((c) => ({ ...c, groupKeys: keys.get(c.externalUserid) ?? [] }));
+    const circles = await deps.moves.invitedCirclesOf(tx, ids);
+    return clients.map((c) => ({
+      ...c,
+      groupKeys: keys.get(c.externalUserid) ?? [],
+      invitedCircles: circles.get(c.externalUserid) ?? [],
+    }));
   }
 
   async function write(tx: Tx, decided: { d: RoutingDecision; rm: string | null }[]): Promise<void> {
