@@ -179,6 +179,53 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/tasks/touches': {
     scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, kind: 'check_in', title: '回访' }) }],
   },
+  'GET /api/v1/koc/candidates': {
+    scoped: [
+      {
+        expect: 'hides',
+        mark: (t) => t.client,
+        noControl: 'no seeded KOC scores; koc.test.ts shows an RM their own candidates',
+      },
+    ],
+  },
+  'GET /api/v1/koc/candidates/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
+  'GET /api/v1/koc/tea-party-invitees': {},
+  'POST /api/v1/koc/helpful': {
+    scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, ref: 'matrix-helpful' }) }],
+  },
+  'POST /api/v1/koc/share-clicks': {},
+  'GET /api/v1/circles/:id/invites': {
+    params: { id: 'koc-circle' },
+    scoped: [
+      {
+        expect: 'hides',
+        params: () => ({ id: 'koc-circle' }),
+        mark: (t) => t.client,
+        noControl: 'no seeded invitations; koc.test.ts lists an invitation',
+      },
+    ],
+  },
+  'POST /api/v1/circles/:id/invites': {
+    params: { id: 'koc-circle' },
+    scoped: [
+      {
+        expect: 404,
+        params: () => ({ id: 'koc-circle' }),
+        body: (t) => ({ externalUserid: t.client }),
+        noControl: 'inviting needs a registered circle group; koc.test.ts covers it with the emulator',
+      },
+    ],
+  },
+  'DELETE /api/v1/circles/:id/invites/:externalUserid': {
+    params: { id: 'koc-circle', externalUserid: 'wm_matrix' },
+    scoped: [
+      {
+        expect: 404,
+        params: (t) => ({ id: 'koc-circle', externalUserid: t.client }),
+        noControl: 'revoking needs an invitation; koc.test.ts revokes one',
+      },
+    ],
+  },
 };
 
 // Built at collection time so every route becomes its own test, named after it.
