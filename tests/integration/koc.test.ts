@@ -14,6 +14,7 @@ import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
+import { waitUntil } from '../helpers/infra.ts';
 
 // KOC candidate scores (rise at once, halve every half-life, explainable, weights from the library) and
 // invitations to the invitation-only circles, which routing honours.
@@ -248,7 +249,23 @@ describe('circle invitations', () => {
     expect(why?.explanation.map((e) => e.code)).toContain('circle.invited');
     const listed = await as(tokens.ops).get('/api/v1/circles/koc-circle/invites');
     expect(listed.body.items.map((i: { externalUserid: string }) => i.externalUserid)).toEqual(['wm_a']);
+    expect(listed.body.items[0].status).toBe('invited');
     expect((await as(tokens.li).get('/api/v1/circles/koc-circle/invites')).body.items).toEqual([]);
+
+    // Another invited client scans the join link and joins: the invitation shows it.
+    await as(tokens.zhang).post('/api/v1/circles/koc-circle/invites', { externalUserid: 'wm_b' });
+    const way = h.emu.emulator.inspect().joinWays.find((w) => w.chatIds.includes('wr_koc_1'));
+    expect(await h.emu.emulator.joinViaJoinWay(way!.configId, 'wm_b')).toMatchObject({ chatId: 'wr_koc_1' });
+    await waitUntil(
+      async () =>
+        (await as(tokens.zhang).get('/api/v1/circles/koc-circle/invites')).body.items.find(
+          (i: { externalUserid: string; status: string }) =>
+            i.externalUserid === 'wm_b' && i.status === 'joined',
+        ),
+      10_000,
+      'wm_b joined the circle',
+    );
+    expect(await pendingJoins('wm_b')).toEqual(['basic']);
 
     const revoked = await as(tokens.ops).delete('/api/v1/circles/koc-circle/invites/wm_a');
     expect(revoked.status).toBe(200);
@@ -259,6 +276,6 @@ describe('circle invitations', () => {
       db(),
       sql`SELECT action FROM audit_log WHERE action LIKE 'circle.%' ORDER BY id`,
     );
-    expect(audit.map((a) => a.action)).toEqual(['circle.invite', 'circle.revoke']);
+    expect(audit.map((a) => a.action)).toEqual(['circle.invite', 'circle.invite', 'circle.revoke']);
   });
 });

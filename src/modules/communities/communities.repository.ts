@@ -190,7 +190,8 @@ export function createCommunitiesRepository() {
     },
 
     /**
-     * Opens a stay (idempotent: an open stay is kept) and confirms a pending invitation to this group's key.
+     * Opens a stay (idempotent: an open stay is kept), confirms a pending invitation to this group's key,
+     * and marks an invitation to the circle it serves (if it serves one) as joined.
      * Returns true when the member was not already in the group.
      */
     async recordJoin(tx: Tx, c: MembershipChange): Promise<boolean> {
@@ -207,6 +208,12 @@ export function createCommunitiesRepository() {
         sql`UPDATE group_invitations SET status = 'confirmed', confirmed_at = ${c.at}, chat_id = ${c.chatId}
             WHERE external_userid = ${c.memberId} AND kind = 'join' AND status = 'pending'
               AND group_key = (SELECT group_key FROM community_groups WHERE chat_id = ${c.chatId})`,
+      );
+      await queryRows(
+        tx,
+        sql`UPDATE circle_invites SET status = 'joined'
+            WHERE external_userid = ${c.memberId} AND status = 'invited'
+              AND circle_id = (SELECT group_key FROM community_groups WHERE chat_id = ${c.chatId})`,
       );
       await refreshCount(tx, c.chatId);
       return opened.length > 0;
