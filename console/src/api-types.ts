@@ -855,6 +855,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activation-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record activation events (a product purchase, a first deposit, a configured event)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postActivationEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/referral-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The client's personal referral code (created in WeCom on the first call, then the same)
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postClientsIdReferralCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List referrals (e.g. ?status=review for the review queue)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getReferrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a referral in review (audited)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postReferralsIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1269,6 +1349,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivationEvents: {
+            events: {
+                externalUserid: string;
+                /** @enum {string} */
+                kind: "product_purchase" | "first_deposit";
+                /** @description the bank's own event id */
+                ref: string;
+                /** Format: date-time */
+                occurredAt: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
         Error: {
             error: {
                 /** @enum {string} */
@@ -1629,6 +1723,47 @@ export interface components {
             tier: string | null;
             tierSince: string | null;
             acquiredAt: string | null;
+        };
+        ActivationResult: {
+            ref: string;
+            /**
+             * @description activated: the client is now activated; recorded: stored, the client was activated already; outside_period: stored, but after the new-client period; duplicate: this ref was recorded before
+             * @enum {string}
+             */
+            status: "activated" | "recorded" | "outside_period" | "duplicate" | "error";
+            error?: {
+                code: string;
+                message: string;
+                zh: string;
+            };
+        };
+        ReferralCode: {
+            referrer: string;
+            rm: string;
+            state: string;
+            kind: string;
+            configId: string | null;
+            /** @description the contact-me QR code's URL, from WeCom */
+            qrCode: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Referral: {
+            id: number;
+            referrer: string;
+            referred: string;
+            rm: string;
+            state: string;
+            /** @enum {string} */
+            status: "pending" | "rewarded" | "rejected" | "review";
+            /** @description self_referral, already_client, cap, cluster, or the reviewer’s reason */
+            reason: string | null;
+            /** Format: date-time */
+            addedAt: string;
+            activatedAt: string | null;
+            rewardedAt: string | null;
+            reviewedBy: string | null;
+            reviewedAt: string | null;
         };
         ClientTimelineEntry: {
             /** Format: date-time */
@@ -3509,6 +3644,11 @@ export interface operations {
                         routing: {
                             [key: string]: unknown;
                         };
+                        /** @description activation events in the file: new ones recorded, and clients they activated */
+                        activations: {
+                            recorded: number;
+                            activated: number;
+                        };
                     };
                 };
             };
@@ -3583,6 +3723,148 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Client"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postActivationEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivationEvents"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["ActivationResult"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postClientsIdReferralCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralCode"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReferrals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "rewarded" | "rejected" | "review";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Referral"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postReferralsIdReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Referral"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

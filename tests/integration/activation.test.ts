@@ -114,8 +114,8 @@ describe('activation events', () => {
         .send(Buffer.from(csv));
     const bad = await importCsv(
       'external_userid,name,activated_kind,activated_at,activation_ref\n' +
-        'wm_feed1,王一,first_deposit,2026-01-02,feed-1\n' +
-        'wm_feed2,王二,first_deposit,2026-01-02,\n',
+        'wm_feed1,王一,first_deposit,2024-01-02,feed-1\n' +
+        'wm_feed2,王二,first_deposit,2024-01-02,\n',
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.problems).toEqual([
@@ -124,16 +124,16 @@ describe('activation events', () => {
     expect(await activatedAt('wm_feed1')).toBeNull();
     const ok = await importCsv(
       'external_userid,name,activated_kind,activated_at,activation_ref\n' +
-        'wm_feed1,王一,first_deposit,2026-01-02,feed-1\n' +
+        'wm_feed1,王一,first_deposit,2024-01-02,feed-1\n' +
         'wm_feed2,王二,,,\n',
     );
     expect(ok.status).toBe(201);
     expect(ok.body.activations).toEqual({ recorded: 1, activated: 1 });
-    expect(await activatedAt('wm_feed1')).toBe('2026-01-02T00:00:00');
+    expect(await activatedAt('wm_feed1')).toBe('2024-01-02T00:00:00');
     expect(await activatedAt('wm_feed2')).toBeNull();
     // The same file again: the ref was recorded, nothing changes.
     const again = await importCsv(
-      'external_userid,name,activated_kind,activated_at,activation_ref\nwm_feed1,王一,first_deposit,2026-01-02,feed-1\n',
+      'external_userid,name,activated_kind,activated_at,activation_ref\nwm_feed1,王一,first_deposit,2024-01-02,feed-1\n',
     );
     expect(again.body.activations).toEqual({ recorded: 0, activated: 0 });
   });
