@@ -101,6 +101,18 @@ describe('referral codes', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('gives concurrent first calls one code, and leaves no orphan contact way in WeCom', async () => {
+    await clientOf('wm_race');
+    const waysBefore = helix.emu.emulator.inspect().contactWays.length;
+    const codes = await Promise.all([1, 2, 3].map(() => codeOf('wm_race')));
+    expect(new Set(codes.map((c) => c.state)).size).toBe(1);
+    const ways = helix.emu.emulator.inspect().contactWays;
+    expect(ways).toHaveLength(waysBefore + 1);
+    expect(
+      ways.filter((w) => w.state.startsWith('rf-') && w.users.includes('rm_zhang')).map((w) => w.state),
+    ).toContain(codes[0]?.state);
+  });
+
   it('refuses a channel whose state looks like a referral code', async () => {
     const res = await request(helix.web.app)
       .post('/api/v1/channels')

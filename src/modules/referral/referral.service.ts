@@ -115,20 +115,35 @@ export function createReferralService(deps: {
           zh: '该客户没有客户经理，无法生成推荐码。',
         });
       }
+      const rm = client.ownerRm;
       const state = newReferralState();
       const way = await deps.contact.addContactWay({
         type: 1,
         scene: 2,
         state,
-        users: [client.ownerRm],
+        users: [rm],
         remark: 'referral',
       });
+      const lookUpWinner = async () => {
+        const winner = await repo.findCode(deps.db, referrer);
+        if (!winner) throw new Error('referral code vanished');
+        return winner;
+      };
+      const takeBack = () =>
+        deps.contact
+          .deleteContactWay(way.configId)
+          .catch((err: unknown) =>
+            deps.log.error(
+              { err, configId: way.configId },
+              'could not delete an unused referral contact way',
+            ),
+          );
       let created: ReferralCodeRow | undefined;
       try {
         created = await deps.db.transaction(async (tx) => {
           const row = await repo.insertCode(tx, {
             referrer,
-            rm: client.ownerRm as string,
+            rm,
             state,
             kind: 'contact_way',
             configId: way.configId,
@@ -140,25 +155,22 @@ export function createReferralService(deps: {
               action: 'referral.code.create',
               targetType: 'client',
               targetId: referrer,
-              details: { state, configId: way.configId, rm: client.ownerRm },
+              details: { state, configId: way.configId, rm },
               requestId: actor.requestId,
             });
           }
           return row;
         });
       } catch (err) {
+        // Nothing was recorded: no QR code may name a referrer Helix does not know about.
+        await takeBack();
         if (!isUniqueViolation(err)) throw err;
+        return lookUpWinner();
       }
       if (created) return created;
-      // A concurrent call stored its code first (or the database failed): take ours back from WeCom.
-      await deps.contact
-        .deleteContactWay(way.configId)
-        .catch((err: unknown) =>
-          deps.log.error({ err, configId: way.configId }, 'could not delete an unused referral contact way'),
-        );
-      const winner = await repo.findCode(deps.db, referrer);
-      if (!winner) throw new Error('referral code vanished');
-      return winner;
+      // A concurrent call stored its code first: ours goes back, theirs is the client's code.
+      await takeBack();
+      return lookUpWinner();
     },
 
     /**
