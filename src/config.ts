@@ -243,6 +243,17 @@ const envSchema = z.object({
   CAMPAIGN_REMIND_INTERVAL_MINUTES: int(1, 24 * 60).default(120),
   /** Where an RM's task list opens (the reminder's link); unset, the API path on this server. */
   TASK_LIST_URL: optionalUrl(['http:', 'https:']),
+  // Activation (DESIGN §6): which event kinds count, and how long the new-client period lasts.
+  ACTIVATION_KINDS: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}(,[a-z][a-z0-9_]{0,31})*$/, 'must be comma-separated snake_case kinds')
+    .default('product_purchase,first_deposit'),
+  NEW_CLIENT_PERIOD_DAYS: int(1, 3650).default(90),
+  // Referral (裂变): the reward, the monthly cap per referrer, and what counts as a suspicious cluster.
+  REFERRAL_REWARD_POINTS: int(0, 1_000_000).default(200),
+  REFERRAL_MONTHLY_CAP: int(0, 10_000).default(10),
+  REFERRAL_CLUSTER_SIZE: int(2, 10_000).default(5),
+  REFERRAL_CLUSTER_MINUTES: int(1, 24 * 60).default(10),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -419,6 +430,17 @@ function toConfig(env: z.infer<typeof envSchema>) {
       remindIntervalMs: env.CAMPAIGN_REMIND_INTERVAL_MINUTES * 60_000,
       // Unset, the API on this host: right for development; a bank sets the console's public URL.
       taskListUrl: env.TASK_LIST_URL ?? `http://localhost:${env.PORT}/api/v1/tasks`,
+    },
+    /** Which activation event kinds count, and the new-client period in which an event activates. */
+    activation: {
+      kinds: env.ACTIVATION_KINDS.split(','),
+      newClientPeriodMs: env.NEW_CLIENT_PERIOD_DAYS * 86_400_000,
+    },
+    /** Referral rewards and their anti-fraud limits. */
+    referral: {
+      rewardPoints: env.REFERRAL_REWARD_POINTS,
+      monthlyCap: env.REFERRAL_MONTHLY_CAP,
+      cluster: { size: env.REFERRAL_CLUSTER_SIZE, windowMs: env.REFERRAL_CLUSTER_MINUTES * 60_000 },
     },
   };
 }

@@ -253,6 +253,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/circles/{id}/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a circle's invitations
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getCirclesIdInvites"];
+        put?: never;
+        /**
+         * Invite a client to a circle and get the join link to send them
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postCirclesIdInvites"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/circles/{id}/invites/{externalUserid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a client's circle invitation
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        delete: operations["deleteCirclesIdInvitesExternalUserid"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top KOC candidates by score decayed to now
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getKocCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/candidates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain a client's KOC score contribution by contribution
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getKocCandidatesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/tea-party-invitees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Sunday tea party's invitees: the top n candidates
+         * @description Roles: admin, ops.
+         */
+        get: operations["getKocTeaPartyInvitees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/helpful": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a client's message as a helpful answer to others
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postKocHelpful"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/share-clicks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a click on a link a client shared (the bank's link service)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postKocShareClicks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/check": {
         parameters: {
             query?: never;
@@ -855,6 +999,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activation-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record activation events (a product purchase, a first deposit, a configured event)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postActivationEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/referral-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The client's personal referral code (created in WeCom on the first call, then the same)
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postClientsIdReferralCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List referrals (e.g. ?status=review for the review queue)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getReferrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a referral in review (audited)
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postReferralsIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1269,6 +1493,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivationEvents: {
+            events: {
+                externalUserid: string;
+                /** @enum {string} */
+                kind: "product_purchase" | "first_deposit";
+                /** @description the bank's own event id */
+                ref: string;
+                /** Format: date-time */
+                occurredAt: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
         Error: {
             error: {
                 /** @enum {string} */
@@ -1370,6 +1608,47 @@ export interface components {
             archivedAt: string | null;
             /** @description the group owner's WeCom userid (an RM), once known */
             ownerRm: string | null;
+        };
+        CircleInvite: {
+            circleId: string;
+            externalUserid: string;
+            invitedBy: string;
+            /** Format: date-time */
+            invitedAt: string;
+            /** @enum {string} */
+            status: "invited" | "joined" | "revoked";
+            revokedAt: string | null;
+        };
+        KocCandidate: {
+            externalUserid: string;
+            /** @description the score decayed to now */
+            score: number;
+            /**
+             * Format: date-time
+             * @description when the stored score was last raised or re-scored
+             */
+            scoredAt: string;
+        };
+        KocExplanation: {
+            externalUserid: string;
+            score: number;
+            /** Format: date-time */
+            asOf: string;
+            halfLifeDays: number;
+            contributions: {
+                /** @enum {string} */
+                kind: "helpful_answer" | "shared_click" | "referral_activated" | "event_attended";
+                ref: string;
+                weight: number;
+                /** Format: date-time */
+                occurredAt: string;
+                ageDays: number;
+                /** @description the weight decayed to now; these sum to the score */
+                decayed: number;
+                details: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         ComplianceResult: {
             /** @description false when a finding blocks the text */
@@ -1629,6 +1908,47 @@ export interface components {
             tier: string | null;
             tierSince: string | null;
             acquiredAt: string | null;
+        };
+        ActivationResult: {
+            ref: string;
+            /**
+             * @description activated: the client is now activated; recorded: stored, the client was activated already; outside_period: stored, but after the new-client period; duplicate: this ref was recorded before
+             * @enum {string}
+             */
+            status: "activated" | "recorded" | "outside_period" | "duplicate" | "error";
+            error?: {
+                code: string;
+                message: string;
+                zh: string;
+            };
+        };
+        ReferralCode: {
+            referrer: string;
+            rm: string;
+            state: string;
+            kind: string;
+            configId: string | null;
+            /** @description the contact-me QR code's URL, from WeCom */
+            qrCode: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Referral: {
+            id: number;
+            referrer: string;
+            referred: string;
+            rm: string;
+            state: string;
+            /** @enum {string} */
+            status: "pending" | "rewarded" | "rejected" | "review";
+            /** @description self_referral, already_client, cap, cluster, or the reviewer’s reason */
+            reason: string | null;
+            /** Format: date-time */
+            addedAt: string;
+            activatedAt: string | null;
+            rewardedAt: string | null;
+            reviewedBy: string | null;
+            reviewedAt: string | null;
         };
         ClientTimelineEntry: {
             /** Format: date-time */
@@ -2380,6 +2700,295 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCirclesIdInvites: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CircleInvite"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCirclesIdInvites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        invite: components["schemas"]["CircleInvite"];
+                        /** @description the circle group's join way (QR code) to send */
+                        joinLink: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCirclesIdInvitesExternalUserid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                externalUserid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CircleInvite"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKocCandidates: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["KocCandidate"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKocCandidatesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KocExplanation"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKocTeaPartyInvitees: {
+        parameters: {
+            query?: {
+                n?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["KocCandidate"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postKocHelpful: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                    messageId?: number;
+                    ref?: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        ref: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postKocShareClicks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    sharer: string;
+                    clicker: string;
+                    linkId: string;
+                    /** Format: date-time */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counted: boolean;
+                        /** @enum {string} */
+                        reason?: "self_click" | "repeat_click";
+                    };
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */
@@ -3509,6 +4118,11 @@ export interface operations {
                         routing: {
                             [key: string]: unknown;
                         };
+                        /** @description activation events in the file: new ones recorded, and clients they activated */
+                        activations: {
+                            recorded: number;
+                            activated: number;
+                        };
                     };
                 };
             };
@@ -3583,6 +4197,148 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Client"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postActivationEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivationEvents"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["ActivationResult"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postClientsIdReferralCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralCode"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReferrals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "rewarded" | "rejected" | "review";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Referral"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postReferralsIdReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Referral"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

@@ -20,6 +20,7 @@ import { createConfiguredChecker } from './compliance-wiring.ts';
 import { lintConfiguredHolidays, lintConfiguredLibrary } from './content-wiring.ts';
 import { createConfiguredSmartService } from './faq-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
+import { createReferralWiring } from './referral-wiring.ts';
 import { type ProcessRole, type RunningHelix, runHelix } from './run.ts';
 import {
   createConfiguredWecomCircuits,
@@ -188,12 +189,21 @@ program
           metrics,
           circuits: createConfiguredWecomCircuits({ config, clock: systemClock, log, metrics }),
         });
+        // The CLI has no points module wired: a referral the feed activates is marked rewarded only.
+        const { activation } = createReferralWiring({
+          config,
+          db,
+          contact: wecom.contact,
+          clock: systemClock,
+          log,
+        });
         const { imports } = createProfileImportWiring({
           config,
           db,
           clock: systemClock,
           log,
           app: wecom.app,
+          activation,
         });
         const outcome = await imports.importProfiles({
           file: bytes,

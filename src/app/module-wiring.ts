@@ -84,6 +84,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         metrics,
         clock,
         log,
+        onReferralState: (tx, add) => services.referral().onReferralState(tx, add),
       }),
       ...createCommunitiesInboundHandlers({
         repo: communitiesRepo,

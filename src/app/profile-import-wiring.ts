@@ -4,6 +4,7 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { createRoutingRepository } from '../modules/communities/routing.repository.ts';
 import { createRoutingService, type RoutingSummary } from '../modules/communities/routing.service.ts';
 import { loadTierPolicy } from '../modules/communities/routing-policy.ts';
+import type { ActivationService } from '../modules/contacts/activation.service.ts';
 import { createClientsRepository } from '../modules/contacts/clients.repository.ts';
 import { createProfileImportRepository } from '../modules/contacts/profile-import.repository.ts';
 import { createProfileImportService } from '../modules/contacts/profile-import.service.ts';
@@ -27,6 +28,8 @@ export function createProfileImportWiring(deps: {
   clock: Clock;
   log: Log;
   app: Pick<WecomClient, 'sendAppMessage'>;
+  /** Records the feed's activation columns; without it a file that carries them is refused. */
+  activation?: Pick<ActivationService, 'recordIn'>;
 }) {
   const policy = loadTierPolicy(tierPolicyPath(deps.config));
   const routing = createRoutingService({
@@ -60,6 +63,8 @@ export function createProfileImportWiring(deps: {
           .catch((err: unknown) => deps.log.warn({ err, rm }, 'could not notify an RM of routing tasks'));
       }
     },
+    ...(deps.activation ? { activation: deps.activation } : {}),
+    activationKinds: deps.config.activation.kinds,
     clock: deps.clock,
     log: deps.log,
   });

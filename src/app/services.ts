@@ -9,6 +9,7 @@ import { createContentRenderService } from '../modules/content/content-render.se
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import type { GrantReward } from '../modules/referral/referral.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCalendarWiring } from './calendar-wiring.ts';
@@ -23,6 +24,7 @@ import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
 import { createKocWiring } from './koc-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
+import { createReferralWiring } from './referral-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
 /** Builds `make()` the first time it is asked for, then hands out the same value. */
@@ -42,7 +44,13 @@ function once<T>(make: () => T): () => T {
  * rules, loads the library and builds the FAQ index and the WeCom clients once. Each is built on first use,
  * so a process that runs only some roles builds only what they need. `close` releases what was opened.
  */
-export function createServices(ctx: AppContext) {
+/**
+ * What other modules hang on this process's services: the points module's grant for referral rewards
+ * (unset, a referral is marked rewarded and nothing is paid).
+ */
+export type HelixPorts = { grantReward?: GrantReward };
+
+export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
   const connections: Redis[] = [];
@@ -130,8 +138,22 @@ export function createServices(ctx: AppContext) {
       holidays: holidays(),
     }),
   );
+  const referralWiring = once(() =>
+    createReferralWiring({
+      config,
+      db,
+      contact: wecom().contact,
+      ...(ports.grantReward ? { grantReward: ports.grantReward } : {}),
+      clock,
+      log,
+    }),
+  );
+  const referral = () => referralWiring().referral;
+  const activation = () => referralWiring().activation;
   // Refuses to start on a broken tier policy.
-  const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
+  const profiles = once(() =>
+    createProfileImportWiring({ config, db, clock, log, app: wecom().app, activation: activation() }),
+  );
 
   // Refuses to start on a broken KOC weights file.
   const koc = once(() => createKocWiring({ config, db, clock }));
@@ -173,6 +195,10 @@ export function createServices(ctx: AppContext) {
     profiles,
     /** KOC candidate scores: `record(tx, contributions)` for the events and referral ports, and the API. */
     koc,
+    /** Referral codes, referrals and their rewards. */
+    referral,
+    /** Activation events (API and profile feed); they pay referrals through `referral.onActivated`. */
+    activation,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**

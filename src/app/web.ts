@@ -19,6 +19,7 @@ import { createGroupsService } from '../modules/communities/groups.service.ts';
 import { createRoutingRepository } from '../modules/communities/routing.repository.ts';
 import { createTiersRouter } from '../modules/communities/tiers.routes.ts';
 import { createComplianceRouter } from '../modules/compliance/compliance.routes.ts';
+import { createActivationRouter } from '../modules/contacts/activation.routes.ts';
 import { createChannelsRepository } from '../modules/contacts/channels.repository.ts';
 import { createChannelsRouter } from '../modules/contacts/channels.routes.ts';
 import { createChannelsService } from '../modules/contacts/channels.service.ts';
@@ -39,6 +40,7 @@ import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
 import { createKocRouter } from '../modules/koc/koc.routes.ts';
+import { createReferralRouter } from '../modules/referral/referral.routes.ts';
 import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
 import { createSidebarContextRouter } from '../modules/sidebar/sidebar-context.routes.ts';
 import { createSidebarService } from '../modules/sidebar/sidebar-context.service.ts';
@@ -63,7 +65,7 @@ import { mountApiDocs } from './api-docs.ts';
 import { mountConsole } from './console-assets.ts';
 import type { AppContext } from './context.ts';
 import { mountQueueBoard } from './queue-board.ts';
-import { createServices, type Services } from './services.ts';
+import { createServices, type HelixPorts, type Services } from './services.ts';
 
 /** The web role, built but not listening: the Express app plus what must be closed with it. */
 export type WebApp = {
@@ -79,12 +81,12 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
 /** Builds the web role: callbacks, health, metrics and the authenticated `/api/v1`. */
 export function buildWebApp(
   ctx: AppContext,
-  opts: { passiveReply?: PassiveReplyHook; services?: Services } = {},
+  opts: { passiveReply?: PassiveReplyHook; services?: Services; ports?: HelixPorts } = {},
 ): WebApp {
   const { config, database, log, metrics, clock } = ctx;
   const db = database.db;
   // Alone (tests, tools) the web role builds its own services; under `runHelix` it shares the process's.
-  const services = opts.services ?? createServices(ctx);
+  const services = opts.services ?? createServices(ctx, opts.ports);
   const producer = services.producer();
   const queues = services.queues();
   const inboxRepo = createInboxRepository();
@@ -326,6 +328,8 @@ export function buildWebApp(
   api.use(createConversationsRouter({ db, conversations: services.conversations(), audit }));
   const clientsRepo = createClientsRepository();
   api.use(createClientsRouter({ db, repo: clientsRepo, imports: profiles.imports }));
+  api.use(createActivationRouter({ activation: services.activation(), kinds: config.activation.kinds }));
+  api.use(createReferralRouter({ referral: services.referral() }));
   const timeline = createClientTimelineService({
     touches: createTouchesRepository(),
     deliveries: createCampaignsRepository(),

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from '../../src/app/context.ts';
+import type { HelixPorts } from '../../src/app/services.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { startWecomEmulator } from '../../src/wecom/emulator/emulator.ts';
@@ -26,6 +27,8 @@ export async function startHelixWithEmulator(
     clock?: Clock;
     /** The emulator's per-API calls a minute before 45009. */
     rateLimitPerMinute?: number;
+    /** Ports hung on the web role's services (see `startWebAndWorker`). */
+    ports?: HelixPorts;
   } = {},
 ) {
   const emu = await startWecomEmulator({
@@ -41,6 +44,7 @@ export async function startHelixWithEmulator(
     ...(opts.logTo ? { logTo: opts.logTo } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.inboundHandlers ? { inboundHandlers: opts.inboundHandlers } : {}),
+    ...(opts.ports ? { ports: opts.ports } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = web.app.listen(0, '127.0.0.1', () => resolve(s));

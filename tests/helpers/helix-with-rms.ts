@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
+import type { HelixPorts } from '../../src/app/services.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createWecomClients } from '../../src/app/wecom-runtime.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
@@ -25,13 +26,17 @@ export type HelixWithRms = {
 /**
  * Registers hooks that start Helix with its emulator (groups of 4, so a join way overflows after a few
  * joins), with the RMs 张经理 (rm_zhang, 南山支行, persona zhixing-jiejie) and 李经理 (rm_li, 福田支行)
- * known to WeCom and set up by ops. The returned object's fields are set once `beforeAll` ran; its
+ * known to WeCom and set up by ops (`env` and `ports` go to `startHelixWithEmulator`). The returned object's fields are set once `beforeAll` ran; its
  * probes read them when called.
  */
-export function useHelixWithRms() {
+export function useHelixWithRms(opts: { env?: Record<string, string>; ports?: HelixPorts } = {}) {
   const env = {} as HelixWithRms;
   beforeAll(async () => {
-    env.h = await startHelixWithEmulator({ groupCapacity: 4 });
+    env.h = await startHelixWithEmulator({
+      groupCapacity: 4,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.ports ? { ports: opts.ports } : {}),
+    });
     ({ emu: env.emu, ctx: env.ctx, web: env.web } = env.h);
     env.emu.emulator.seed({
       members: [

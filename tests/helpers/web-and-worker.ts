@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import type { AppContext } from '../../src/app/context.ts';
+import type { HelixPorts } from '../../src/app/services.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
 import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import type { InboundHandler } from '../../src/modules/inbox/inbound-dispatcher.ts';
@@ -31,6 +32,8 @@ export type WebAndWorkerOptions = {
   syncContentLibrary?: boolean;
   /** Helix's clock (the real one when unset). */
   clock?: Clock;
+  /** Ports other modules hang on the web role's services (e.g. a recorder for referral rewards). */
+  ports?: HelixPorts;
 };
 
 /** Starts a test context, then the web role and the worker role on it. */
@@ -50,7 +53,7 @@ export async function startWebAndWorker(opts: WebAndWorkerOptions = {}): Promise
   try {
     const prepared = (await opts.prepare?.(ctx)) ?? [];
     const inboundHandlers = [...(opts.inboundHandlers ?? []), ...prepared];
-    web = buildWebApp(ctx);
+    web = buildWebApp(ctx, opts.ports ? { ports: opts.ports } : {});
     if (opts.syncContentLibrary) await web.syncContentLibrary();
     worker = await startWorkerRole(ctx, { inboundHandlers });
     return { ctx, web, worker, stop };

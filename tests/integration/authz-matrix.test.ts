@@ -136,6 +136,55 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/clients': { scoped: [{ expect: 'hides', mark: (t) => t.client }] },
   'GET /api/v1/clients/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
   'GET /api/v1/clients/:id/timeline': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
+  'POST /api/v1/activation-events': {
+    scoped: [
+      {
+        // Answered per item: another branch's client is an item error, the batch a 200.
+        expect: 'hides',
+        body: (t, actor) => ({
+          events: [
+            {
+              externalUserid: t.client,
+              kind: 'first_deposit',
+              ref: `matrix-${actor.branch}`,
+              occurredAt: new Date().toISOString(),
+            },
+          ],
+        }),
+        mark: () => 'activated',
+        noControl: 'activation.test.ts records events for clients in scope',
+      },
+    ],
+  },
+  'POST /api/v1/clients/:id/referral-code': {
+    scoped: [
+      {
+        expect: 404,
+        params: (t) => ({ id: t.client }),
+        noControl:
+          "creating a code calls WeCom; referral.test.ts covers the client's own RM with the emulator",
+      },
+    ],
+  },
+  'GET /api/v1/referrals': {
+    scoped: [
+      {
+        expect: 'hides',
+        mark: (t) => t.rm,
+        noControl: 'no referral is seeded; referral.test.ts lists them',
+      },
+    ],
+  },
+  'POST /api/v1/referrals/:id/review': {
+    scoped: [
+      {
+        expect: 404,
+        params: () => ({ id: '1' }),
+        body: () => ({ decision: 'approve', reason: 'matrix' }),
+        noControl: 'no referral is seeded; referral.test.ts reviews them',
+      },
+    ],
+  },
   'GET /api/v1/tiers/policy': {},
   'POST /api/v1/tiers/preview': {},
   'GET /api/v1/calendar': {},

@@ -15,7 +15,12 @@ const createChannelBody = z
     // WeCom keeps at most 30 characters of state; Helix keeps it plain so it survives every hop.
     state: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,30}$/, 'at most 30 characters: letters, digits, dash and underscore'),
+      .regex(/^[A-Za-z0-9_-]{1,30}$/, 'at most 30 characters: letters, digits, dash and underscore')
+      // Referral codes' states start with "rf-": a channel may not look like one.
+      .refine(
+        (v) => !v.toLowerCase().startsWith('rf-'),
+        'must not start with "rf-" (kept for referral codes)',
+      ),
     // channels.cost is numeric(14, 2): twelve digits before the point, and rounding to cents must not add one.
     cost: z.coerce.number().min(0).max(999_999_999_999).default(0),
     rmUserids: z.array(z.string().min(1).max(64)).min(1).max(100),

@@ -69,6 +69,9 @@ const importApplied = z.strictObject({
   routing: z
     .record(z.string(), z.unknown())
     .meta({ description: 'what tier routing did with the imported clients' }),
+  activations: z
+    .strictObject({ recorded: z.number().int(), activated: z.number().int() })
+    .meta({ description: 'activation events in the file: new ones recorded, and clients they activated' }),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/client.ts';
+import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { Queues } from '../../platform/queue/queues.ts';
@@ -15,6 +15,28 @@ export const CLIENT_ADDED_KINDS = [
 ] as const;
 
 /**
+ * Every referral code's state starts with this (channel states may not), so an add event can tell a
+ * referral from an acquisition channel without asking the referral module.
+ */
+export const REFERRAL_STATE_PREFIX = 'rf-';
+
+/** Whether an add event's State is a client's personal referral code rather than a channel's. */
+export const isReferralState = (state: string) => state.startsWith(REFERRAL_STATE_PREFIX);
+
+/** What an add event tells the referral module: the code's state, who was added by whom, and whether the
+ * client had been acquired before (a re-add or a second RM earns no reward). */
+export type ReferralAdd = {
+  state: string;
+  externalUserid: string;
+  rm: string;
+  at: Date;
+  alreadyClient: boolean;
+};
+
+/** The port the referral module hangs on add events whose State is a referral code. */
+export type OnReferralState = (tx: Tx, add: ReferralAdd) => Promise<void>;
+
+/**
  * The contacts module's reaction to WeCom contact events: a client added an RM (attribute the channel,
  * decide the welcome, enqueue its send after the commit), or a relationship ended. Unknown RMs and clients
  * are created, never failed.
@@ -27,6 +49,7 @@ export function createContactsInboundHandlers(deps: {
   metrics: Metrics;
   clock: Clock;
   log: Log;
+  onReferralState?: OnReferralState;
 }): InboundHandler[] {
   const { repo, metrics } = deps;
   return [
@@ -47,7 +70,18 @@ export function createContactsInboundHandlers(deps: {
           at,
         });
         metrics.clientsAdded.inc({ channel: added.channelId, new: String(added.created) });
-        if (added.unknownState && b.State) {
+        // A referral code is no channel: the client stays attributed as today (to "unknown" unless a
+        // channel brought them in first, with the raw state kept), and the referral module records who
+        // referred them.
+        if (b.State && isReferralState(b.State)) {
+          await deps.onReferralState?.(ctx.tx, {
+            state: b.State,
+            externalUserid: b.ExternalUserID,
+            rm: b.UserID,
+            at,
+            alreadyClient: added.wasAcquired,
+          });
+        } else if (added.unknownState && b.State) {
           ctx.log.info({ state: b.State }, 'add event names no known channel: attributed to unknown');
         }
         const welcomeId = await deps.welcome.decide(ctx.tx, {

@@ -16,6 +16,8 @@ export type RecordedAdd = {
   channelId: string;
   /** True when the State named no channel (the client went to "unknown"). */
   unknownState: boolean;
+  /** True when the client had been acquired before this add (a re-add, or a second RM). */
+  wasAcquired: boolean;
   ownerRm: string;
   tier: string | null;
   persona: string | null;
@@ -74,9 +76,11 @@ export function createContactsRepository() {
         owner_rm: string;
         tier: string | null;
         client_name: string | null;
+        was_acquired: boolean;
       }>(
         tx,
-        sql`WITH ch AS (
+        sql`WITH prev AS (SELECT acquired_at FROM clients WHERE external_userid = ${add.externalUserid}),
+            ch AS (
               SELECT COALESCE((SELECT id FROM channels WHERE state = ${add.state ?? ''} AND state <> ''),
                               ${UNKNOWN_CHANNEL_ID}) AS id
             )
@@ -92,7 +96,8 @@ export function createContactsRepository() {
               status = 'active',
               updated_at = now()
             RETURNING (xmax = 0) AS created, channel_id, owner_rm, tier, name AS client_name,
-                      (channel_id = ${UNKNOWN_CHANNEL_ID}) AS unknown_state`,
+                      (channel_id = ${UNKNOWN_CHANNEL_ID}) AS unknown_state,
+                      COALESCE((SELECT acquired_at IS NOT NULL FROM prev), FALSE) AS was_acquired`,
       );
       if (!row) throw new Error('client upsert returned no row');
       await tx
@@ -115,6 +120,7 @@ export function createContactsRepository() {
         created: row.created,
         channelId: row.channel_id,
         unknownState: row.unknown_state,
+        wasAcquired: row.was_acquired,
         ownerRm: row.owner_rm,
         tier: row.tier,
         persona: rm?.persona ?? null,

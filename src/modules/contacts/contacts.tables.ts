@@ -161,3 +161,29 @@ export const clientImports = pgTable('client_imports', {
 export type ClientRow = typeof clients.$inferSelect;
 /** A channel row. */
 export type ChannelRow = typeof channels.$inferSelect;
+
+/**
+ * Activation events the bank reports (its profile feed, the API, or an event): a client's first meaningful
+ * action. `ref` is the bank's own event id, so a repeat is ignored. The first one inside the new-client
+ * period sets `clients.activated_at`; later ones are kept for analytics but activate nothing.
+ */
+export const activationEvents = pgTable(
+  'activation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    externalUserid: text('external_userid')
+      .notNull()
+      .references(() => clients.externalUserid),
+    kind: text('kind').notNull(),
+    source: text('source').notNull(),
+    ref: text('ref').notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('activation_events_ref_uq').on(t.ref),
+    index('activation_events_client_idx').on(t.externalUserid, t.occurredAt),
+    check('activation_events_source', sql`${t.source} IN ('feed','api','event')`),
+  ],
+);

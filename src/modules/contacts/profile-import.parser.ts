@@ -12,6 +12,8 @@ export type ProfileRow = {
   tags?: string[];
   engagementScore?: number;
   ownerRm?: string;
+  /** An activation event the feed reports with the profile (all three columns, or none). */
+  activation?: { kind: string; at: Date; ref: string };
 };
 
 /** One problem in an import file: the line (1 = the CSV header), the field and the reason. */
@@ -44,6 +46,9 @@ const FIELDS = [
   'tags',
   'engagement_score',
   'owner_rm',
+  'activated_kind',
+  'activated_at',
+  'activation_ref',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -57,8 +62,17 @@ const isoDate = z
   }, 'is not a real date from 1900 on');
 const tag = z.string().trim().min(1).max(32);
 
-/** Validators per field; `bands` are the AUM band ids the tier policy defines. */
-function fieldSchemas(bands: readonly string[], today: string) {
+/** The activation columns: optional, but a row that has one must have all three. */
+const ACTIVATION_FIELDS = ['activated_kind', 'activated_at', 'activation_ref'] as const;
+
+/** The activation event kinds Helix counts unless configured otherwise. */
+export const DEFAULT_ACTIVATION_KINDS = ['product_purchase', 'first_deposit'] as const;
+
+/**
+ * Validators per field; `bands` are the AUM band ids the tier policy defines, `kinds` the activation
+ * event kinds configured.
+ */
+function fieldSchemas(bands: readonly string[], today: string, kinds: readonly string[]) {
   return {
     external_userid: id,
     name: z.string().trim().min(1).max(64),
@@ -68,6 +82,15 @@ function fieldSchemas(bands: readonly string[], today: string) {
     tags: z.array(tag).max(50),
     engagement_score: z.coerce.number().int('must be a whole number').min(0).max(100),
     owner_rm: id,
+    activated_kind: z.string().refine((v) => kinds.includes(v), `must be one of ${kinds.join(', ')}`),
+    // A date alone is taken as midnight UTC; a time must carry its offset.
+    activated_at: z
+      .union([isoDate.transform((v) => `${v}T00:00:00Z`), z.iso.datetime({ offset: true })], {
+        message: 'must be a date (YYYY-MM-DD) or an ISO 8601 time with offset',
+      })
+      .transform((v) => new Date(v))
+      .refine((d) => d.toISOString().slice(0, 10) <= today, 'is in the future'),
+    activation_ref: z.string().trim().min(1).max(128),
   } satisfies Record<Field, z.ZodType>;
 }
 
@@ -77,9 +100,14 @@ function fieldSchemas(bands: readonly string[], today: string) {
  */
 export function parseProfileImport(
   text: string,
-  opts: { format: 'csv' | 'jsonl'; bands: readonly string[]; today: string },
+  opts: {
+    format: 'csv' | 'jsonl';
+    bands: readonly string[];
+    today: string;
+    activationKinds?: readonly string[];
+  },
 ): ParsedImport {
-  const schemas = fieldSchemas(opts.bands, opts.today);
+  const schemas = fieldSchemas(opts.bands, opts.today, opts.activationKinds ?? DEFAULT_ACTIVATION_KINDS);
   const problems: ImportProblem[] = [];
   const rows: ProfileRow[] = [];
   const seen = new Map<string, number>();
@@ -112,6 +140,7 @@ export function parseProfileImport(
   }
   for (const { line, values } of records) {
     const row: ProfileRow = { line, externalUserid: '' };
+    const activation: Partial<Record<(typeof ACTIVATION_FIELDS)[number], unknown>> = {};
     let rowOk = true;
     for (const [key, raw] of Object.entries(values)) {
       if (unknownColumns.has(key)) continue;
@@ -129,7 +158,24 @@ export function parseProfileImport(
         rowOk = false;
         continue;
       }
+      if ((ACTIVATION_FIELDS as readonly string[]).includes(field)) {
+        activation[field as (typeof ACTIVATION_FIELDS)[number]] = parsed.data;
+        continue;
+      }
       assign(row, field, parsed.data);
+    }
+    const given = ACTIVATION_FIELDS.filter((f) => f in activation);
+    if (given.length > 0 && given.length < ACTIVATION_FIELDS.length) {
+      for (const f of ACTIVATION_FIELDS.filter((f) => !(f in activation) && !(f in values && values[f]))) {
+        problem(line, f, `is required with ${given.join(', ')}`);
+      }
+      rowOk = false;
+    } else if (given.length === ACTIVATION_FIELDS.length) {
+      row.activation = {
+        kind: activation.activated_kind as string,
+        at: activation.activated_at as Date,
+        ref: activation.activation_ref as string,
+      };
     }
     if (!row.externalUserid) {
       if (values.external_userid === undefined || values.external_userid === '') {
@@ -159,6 +205,10 @@ const PROPERTY: Record<Field, keyof ProfileRow> = {
   tags: 'tags',
   engagement_score: 'engagementScore',
   owner_rm: 'ownerRm',
+  // Gathered into `activation` instead (see parseProfileImport).
+  activated_kind: 'activation',
+  activated_at: 'activation',
+  activation_ref: 'activation',
 };
 
 function assign(row: ProfileRow, field: Field, value: unknown): void {

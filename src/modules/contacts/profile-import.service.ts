@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import { decodeUpload, type UploadEncoding } from '../../platform/text/decode-upload.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { ActivationService } from './activation.service.ts';
 import {
   IMPORT_LIMITS,
   type ImportProblem,
@@ -23,6 +24,8 @@ export type ImportOutcome =
       created: number;
       updated: number;
       routing: Record<string, unknown>;
+      /** The feed's activation events: how many were new, and how many activated a client. */
+      activations: { recorded: number; activated: number };
     }
   | { ok: false; rows: number; problems: ImportProblem[] };
 
@@ -46,6 +49,10 @@ export function createProfileImportService(deps: {
   route: RouteImported;
   /** Runs after an import committed (e.g. tell RMs about their new tasks); its failures are only logged. */
   afterApply?: (outcome: Extract<ImportOutcome, { ok: true }>) => Promise<void>;
+  /** Records the rows' activation events in the import's transaction. */
+  activation?: Pick<ActivationService, 'recordIn'>;
+  /** The activation kinds the feed may report. */
+  activationKinds?: readonly string[];
   clock: Clock;
   log: Log;
 }) {
@@ -102,6 +109,7 @@ export function createProfileImportService(deps: {
         format: input.format,
         bands: deps.bands(),
         today: now.toISOString().slice(0, 10),
+        ...(deps.activationKinds ? { activationKinds: deps.activationKinds } : {}),
       });
       if (!parsed.ok) {
         deps.log.info({ rows: parsed.rows, problems: parsed.problems.length }, 'profile import rejected');
@@ -114,6 +122,27 @@ export function createProfileImportService(deps: {
         if (problems.length > 0) return { ok: false, rows: rows.length, problems };
         const { created } = await deps.repo.upsertProfiles(tx, rows, now);
         const routing = await deps.route(tx, rows, now);
+        const events = rows.flatMap((r) =>
+          r.activation
+            ? [
+                {
+                  externalUserid: r.externalUserid,
+                  kind: r.activation.kind,
+                  ref: r.activation.ref,
+                  occurredAt: r.activation.at,
+                },
+              ]
+            : [],
+        );
+        if (events.length > 0 && !deps.activation) {
+          throw new Error('the profile import was built without the activation service');
+        }
+        const results =
+          events.length > 0 && deps.activation ? await deps.activation.recordIn(tx, 'feed', events) : [];
+        const activations = {
+          recorded: results.filter((r) => r.status !== 'duplicate' && r.status !== 'error').length,
+          activated: results.filter((r) => r.status === 'activated').length,
+        };
         const importId = await deps.repo.recordImport(tx, {
           actor: input.actor,
           via: input.via,
@@ -121,7 +150,7 @@ export function createProfileImportService(deps: {
           text: decoded.text,
           rows: rows.length,
           created,
-          summary: { routing },
+          summary: { routing, activations },
         });
         await deps.audit.append(tx, {
           actor: input.actor,
@@ -134,6 +163,7 @@ export function createProfileImportService(deps: {
             fileName: input.fileName,
             via: input.via,
             encoding: decoded.encoding,
+            activations,
           },
           requestId: input.requestId ?? null,
         });
@@ -145,6 +175,7 @@ export function createProfileImportService(deps: {
           created,
           updated: rows.length - created,
           routing,
+          activations,
         };
       });
       if (!outcome.ok) {
