@@ -21,6 +21,7 @@ import {
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
+import { createPointsWiring } from './points-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
 
@@ -132,6 +133,9 @@ export function createServices(ctx: AppContext) {
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
+  // Refuses to start on a broken membership file.
+  const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
+
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
@@ -167,6 +171,8 @@ export function createServices(ctx: AppContext) {
     /** The content calendar, its fan-out and follow-up, and the repositories their routes read. */
     calendar,
     profiles,
+    /** Points (ledger, balances, expiry) and the membership levels derived from them. */
+    points,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**

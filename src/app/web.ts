@@ -34,6 +34,7 @@ import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
+import { createPointsRouter } from '../modules/points/points.routes.ts';
 import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
 import { createSidebarContextRouter } from '../modules/sidebar/sidebar-context.routes.ts';
 import { createSidebarService } from '../modules/sidebar/sidebar-context.service.ts';
@@ -311,6 +312,16 @@ export function buildWebApp(
     calendar: createCalendarRepository(),
   });
   api.use(createClientTimelineRouter({ db, clients: clientsRepo, timeline }));
+  const pts = services.points();
+  api.use(
+    createPointsRouter({
+      db,
+      clients: clientsRepo,
+      points: pts.points,
+      membership: () => pts.membership,
+      now: () => clock.now(),
+    }),
+  );
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   const cal = services.calendar();
   api.use(
