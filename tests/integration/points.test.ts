@@ -15,6 +15,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import { type Db, queryRows } from '../../src/platform/db/client.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
+import { waitUntil } from '../helpers/infra.ts';
 
 // Points and membership (issue 15 part 4) on real PostgreSQL, through the API, the service other modules
 // call in their own transactions, and the bot a client asks for their balance.
@@ -292,6 +293,21 @@ describe('reading points', () => {
     const vip = await nextReply(await ask('wm_vip', '@智能助手 我的积分'));
     expect(vip).toContain('积分余额为 0 分');
     expect(vip).toContain('钻石卡');
+    // Alone with the bot, too; and the FAQ bot, wired after it, stays silent.
+    const { replies } = botChat(() => h.emu.emulator, 'unused');
+    const before = replies().length;
+    expect(
+      (await h.emu.emulator.driver?.clientMessagesBot({ userId: 'wm_asker', content: '查积分' }))?.status,
+    ).toBe(200);
+    expect(await nextReply(before)).toContain('1200');
+    await waitUntil(async () => {
+      const [r] = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM inbox WHERE status = 'received'`,
+      );
+      return r?.n === 0;
+    });
+    expect(replies()).toHaveLength(before + 1);
   });
 
   it("shows an RM their own client's points and hides another RM's client (404)", async () => {
