@@ -1101,6 +1101,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One client's points balance, membership level and ledger (newest first)
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getClientsIdPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/points/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant points to a client, with a reason (audited)
+         * @description With `ref`, a repeat of the same grant answers 200 with `duplicate: true` and grants nothing.
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postClientsIdPointsGrants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/entries/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a grant or a spend once, with a reason (audited)
+         * @description A reversal cannot be reversed (409 `points.reversal_of_reversal`), nor an entry twice (`points.already_reversed`), nor a grant whose points were already spent or expired (`points.already_used`).
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        post: operations["postPointsEntriesIdReversal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/expiry-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expire every lot of points past its expiry now (the nightly job does the same)
+         * @description Roles: admin.
+         */
+        post: operations["postPointsExpiryRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tiers/policy": {
         parameters: {
             query?: never;
@@ -1506,6 +1590,17 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+        };
+        PointsGrantRequest: {
+            amount: number;
+            /** @description why, for the ledger and the audit log */
+            reason: string;
+            /** @description an idempotency key (e.g. the ticket number): a repeat grants nothing more */
+            ref?: string;
+        };
+        PointsReversalRequest: {
+            /** @description why, for the ledger and the audit log */
+            reason: string;
         };
         Error: {
             error: {
@@ -1963,6 +2058,46 @@ export interface components {
             detail: string | null;
             /** @description the RM it went through, or who took the hand-off over */
             rm: string | null;
+        };
+        ClientPoints: {
+            externalUserid: string;
+            balance: number;
+            membership: {
+                id: string;
+                name: string;
+                benefits: string[];
+            };
+            ledger: {
+                items: components["schemas"]["PointsEntry"][];
+                /** @description pass as ?cursor= for the next page; null on the last */
+                nextCursor: string | null;
+            };
+        };
+        PointsEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "grant" | "spend" | "expire" | "reversal";
+            /** @description signed: grants positive, spends and expiries negative */
+            amount: number;
+            reason: string;
+            source: {
+                type: string;
+                id: string;
+            };
+            reversesId: number | null;
+            reversedBy: number | null;
+            actor: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PointsOutcome: {
+            entryId: number;
+            balance: number;
+            duplicate: boolean;
+        };
+        PointsReversal: {
+            entryId: number;
+            balance: number;
         };
         TierPolicy: {
             aumBands: {
@@ -4376,6 +4511,151 @@ export interface operations {
                         items: components["schemas"]["ClientTimelineEntry"][];
                         /** @description pass as ?cursor= for the next page; null on the last */
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClientsIdPoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientPoints"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postClientsIdPointsGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PointsGrantRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsOutcome"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsOutcome"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postPointsEntriesIdReversal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PointsReversalRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsReversal"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postPointsExpiryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lots: number;
+                        points: number;
                     };
                 };
             };

@@ -1,5 +1,6 @@
 import { createFaqBot } from '../../bots/faq-bot.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
+import { createPointsQueryBot } from '../../bots/points-query.ts';
 import { createRmAssistant } from '../../bots/rm-assistant.ts';
 import { createRmTakeover } from '../../bots/rm-takeover.ts';
 import type { AudienceRepository } from '../modules/contacts/audience.repository.ts';
@@ -9,6 +10,8 @@ import type { ConversationsService } from '../modules/conversations/conversation
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { Membership } from '../modules/points/membership.ts';
+import type { PointsService } from '../modules/points/points.service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Log } from '../platform/logger.ts';
@@ -18,7 +21,7 @@ import type { createConfiguredSmartService } from './faq-wiring.ts';
 
 /**
  * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
- * RM's takeover of what it hands off, the RM assistant, and the client's 退订. (The welcome bot answers through the contacts
+ * RM's takeover of what it hands off, the RM assistant, the client's 退订 and 积分查询. (The welcome bot answers through the contacts
  * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
  */
 export function wireBots(deps: {
@@ -32,6 +35,8 @@ export function wireBots(deps: {
   mask: (text: string) => string;
   audience: Pick<AudienceRepository, 'optOut'>;
   touches: Pick<TouchesRepository, 'insert'>;
+  points: Pick<PointsService, 'balance'>;
+  membership: () => Membership;
   clock: Clock;
   log: Log;
 }): InboundHandler[] {
@@ -46,6 +51,13 @@ export function wireBots(deps: {
       reply,
       app: deps.app,
       clock: deps.clock,
+    }),
+    createPointsQueryBot({
+      points: deps.points,
+      membership: deps.membership,
+      tierOf: async (db, client) => (await deps.clients.clientTierAndOwner(db, client))?.tier ?? null,
+      content: deps.content,
+      reply,
     }),
     createFaqBot({
       ...smart,

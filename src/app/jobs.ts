@@ -3,6 +3,7 @@ import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
+import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { defineJobMap } from '../platform/queue/registry.ts';
 
 /**
@@ -20,4 +21,5 @@ export const Jobs = defineJobMap({
   CheckHandoffSla,
   FireOccurrence,
   FollowUpOccurrence,
+  ExpirePoints,
 });

@@ -11,6 +11,7 @@ import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/conta
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { wireBots } from './bot-wiring.ts';
 import type { AppContext } from './context.ts';
@@ -58,6 +59,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
   });
   const cal = services.calendar();
   const smart = services.smart();
+  const pts = services.points();
   const conversations = services.conversations();
   const corpTags = createCorpTagSync({
     db,
@@ -103,6 +105,8 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         mask: (text) => checker.check(text).masked,
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
+        points: pts.points,
+        membership: () => pts.membership,
         clock,
         log,
       }),
@@ -138,6 +142,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         queues: services.queues(),
         log,
       }),
+      ...registerPointsJobs({ points: pts.points, now: () => clock.now(), log }),
     ],
   };
 }

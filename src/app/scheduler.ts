@@ -6,6 +6,7 @@ import { createCalendarTicker } from '../modules/calendar/calendar-ticker.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
 import type { AppContext } from './context.ts';
 import { createServices, type Services } from './services.ts';
@@ -41,11 +42,13 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
       ),
     );
   };
-  // Nightly repairs: group membership drift, then attribution for add events Helix never received.
+  // Nightly repairs: group membership drift, then attribution for add events Helix never received; and
+  // the expiry of points past the rule's date.
   every('groups-reconcile', config.scheduler.groupReconcileCron, async () => {
     const runDate = dateInZone(clock.now(), config.scheduler.timezone);
     await queues.enqueue(ReconcileGroups, { runDate });
     await queues.enqueue(BackfillAttribution, { runDate });
+    await queues.enqueue(ExpirePoints, { runDate });
   });
   // The content calendar: each tick enqueues the occurrences due since the last recorded one.
   const cal = services.calendar();
@@ -90,6 +93,7 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
     async (runDate) => {
       await queues.enqueue(ReconcileGroups, { runDate });
       await queues.enqueue(BackfillAttribution, { runDate });
+      await queues.enqueue(ExpirePoints, { runDate });
     },
   ).catch((err: unknown) => log.error({ err }, 'nightly catch-up failed'));
   log.info(

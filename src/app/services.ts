@@ -23,6 +23,7 @@ import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
 import { createKocWiring } from './koc-wiring.ts';
+import { createPointsWiring } from './points-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createReferralWiring } from './referral-wiring.ts';
 import { createWecomClients } from './wecom-runtime.ts';
@@ -158,6 +159,9 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   // Refuses to start on a broken KOC weights file.
   const koc = once(() => createKocWiring({ config, db, clock }));
 
+  // Refuses to start on a broken membership file.
+  const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
+
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
@@ -199,6 +203,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     referral,
     /** Activation events (API and profile feed); they pay referrals through `referral.onActivated`. */
     activation,
+    /** Points (ledger, balances, expiry) and the membership levels derived from them. */
+    points,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**

@@ -41,6 +41,7 @@ import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inb
 import { createIntakeService } from '../modules/inbox/inbox.service.ts';
 import { createKocRouter } from '../modules/koc/koc.routes.ts';
 import { createReferralRouter } from '../modules/referral/referral.routes.ts';
+import { createPointsRouter } from '../modules/points/points.routes.ts';
 import { createSidebarRouter } from '../modules/sidebar/sidebar.routes.ts';
 import { createSidebarContextRouter } from '../modules/sidebar/sidebar-context.routes.ts';
 import { createSidebarService } from '../modules/sidebar/sidebar-context.service.ts';
@@ -337,6 +338,16 @@ export function buildWebApp(
     calendar: createCalendarRepository(),
   });
   api.use(createClientTimelineRouter({ db, clients: clientsRepo, timeline }));
+  const pts = services.points();
+  api.use(
+    createPointsRouter({
+      db,
+      clients: clientsRepo,
+      points: pts.points,
+      membership: () => pts.membership,
+      now: () => clock.now(),
+    }),
+  );
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   const cal = services.calendar();
   api.use(

@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../../src/app/web.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createPointsRepository } from '../../src/modules/points/points.repository.ts';
+import { createPointsService } from '../../src/modules/points/points.service.ts';
 import { scopeFor } from '../../src/platform/auth/scope.ts';
 import { ROLES, type Role } from '../../src/platform/db/schema.ts';
 import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table.ts';
@@ -185,6 +188,20 @@ const FIXTURES: Record<string, Fixture> = {
       },
     ],
   },
+  'GET /api/v1/clients/:id/points': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
+  'POST /api/v1/clients/:id/points/grants': {
+    scoped: [{ expect: 404, params: (t) => ({ id: t.client }), body: () => ({ amount: 1, reason: '矩阵' }) }],
+  },
+  'POST /api/v1/points/entries/:id/reversal': {
+    scoped: [
+      {
+        expect: 404,
+        params: (t) => ({ id: String(seededGrants.get(t.branch)) }),
+        body: () => ({ reason: '矩阵' }),
+      },
+    ],
+  },
+  'POST /api/v1/points/expiry-runs': {},
   'GET /api/v1/tiers/policy': {},
   'POST /api/v1/tiers/preview': {},
   'GET /api/v1/calendar': {},
@@ -290,6 +307,30 @@ const routes = listRoutes(web.app);
 const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
 
 const { branches, tokens, occurrence: seededOccurrence } = await seedTwoBranches(t.ctx.database.db);
+
+/** A points grant to each branch's client, by branch: what the reversal probes name. */
+const seededGrants = new Map<string, number>();
+{
+  const points = createPointsService({
+    db: t.ctx.database.db,
+    repo: createPointsRepository(),
+    audit: createAuditRepository(),
+    clock: t.ctx.clock,
+    timeZone: 'Asia/Shanghai',
+  });
+  for (const b of Object.values(branches)) {
+    const g = await t.ctx.database.db.transaction((tx) =>
+      points.grant(tx, {
+        externalUserid: b.client,
+        amount: 10,
+        reason: 'seed',
+        source: { type: 'ops', id: `matrix-${b.branch}` },
+        actor: 'seed',
+      }),
+    );
+    seededGrants.set(b.branch, g.entryId);
+  }
+}
 
 /** Roles whose tokens here are limited to one branch or one RM (ops and rm), as scopeFor decides. */
 const limitedRoles = ROLES.filter(
