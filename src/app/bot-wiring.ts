@@ -1,3 +1,4 @@
+import { createEventSignupBot } from '../../bots/event-signup.ts';
 import { createFaqBot } from '../../bots/faq-bot.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
 import { createRmAssistant } from '../../bots/rm-assistant.ts';
@@ -7,6 +8,7 @@ import type { ContactsRepository } from '../modules/contacts/contacts.repository
 import type { ContentRenderService } from '../modules/content/content-render.service.ts';
 import type { ConversationsService } from '../modules/conversations/conversations.service.ts';
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import type { EventsService } from '../modules/events/events.service.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -18,7 +20,7 @@ import type { createConfiguredSmartService } from './faq-wiring.ts';
 
 /**
  * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
- * RM's takeover of what it hands off, the RM assistant, and the client's 退订. (The welcome bot answers through the contacts
+ * RM's takeover of what it hands off, the RM assistant, the client's 退订 and event sign-ups (报名). (The welcome bot answers through the contacts
  * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
  */
 export function wireBots(deps: {
@@ -32,6 +34,8 @@ export function wireBots(deps: {
   mask: (text: string) => string;
   audience: Pick<AudienceRepository, 'optOut'>;
   touches: Pick<TouchesRepository, 'insert'>;
+  events: EventsService;
+  timeZone: string;
   clock: Clock;
   log: Log;
 }): InboundHandler[] {
@@ -46,6 +50,14 @@ export function wireBots(deps: {
       reply,
       app: deps.app,
       clock: deps.clock,
+    }),
+    createEventSignupBot({
+      events: deps.events,
+      content: deps.content,
+      reply,
+      app: deps.app,
+      ownerOf: async (tx, id) => (await deps.clients.clientTierAndOwner(tx, id))?.rm ?? null,
+      timeZone: deps.timeZone,
     }),
     createFaqBot({
       ...smart,

@@ -10,6 +10,7 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { wireBots } from './bot-wiring.ts';
@@ -102,6 +103,8 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         mask: (text) => checker.check(text).masked,
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
+        events: services.events().service,
+        timeZone: config.scheduler.timezone,
         clock,
         log,
       }),
@@ -119,6 +122,18 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         pollIntervalMs: config.campaigns.pollIntervalMs,
         followUpMs: config.campaigns.followUpMs,
         clock,
+        log,
+      }),
+      ...registerEventsJobs({
+        reminders: createEventReminders({
+          db,
+          repo: services.events().repo,
+          clients: cal.audienceRepo,
+          app: wecom.app,
+          timeZone: config.scheduler.timezone,
+          clock,
+          log,
+        }),
         log,
       }),
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),

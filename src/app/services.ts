@@ -9,6 +9,9 @@ import { createContentRenderService } from '../modules/content/content-render.se
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
+import { createEventsRepository } from '../modules/events/events.repository.ts';
+import { createEventsService } from '../modules/events/events.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCalendarWiring } from './calendar-wiring.ts';
@@ -129,6 +132,24 @@ export function createServices(ctx: AppContext) {
       holidays: holidays(),
     }),
   );
+  // Events: sign-ups under the event's row lock, invitations through the calendar. The lead wires
+  // `onAttended` (points.grant with source {type:'event'}, koc.record) once those modules are merged.
+  const events = once(() => {
+    const cal = calendar();
+    const repo = createEventsRepository();
+    const service = createEventsService({
+      db,
+      repo,
+      audit: audit(),
+      content: rendering(),
+      calendar: cal.calendar,
+      clients: cal.audienceRepo,
+      groups: createAudienceGroupsRepository(),
+      invited: (h, entryId) => cal.stats.entryRecipients(h, entryId),
+      clock,
+    });
+    return { repo, service };
+  });
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
@@ -167,6 +188,8 @@ export function createServices(ctx: AppContext) {
     /** The content calendar, its fan-out and follow-up, and the repositories their routes read. */
     calendar,
     profiles,
+    /** Events, their sign-ups, attendance and stats. */
+    events,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**
