@@ -41,7 +41,8 @@ export function createEventSignupBot(deps: {
     ctx.markAnswered();
     const client = b.from.userid;
     const render = async (id: string, context: Record<string, unknown> = {}) =>
-      (await deps.content.renderApprovedText(id, { client: { externalUserid: client }, context }, ctx.tx)).text;
+      (await deps.content.renderApprovedText(id, { client: { externalUserid: client }, context }, ctx.tx))
+        .text;
 
     let text: string;
     let promoted: { externalUserid: string; event: EventRow } | undefined;
@@ -113,7 +114,9 @@ export function createEventSignupBot(deps: {
             .sendAppMessage({
               touser: [rm],
               msgtype: 'text',
-              content: { content: `【候补转正】您的客户（${who}…）已从候补转为正式报名，请转告：\n${notice}` },
+              content: {
+                content: `【候补转正】您的客户（${who}…）已从候补转为正式报名，请转告：\n${notice}`,
+              },
             })
             .then(() => undefined)
             .catch((err: unknown) => ctx.log.warn({ err }, 'promotion notice to RM failed')),

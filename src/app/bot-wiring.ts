@@ -8,8 +8,8 @@ import type { ContactsRepository } from '../modules/contacts/contacts.repository
 import type { ContentRenderService } from '../modules/content/content-render.service.ts';
 import type { ConversationsService } from '../modules/conversations/conversations.service.ts';
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
-import type { EventsService } from '../modules/events/events.service.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
+import type { EventsService } from '../modules/events/events.service.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
+import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
@@ -9,7 +10,6 @@ import { createContentRenderService } from '../modules/content/content-render.se
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
-import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createEventsRepository } from '../modules/events/events.repository.ts';
 import { createEventsService } from '../modules/events/events.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';

@@ -90,7 +90,9 @@ export function createEventReminders(deps: {
                 content: `【活动提醒】${event.title}（活动编号 ${eventId}）将于 ${when} 开始。您有 ${ids.length} 位客户已报名：${ids
                   .slice(0, 50)
                   .map((id) => `${id.slice(0, 8)}…`)
-                  .join('、')}${ids.length > 50 ? ' 等' : ''}。请在企业微信中逐一提醒，名单见 Helix 活动报名页。`,
+                  .join(
+                    '、',
+                  )}${ids.length > 50 ? ' 等' : ''}。请在企业微信中逐一提醒，名单见 Helix 活动报名页。`,
               },
             })
             .catch((err: unknown) => deps.log.warn({ err, eventId, rm }, 'event reminder to RM failed'));

@@ -21,6 +21,10 @@ export type SignupCounts = { signedUp: number; waitlisted: number; cancelled: nu
 /** A reminder due: an event, one of its offsets, and the instant it came due. */
 export type DueReminder = { eventId: number; minutesBefore: number };
 
+/** The next arrival number of an event's sign-ups. */
+const nextQueueNo = (eventId: number) =>
+  sql`(SELECT COALESCE(max(queue_no), 0) + 1 FROM event_signups WHERE event_id = ${eventId})`;
+
 /** The events module's SQL: events, their sign-ups and the reminders sent. */
 export type EventsRepository = ReturnType<typeof createEventsRepository>;
 
@@ -62,7 +66,9 @@ export function createEventsRepository() {
       db
         .select()
         .from(events)
-        .where(and(eq(events.status, 'scheduled'), sql`${events.startsAt} > ${now.toISOString()}::timestamptz`))
+        .where(
+          and(eq(events.status, 'scheduled'), sql`${events.startsAt} > ${now.toISOString()}::timestamptz`),
+        )
         .orderBy(asc(events.startsAt), asc(events.id))
         .limit(50),
 
@@ -83,7 +89,10 @@ export function createEventsRepository() {
       return row?.n ?? 0;
     },
 
-    /** Creates or re-opens a client's sign-up with `status` (a re-sign-up after a cancel joins anew). */
+    /**
+     * Creates or re-opens a client's sign-up with `status` (a re-sign-up after a cancel joins the end of
+     * the queue). Call under the event's row lock: the next queue number is read from the rows.
+     */
     async putSignup(
       tx: Tx,
       s: { eventId: number; externalUserid: string; status: SignupStatus; via: SignupVia; at: Date },
@@ -95,12 +104,20 @@ export function createEventsRepository() {
           externalUserid: s.externalUserid,
           status: s.status,
           via: s.via,
+          queueNo: nextQueueNo(s.eventId),
           createdAt: s.at,
           updatedAt: s.at,
         })
         .onConflictDoUpdate({
           target: [eventSignups.eventId, eventSignups.externalUserid],
-          set: { status: s.status, via: s.via, updatedAt: s.at, cancelledAt: null, promotedAt: null },
+          set: {
+            status: s.status,
+            via: s.via,
+            queueNo: nextQueueNo(s.eventId),
+            updatedAt: s.at,
+            cancelledAt: null,
+            promotedAt: null,
+          },
         });
     },
 
@@ -118,7 +135,7 @@ export function createEventsRepository() {
         sql`SELECT count(*)::int AS n FROM event_signups w, event_signups me
              WHERE me.event_id = ${eventId} AND me.external_userid = ${externalUserid}
                AND w.event_id = me.event_id AND w.status = 'waitlisted'
-               AND (w.updated_at, w.external_userid) <= (me.updated_at, me.external_userid)`,
+               AND w.queue_no <= me.queue_no`,
       );
       return row?.n ?? 0;
     },
@@ -132,7 +149,7 @@ export function createEventsRepository() {
              WHERE (event_id, external_userid) = (
                    SELECT event_id, external_userid FROM event_signups
                     WHERE event_id = ${eventId} AND status = 'waitlisted'
-                    ORDER BY updated_at, external_userid LIMIT 1)
+                    ORDER BY queue_no LIMIT 1)
          RETURNING external_userid AS id`,
       );
       return row?.id;
@@ -145,9 +162,10 @@ export function createEventsRepository() {
     async markAttended(tx: Tx, eventId: number, ids: readonly string[], at: Date) {
       const inserted = await queryRows<{ id: string }>(
         tx,
-        sql`INSERT INTO event_signups (event_id, external_userid, status, via, created_at, updated_at)
-            SELECT ${eventId}, u, 'signed_up', 'ops', ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
-              FROM unnest(${sql.param([...ids])}::text[]) AS u
+        sql`INSERT INTO event_signups (event_id, external_userid, status, via, queue_no, created_at, updated_at)
+            SELECT ${eventId}, u.id, 'signed_up', 'ops', ${nextQueueNo(eventId)} + u.n - 1,
+                   ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+              FROM unnest(${sql.param([...ids])}::text[]) WITH ORDINALITY AS u(id, n)
             ON CONFLICT DO NOTHING RETURNING external_userid AS id`,
       );
       const marked = await queryRows<{ id: string }>(
@@ -223,7 +241,12 @@ export function createEventsRepository() {
     ): Promise<boolean> {
       const rows = await tx
         .insert(eventReminders)
-        .values({ eventId: r.eventId, minutesBefore: r.minutesBefore, rmsNotified: r.rmsNotified, sentAt: r.at })
+        .values({
+          eventId: r.eventId,
+          minutesBefore: r.minutesBefore,
+          rmsNotified: r.rmsNotified,
+          sentAt: r.at,
+        })
         .onConflictDoNothing()
         .returning({ id: eventReminders.eventId });
       return rows.length > 0;

@@ -34,11 +34,26 @@ const createBody = z
       .refine((r) => Object.keys(r).length <= 20, 'at most 20 values')
       .optional(),
     inviteAt: z.iso.datetime({ offset: true }).optional(),
-    reminders: z.array(z.number().int().min(1).max(14 * 1440)).max(5).optional(),
+    reminders: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(14 * 1440),
+      )
+      .max(5)
+      .optional(),
     pointsForAttendance: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
-const idPath = z.object({ id: z.coerce.number().int().min(1).max(2 ** 31) });
+const idPath = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+});
 const signupPath = idPath.extend({ externalUserid: userid });
 const signupBody = z.object({ externalUserid: userid }).strict();
 const linkBody = z.object({ externalUserid: userid, token: z.string().min(8).max(64) }).strict();
@@ -264,7 +279,9 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       tag: 'events',
       summary: "Cancel a client's sign-up; the first waitlisted client gets the place",
       params: signupPath,
-      responses: { 200: z.strictObject({ outcome: z.literal('cancelled'), promoted: z.string().nullable() }) },
+      responses: {
+        200: z.strictObject({ outcome: z.literal('cancelled'), promoted: z.string().nullable() }),
+      },
     }),
     requireScopedRole('admin', 'ops'),
     async (req: Request, res: Response) => {

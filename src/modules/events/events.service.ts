@@ -8,6 +8,7 @@ import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { AudienceGroupsRepository } from '../communities/audience-groups.repository.ts';
 import type { AudienceRepository } from '../contacts/audience.repository.ts';
 import type { ContentRenderService } from '../content/content-render.service.ts';
+import { createAttendance, type OnAttended } from './attendance.service.ts';
 import { calendarAudience, inAudience, signupToken } from './event-audience.ts';
 import type { EventsRepository } from './events.repository.ts';
 import type { EventAudience, EventKind, EventRow, SignupVia } from './events.tables.ts';
@@ -32,12 +33,6 @@ export type NewEventInput = {
   pointsForAttendance?: number;
 };
 
-/** The port attendance calls once per event and batch of newly attended clients (points, KOC scores). */
-export type OnAttended = (
-  tx: Tx,
-  a: { eventId: number; kind: string; points: number; externalUserids: string[] },
-) => Promise<void>;
-
 /** What a sign-up came to. `position` is the place on the waitlist. */
 export type SignUpResult =
   | { outcome: 'signed_up'; event: EventRow }
@@ -51,9 +46,6 @@ export type CancelResult =
   | { outcome: 'cancelled'; event: EventRow; promoted: string | undefined }
   | { outcome: 'already_cancelled'; event: EventRow }
   | { outcome: 'not_signed_up'; event: EventRow };
-
-/** One line of an attendance import that was not recorded, or recorded with a flag. */
-export type AttendanceLineIssue = { line: number; externalUserid: string; problem: string };
 
 /** Events: create (with their calendar invitation), sign-ups, waitlist, attendance and stats. */
 export type EventsService = ReturnType<typeof createEventsService>;
@@ -73,12 +65,14 @@ export function createEventsService(deps: {
   calendar: Pick<CalendarService, 'create'>;
   clients: Pick<AudienceRepository, 'clientFacts'>;
   groups: Pick<AudienceGroupsRepository, 'groups' | 'memberClients'>;
+  /** Called once per newly attended batch: points and KOC scores (see `createAttendance`). */
+  onAttended?: OnAttended;
   /** Clients the invitation's deliveries reached or are reaching (sent or pending), by calendar entry. */
   invited: (db: Db, calendarEntryId: string) => Promise<number>;
-  onAttended?: OnAttended;
   clock: Clock;
 }) {
   const { db, repo, clock } = deps;
+  const attendance = createAttendance(deps);
 
   const notFound = (id: number) =>
     new AppError('not_found', { message: `no event ${id}`, zh: `没有编号为 ${id} 的活动。` });
@@ -183,7 +177,10 @@ export function createEventsService(deps: {
             componentId: input.invitationComponentId,
             channel: 'single',
             audience,
-            schedule: { kind: 'once', at: (input.inviteAt ?? new Date(now.getTime() + MINUTE)).toISOString() },
+            schedule: {
+              kind: 'once',
+              at: (input.inviteAt ?? new Date(now.getTime() + MINUTE)).toISOString(),
+            },
             owner: actor.name.slice(0, 64),
             ...(input.context ? { context: input.context } : {}),
           },
@@ -206,7 +203,8 @@ export function createEventsService(deps: {
       return out;
     },
 
-    audienceHas: (handle: Db | Tx, e: EventRow, externalUserid: string) => audienceHas(handle, e, externalUserid),
+    audienceHas: (handle: Db | Tx, e: EventRow, externalUserid: string) =>
+      audienceHas(handle, e, externalUserid),
 
     /**
      * Signs a client up, or puts them on the waitlist when every place is taken. Refused (`closed`) once
@@ -259,7 +257,10 @@ export function createEventsService(deps: {
      * Cancels a client's sign-up or waitlist place. Cancelling a confirmed place before the start promotes
      * the first waitlisted client; the caller tells them after commit. A second cancel is `already_cancelled`.
      */
-    async cancel(s: { eventId: number; externalUserid: string; actor: string }, handle?: Tx): Promise<CancelResult> {
+    async cancel(
+      s: { eventId: number; externalUserid: string; actor: string },
+      handle?: Tx,
+    ): Promise<CancelResult> {
       return inTx(handle, async (tx) => {
         const event = await repo.findEvent(tx, s.eventId, { forUpdate: true });
         if (!event) throw notFound(s.eventId);
@@ -284,57 +285,7 @@ export function createEventsService(deps: {
       });
     },
 
-    /**
-     * Marks clients as attended. Unknown clients are refused per line; clients who never signed up are
-     * recorded and flagged. `onAttended` is called once for the clients newly marked, in the same
-     * transaction, so a repeated import grants nothing twice.
-     */
-    async markAttendance(
-      eventId: number,
-      lines: readonly { line: number; externalUserid: string }[],
-      actor: Actor,
-    ): Promise<{ attended: number; newlyAttended: number; issues: AttendanceLineIssue[] }> {
-      const event = await get(eventId);
-      const now = clock.now();
-      if (event.startsAt > now)
-        throw new AppError('conflict', {
-          message: `event ${eventId} has not started yet`,
-          zh: `活动 ${eventId} 尚未开始，不能登记出席。`,
-        });
-      const ids = [...new Set(lines.map((l) => l.externalUserid))];
-      const known = new Set((await deps.clients.clientFacts(db, ids)).map((c) => c.externalUserid));
-      const issues: AttendanceLineIssue[] = lines
-        .filter((l) => !known.has(l.externalUserid))
-        .map((l) => ({ line: l.line, externalUserid: l.externalUserid, problem: 'unknown client' }));
-      const valid = ids.filter((id) => known.has(id));
-      return db.transaction(async (tx) => {
-        const { newlyAttended, notSignedUp } =
-          valid.length > 0 ? await repo.markAttended(tx, eventId, valid, now) : { newlyAttended: [], notSignedUp: [] };
-        const flagged = new Set(notSignedUp);
-        for (const l of lines)
-          if (flagged.has(l.externalUserid)) {
-            issues.push({ line: l.line, externalUserid: l.externalUserid, problem: 'not signed up (recorded)' });
-            flagged.delete(l.externalUserid);
-          }
-        if (newlyAttended.length > 0 && deps.onAttended)
-          await deps.onAttended(tx, {
-            eventId,
-            kind: event.kind,
-            points: event.pointsForAttendance,
-            externalUserids: newlyAttended,
-          });
-        await deps.audit.append(tx, {
-          actor: actor.name,
-          action: 'event.attendance',
-          targetType: 'event',
-          targetId: String(eventId),
-          details: { marked: newlyAttended.length, refused: issues.filter((i) => i.problem === 'unknown client').length },
-          requestId: actor.requestId,
-        });
-        issues.sort((a, b) => a.line - b.line);
-        return { attended: valid.length, newlyAttended: newlyAttended.length, issues };
-      });
-    },
+    markAttendance: attendance.markAttendance,
 
     /**
      * The event's figures: invited (its invitation's deliveries sent or pending), signed up, waitlisted,

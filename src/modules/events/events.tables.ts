@@ -66,6 +66,11 @@ export const eventSignups = pgTable(
     externalUserid: text('external_userid').notNull(),
     status: text('status').$type<SignupStatus>().notNull(),
     via: text('via').$type<SignupVia>().notNull(),
+    /**
+     * Order of arrival within the event, assigned under the event's row lock: the waitlist is served in
+     * this order (timestamps tie when sign-ups arrive together).
+     */
+    queueNo: integer('queue_no').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
     cancelledAt: timestamptz('cancelled_at'),
@@ -75,7 +80,7 @@ export const eventSignups = pgTable(
   (t) => [
     primaryKey({ columns: [t.eventId, t.externalUserid] }),
     // The waitlist in order: the first waitlisted is promoted when a place frees.
-    index('event_signups_queue_idx').on(t.eventId, t.status, t.updatedAt),
+    index('event_signups_queue_idx').on(t.eventId, t.status, t.queueNo),
     check('event_signups_status', sql`${t.status} IN ('signed_up','waitlisted','cancelled')`),
     check('event_signups_via', sql`${t.via} IN ('bot','link','ops')`),
   ],

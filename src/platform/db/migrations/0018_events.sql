@@ -11,6 +11,7 @@ CREATE TABLE "event_signups" (
 	"external_userid" text NOT NULL,
 	"status" text NOT NULL,
 	"via" text NOT NULL,
+	"queue_no" integer NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
 	"cancelled_at" timestamp with time zone,
@@ -45,5 +46,5 @@ CREATE TABLE "events" (
 --> statement-breakpoint
 ALTER TABLE "event_reminders" ADD CONSTRAINT "event_reminders_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "event_signups" ADD CONSTRAINT "event_signups_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "event_signups_queue_idx" ON "event_signups" USING btree ("event_id","status","updated_at");--> statement-breakpoint
+CREATE INDEX "event_signups_queue_idx" ON "event_signups" USING btree ("event_id","status","queue_no");--> statement-breakpoint
 CREATE INDEX "events_starts_at_idx" ON "events" USING btree ("starts_at");
