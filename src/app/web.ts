@@ -359,9 +359,8 @@ export function buildWebApp(
   api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
   const events = services.events().service;
   api.use(createEventsRouter({ events }));
-  // A client's sign-up link carries its own signed token instead of a sign-in: it goes first, and passes
-  // every request without a token on to the signed-in API.
-  app.use('/api/v1', createEventLinkRouter({ events }));
+  // A client's sign-up link carries its own signed token instead of a sign-in, so it sits outside the API.
+  app.use(createEventLinkRouter({ events }));
   app.use('/api/v1', api);
   mountApiDocs(app);
   mountConsole(app, {

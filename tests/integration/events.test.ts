@@ -155,12 +155,12 @@ describe('the sign-up link', () => {
     const event = await createEvent(nightSchool({ title: '链接报名', capacity: 10 }));
     const token = (await w.ops.get(`/events/${event.id}/link/${id(5)}`)).body.token as string;
     const link = (externalUserid: string, t: string) =>
-      request(w.h.web.app).post(`/api/v1/events/${event.id}/signups`).send({ externalUserid, token: t });
+      request(w.h.web.app).post(`/signup/events/${event.id}`).send({ externalUserid, token: t });
     const ok = await link(id(5), token);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body).toEqual({ outcome: 'signed_up' });
     expect((await link(id(7), token)).status).toBe(403);
-    // Without a token, the path is the ops route, which needs a sign-in.
+    // The API route of the same name is for ops, and needs a sign-in.
     expect(
       (
         await request(w.h.web.app)

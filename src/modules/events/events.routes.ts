@@ -1,6 +1,6 @@
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contract, isoTime, listQuery, pageOf } from '../../platform/http/api-contract.ts';
 import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
@@ -181,7 +181,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       query: listQuery({}),
       responses: { 200: pageOf(eventView) },
     }),
-    requireScopedRole('admin', 'ops', 'rm'),
+    requireRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const q = parseListQuery({}, req.query);
       const rows = await deps.events.list({
@@ -208,7 +208,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       body: createBody,
       responses: { 201: eventView },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const b = parseOrThrow(createBody, req.body, 'body');
       const row = await deps.events.create(
@@ -232,7 +232,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       params: idPath,
       responses: { 200: eventView.extend({ stats: statsView }) },
     }),
-    requireScopedRole('admin', 'ops', 'rm'),
+    requireRole('admin', 'ops', 'rm'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const event = await deps.events.get(id);
@@ -259,13 +259,14 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       tag: 'events',
       summary: 'Sign a client up for them (ops); full events waitlist them',
       description:
-        'Clients sign up through their link instead: the same path with `{externalUserid, token}` and no ' +
-        'sign-in, where token is `GET /events/:id/link/:externalUserid` (an HMAC under the event secret).',
+        'Clients sign up through their link instead: `POST /signup/events/:id` (outside the API, no sign-in) ' +
+        'with `{externalUserid, token}`, token from `GET /events/:id/link/:externalUserid` (an HMAC under ' +
+        "the event's own secret).",
       params: idPath,
       body: signupBody,
       responses: { 201: signUpView },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const { externalUserid } = parseOrThrow(signupBody, req.body, 'body');
@@ -283,7 +284,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
         200: z.strictObject({ outcome: z.literal('cancelled'), promoted: z.string().nullable() }),
       },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const { id, externalUserid } = parseOrThrow(signupPath, req.params, 'path');
       const r = await deps.events.cancel({ eventId: id, externalUserid, actor: actor(res).name });
@@ -298,7 +299,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       params: signupPath,
       responses: { 200: z.strictObject({ token: z.string() }) },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const { id, externalUserid } = parseOrThrow(signupPath, req.params, 'path');
       res.json({ token: await deps.events.linkToken(id, externalUserid) });
@@ -313,7 +314,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       body: attendanceBody,
       responses: { 200: attendanceView },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const { externalUserids } = parseOrThrow(attendanceBody, req.body, 'body');
@@ -338,7 +339,7 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
       body: { mediaType: 'text/csv', description: 'one external userid per line' },
       responses: { 200: attendanceView },
     }),
-    requireScopedRole('admin', 'ops'),
+    requireRole('admin', 'ops'),
     express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
@@ -371,39 +372,25 @@ function presentCancel(r: CancelResult) {
 }
 
 /**
- * The client's link: `POST /api/v1/events/:id/signups` with `{externalUserid, token}` and no sign-in. Mounted
- * before the signed-in API; a body without a token passes on to the ops route. The token is the event's
- * HMAC of the client, so a link signs up only its own client for its own event.
+ * The client's sign-up link, outside the signed-in API: `POST /signup/events/:id` with
+ * `{externalUserid, token}`. The token (`GET /api/v1/events/:id/link/:externalUserid`, for ops to put in
+ * the link) is the event's HMAC of the client, so a link signs up only its own client for its own event.
+ * Every other answer is the API's: 201 with the outcome, 409 once the event started, 403 for a bad token.
  */
 export function createEventLinkRouter(deps: { events: EventsService }): Router {
   const router = Router();
-  router.post(
-    '/events/:id/signups',
-    express.json({ limit: '4kb' }),
-    (req: Request, _res: Response, next: NextFunction) => {
-      const body = req.body as { token?: unknown } | undefined;
-      if (body && typeof body === 'object' && 'token' in body) return next();
-      next('router');
-    },
-    contract({
-      tag: 'events',
-      summary: 'A client signs up through their link (no sign-in)',
-      params: idPath,
-      body: linkBody,
-      responses: { 201: signUpView },
-    }),
-    async (req: Request, res: Response) => {
-      const { id } = parseOrThrow(idPath, req.params, 'path');
-      const { externalUserid, token } = parseOrThrow(linkBody, req.body, 'body');
-      const event = await deps.events.get(id);
-      if (!signupTokenValid(event.signupSecret, id, externalUserid, token))
-        throw new AppError('forbidden', {
-          message: 'this sign-up link is not valid',
-          zh: '报名链接无效。',
-        });
-      const r = await deps.events.signUp({ eventId: id, externalUserid, via: 'link', actor: 'link' });
-      res.status(201).json(presentSignUp(r));
-    },
-  );
+  router.post('/signup/events/:id', express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const { id } = parseOrThrow(idPath, req.params, 'path');
+    const { externalUserid, token } = parseOrThrow(linkBody, req.body, 'body');
+    const event = await deps.events.get(id);
+    if (!signupTokenValid(event.signupSecret, id, externalUserid, token))
+      throw new AppError('forbidden', {
+        message: 'this sign-up link is not valid',
+        zh: '报名链接无效。',
+      });
+    const r = await deps.events.signUp({ eventId: id, externalUserid, via: 'link', actor: 'link' });
+    res.status(201).json(presentSignUp(r));
+  });
   return router;
 }

@@ -89,7 +89,7 @@ export function createEventsService(deps: {
   /** Whether a client is in the event's audience (tier, tags, groups, explicit clients). */
   async function audienceHas(handle: Db | Tx, e: EventRow, externalUserid: string): Promise<boolean> {
     const [facts] = await deps.clients.clientFacts(handle, [externalUserid]);
-    if (!facts || facts.status !== 'active') return false;
+    if (facts?.status !== 'active') return false;
     let inGroups = false;
     if (e.audience.groupKeys) {
       const groups = await deps.groups.groups(handle, { groupKeys: e.audience.groupKeys });
