@@ -2,10 +2,10 @@ import type { ContentRenderService } from '../src/modules/content/content-render
 import { parseEventCommand } from '../src/modules/events/event-audience.ts';
 import type { EventsService } from '../src/modules/events/events.service.ts';
 import type { EventRow } from '../src/modules/events/events.tables.ts';
+import type { PromotionNotice } from '../src/modules/events/promotion-notice.ts';
+import { eventContext, eventTime } from '../src/modules/events/promotion-notice.ts';
 import { type InboundHandler, on } from '../src/modules/inbox/inbound-dispatcher.ts';
-import type { Tx } from '../src/platform/db/client.ts';
 import type { BotReplier } from '../src/wecom/client/bot-reply.ts';
-import type { WecomClient } from '../src/wecom/client/wecom-client.ts';
 
 /**
  * Event sign-up by message, in a group or a private chat with the bot: 报名 / 参加 with the event's number
@@ -18,21 +18,12 @@ export function createEventSignupBot(deps: {
   events: Pick<EventsService, 'openFor' | 'signUp' | 'cancel' | 'get' | 'audienceHas'>;
   content: Pick<ContentRenderService, 'renderApprovedText'>;
   reply: BotReplier;
-  app: Pick<WecomClient, 'sendAppMessage'>;
-  /** A client's owner RM, to tell about a promotion. */
-  ownerOf: (tx: Tx, externalUserid: string) => Promise<string | null>;
+  /** Tells a client promoted from the waitlist, through their RM (after commit). */
+  notifyPromoted: PromotionNotice;
   timeZone: string;
 }): InboundHandler {
-  const when = (e: EventRow) =>
-    e.startsAt.toLocaleString('zh-CN', {
-      timeZone: deps.timeZone,
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    });
-  const eventContext = (e: EventRow) => ({ title: e.title.slice(0, 40), eventId: e.id, startsAt: when(e) });
+  const when = (e: EventRow) => eventTime(e, deps.timeZone);
+  const context = (e: EventRow) => eventContext(e, deps.timeZone);
 
   return on('bot:text', 'events.sign-up', async (event, ctx) => {
     const b = event.body;
@@ -72,10 +63,10 @@ export function createEventSignupBot(deps: {
         );
         text =
           r.outcome === 'closed'
-            ? await render('event-signup-closed', eventContext(r.event))
+            ? await render('event-signup-closed', context(r.event))
             : r.outcome === 'waitlisted' || r.outcome === 'already_waitlisted'
-              ? await render('event-signup-waitlisted', { ...eventContext(r.event), position: r.position })
-              : await render('event-signup-confirmed', eventContext(r.event));
+              ? await render('event-signup-waitlisted', { ...context(r.event), position: r.position })
+              : await render('event-signup-confirmed', context(r.event));
       }
     } else {
       let eventId = command.eventId;
@@ -91,37 +82,16 @@ export function createEventSignupBot(deps: {
               .catch(() => undefined);
       if (!r || r.outcome === 'not_signed_up') text = await render('event-signup-none');
       else if (r.outcome === 'already_cancelled')
-        text = await render('event-signup-already-cancelled', eventContext(r.event));
+        text = await render('event-signup-already-cancelled', context(r.event));
       else {
-        text = await render('event-signup-cancelled', eventContext(r.event));
+        text = await render('event-signup-cancelled', context(r.event));
         if (r.promoted) promoted = { externalUserid: r.promoted, event: r.event };
       }
     }
     reply(text);
     if (promoted) {
-      const rm = await deps.ownerOf(ctx.tx, promoted.externalUserid);
-      const notice = (
-        await deps.content.renderApprovedText(
-          'event-signup-promoted',
-          { client: { externalUserid: promoted.externalUserid }, context: eventContext(promoted.event) },
-          ctx.tx,
-        )
-      ).text;
-      if (rm) {
-        const who = promoted.externalUserid.slice(0, 8);
-        ctx.afterCommit(() =>
-          deps.app
-            .sendAppMessage({
-              touser: [rm],
-              msgtype: 'text',
-              content: {
-                content: `【候补转正】您的客户（${who}…）已从候补转为正式报名，请转告：\n${notice}`,
-              },
-            })
-            .then(() => undefined)
-            .catch((err: unknown) => ctx.log.warn({ err }, 'promotion notice to RM failed')),
-        );
-      }
+      const p = promoted;
+      ctx.afterCommit(() => deps.notifyPromoted(p.event, p.externalUserid));
     }
 
     function reply(t: string) {

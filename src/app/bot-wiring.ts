@@ -10,6 +10,7 @@ import type { ConversationsService } from '../modules/conversations/conversation
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
 import type { EventsService } from '../modules/events/events.service.ts';
+import type { PromotionNotice } from '../modules/events/promotion-notice.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
@@ -35,6 +36,7 @@ export function wireBots(deps: {
   audience: Pick<AudienceRepository, 'optOut'>;
   touches: Pick<TouchesRepository, 'insert'>;
   events: EventsService;
+  notifyPromoted: PromotionNotice;
   timeZone: string;
   clock: Clock;
   log: Log;
@@ -55,8 +57,7 @@ export function wireBots(deps: {
       events: deps.events,
       content: deps.content,
       reply,
-      app: deps.app,
-      ownerOf: async (tx, id) => (await deps.clients.clientTierAndOwner(tx, id))?.rm ?? null,
+      notifyPromoted: deps.notifyPromoted,
       timeZone: deps.timeZone,
     }),
     createFaqBot({

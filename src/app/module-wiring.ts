@@ -104,6 +104,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
         events: services.events().service,
+        notifyPromoted: services.events().notifyPromoted,
         timeZone: config.scheduler.timezone,
         clock,
         log,

@@ -12,6 +12,7 @@ import { createConversationsService } from '../modules/conversations/conversatio
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import { createEventsRepository } from '../modules/events/events.repository.ts';
 import { createEventsService } from '../modules/events/events.service.ts';
+import { createPromotionNotice } from '../modules/events/promotion-notice.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCalendarWiring } from './calendar-wiring.ts';
@@ -148,7 +149,15 @@ export function createServices(ctx: AppContext) {
       invited: (h, entryId) => cal.stats.entryRecipients(h, entryId),
       clock,
     });
-    return { repo, service };
+    const notifyPromoted = createPromotionNotice({
+      content: rendering(),
+      clients: cal.audienceRepo,
+      app: wecom().app,
+      db,
+      timeZone: config.scheduler.timezone,
+      log,
+    });
+    return { repo, service, notifyPromoted };
   });
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));

@@ -358,7 +358,7 @@ export function buildWebApp(
   );
   api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
   const events = services.events().service;
-  api.use(createEventsRouter({ events }));
+  api.use(createEventsRouter({ events, notifyPromoted: services.events().notifyPromoted }));
   // A client's sign-up link carries its own signed token instead of a sign-in, so it sits outside the API.
   app.use(createEventLinkRouter({ events }));
   app.use('/api/v1', api);

@@ -99,6 +99,17 @@ describe('the night school', () => {
     const freed = await cancel(night.id, id(0));
     expect(freed.status, JSON.stringify(freed.body)).toBe(200);
     expect(freed.body).toEqual({ outcome: 'cancelled', promoted: id(2) });
+    // The promoted client is told through their RM, with the approved text to forward.
+    const notice = await waitUntil(
+      () =>
+        w.h.emu.emulator
+          .inspect()
+          .members.find((m) => m.userid === 'rm_a')
+          ?.appMessages.find((m) => JSON.stringify(m.payload).includes('候补转正')),
+      10_000,
+      'promotion notice',
+    );
+    expect(JSON.stringify(notice?.payload)).toContain('有名额空出，您已从候补转为正式报名');
     const signups = (await w.ops.get(`/events/${night.id}/signups`)).body.items as {
       externalUserid: string;
       status: string;

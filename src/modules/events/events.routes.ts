@@ -9,6 +9,7 @@ import { parseOrThrow } from '../../platform/http/validate.ts';
 import { signupTokenValid } from './event-audience.ts';
 import type { CancelResult, EventsService, SignUpResult } from './events.service.ts';
 import type { EventRow, SignupRow } from './events.tables.ts';
+import type { PromotionNotice } from './promotion-notice.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes');
 const userid = z.string().min(1).max(64);
@@ -167,7 +168,7 @@ function parseAttendanceCsv(text: string): { line: number; externalUserid: strin
  * `/api/v1/events`: ops create events and mark attendance; RMs read their own clients' sign-ups. Sign-ups
  * and cancels by ops act for a client (`via: ops`); clients use the bot or their link (`createEventLinkRouter`).
  */
-export function createEventsRouter(deps: { events: EventsService }): Router {
+export function createEventsRouter(deps: { events: EventsService; notifyPromoted: PromotionNotice }): Router {
   const router = Router();
   const actor = (res: Response) => ({
     name: locals(res).principal?.name ?? 'unknown',
@@ -288,7 +289,10 @@ export function createEventsRouter(deps: { events: EventsService }): Router {
     async (req: Request, res: Response) => {
       const { id, externalUserid } = parseOrThrow(signupPath, req.params, 'path');
       const r = await deps.events.cancel({ eventId: id, externalUserid, actor: actor(res).name });
-      res.json(presentCancel(r));
+      const answer = presentCancel(r);
+      // Told after commit, without holding the answer: the notice logs its own failure.
+      if (r.outcome === 'cancelled' && r.promoted) void deps.notifyPromoted(r.event, r.promoted);
+      res.json(answer);
     },
   );
   router.get(
