@@ -244,6 +244,12 @@ describe('reminders', () => {
     expect(mine.map((n) => n.minutesBefore)).toEqual(mine.map(() => 60));
     expect(mine.flatMap((n) => n.clients).sort()).toEqual([id(2), id(3)]);
     expect((await reminders.sweep()).filter((n) => n.eventId === night.id)).toEqual([]);
+    const told = (rm: string) =>
+      w.h.emu.emulator
+        .inspect()
+        .members.find((m) => m.userid === rm)
+        ?.appMessages.filter((m) => JSON.stringify(m.payload).includes(`活动编号 ${night.id}）将于`)) ?? [];
+    expect([told('rm_a').length, told('rm_b').length]).toEqual([1, 1]);
   });
 });
 
