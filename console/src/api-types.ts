@@ -1573,6 +1573,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events, newest first
+         * @description Roles: admin, ops, rm.
+         */
+        get: operations["getEvents"];
+        put?: never;
+        /**
+         * Create an event and its one-off calendar invitation
+         * @description The invitation is the calendar entry `event-<id>` (1:1 channel, the event audience; `groupKeys` become the groups serving them). The calendar cannot address explicit `clientIds`: with only clientIds no invitation is planned; beside other filters the invitation goes to the other filters.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event with its stats
+         * @description Roles: admin, ops, rm.
+         */
+        get: operations["getEventsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's sign-ups (an RM sees their own clients')
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getEventsIdSignups"];
+        put?: never;
+        /**
+         * Sign a client up for them (ops); full events waitlist them
+         * @description Clients sign up through their link instead: `POST /signup/events/:id` (outside the API, no sign-in) with `{externalUserid, token}`, token from `GET /events/:id/link/:externalUserid` (an HMAC under the event's own secret).
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postEventsIdSignups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/signups/{externalUserid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a client's sign-up; the first waitlisted client gets the place
+         * @description Roles: admin, ops.
+         */
+        delete: operations["deleteEventsIdSignupsExternalUserid"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/link/{externalUserid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's sign-up link token
+         * @description Roles: admin, ops.
+         */
+        get: operations["getEventsIdLinkExternalUserid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark clients as attended (each grants its points once)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postEventsIdAttendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendance/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import attendance from a list (e.g. the live-stream platform export)
+         * @description CSV text, the external userid first on each line (an `external_userid` header is skipped). Lines with an unknown client are refused and listed; clients who never signed up are recorded and flagged.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postEventsIdAttendanceImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2335,6 +2489,38 @@ export interface components {
             /** @description false when it must not be sent now: sample or stale market figures, outside its validity window, or a blocking finding */
             sendable: boolean;
             findings: components["schemas"]["ComplianceFinding"][];
+        };
+        Event: {
+            /** @description the number clients reply with (报名 12) */
+            id: number;
+            kind: string;
+            title: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            capacity: number;
+            audience: {
+                [key: string]: string[];
+            };
+            invitationComponentId: string;
+            calendarEntryId: string | null;
+            reminders: number[];
+            pointsForAttendance: number;
+            status: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        EventSignup: {
+            externalUserid: string;
+            status: string;
+            via: string;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+            promotedAt: string | null;
+            attendedAt: string | null;
         };
     };
     responses: never;
@@ -5618,6 +5804,393 @@ export interface operations {
                             /** @description deliveries with status `sent` */
                             delivered: number;
                         };
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Event"][];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "welfare_day" | "night_school" | "tea_party" | "other";
+                    title: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    capacity: number;
+                    audience: {
+                        tiers?: string[];
+                        groupKeys?: string[];
+                        tags?: string[];
+                        clientIds?: string[];
+                    };
+                    invitationComponentId: string;
+                    context?: {
+                        [key: string]: string | number;
+                    };
+                    /** Format: date-time */
+                    inviteAt?: string;
+                    reminders?: number[];
+                    pointsForAttendance?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the number clients reply with (报名 12) */
+                        id: number;
+                        kind: string;
+                        title: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        capacity: number;
+                        audience: {
+                            [key: string]: string[];
+                        };
+                        invitationComponentId: string;
+                        calendarEntryId: string | null;
+                        reminders: number[];
+                        pointsForAttendance: number;
+                        status: string;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        stats: {
+                            invited: number;
+                            signedUp: number;
+                            waitlisted: number;
+                            cancelled: number;
+                            attended: number;
+                            /** @description attendees who activated since the event began */
+                            converted: number;
+                        };
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventsIdSignups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EventSignup"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEventsIdSignups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "signed_up" | "already_signed_up" | "waitlisted" | "already_waitlisted";
+                        /** @description place on the waitlist */
+                        position?: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteEventsIdSignupsExternalUserid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                externalUserid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        outcome: "cancelled";
+                        promoted: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventsIdLinkExternalUserid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                externalUserid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEventsIdAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attended: number;
+                        newlyAttended: number;
+                        issues: {
+                            line: number;
+                            externalUserid: string;
+                            problem: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEventsIdAttendanceImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description one external userid per line */
+        requestBody?: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attended: number;
+                        newlyAttended: number;
+                        issues: {
+                            line: number;
+                            externalUserid: string;
+                            problem: string;
+                        }[];
                     };
                 };
             };

@@ -1,3 +1,4 @@
+import { createEventSignupBot } from '../../bots/event-signup.ts';
 import { createFaqBot } from '../../bots/faq-bot.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
 import { createPointsQueryBot } from '../../bots/points-query.ts';
@@ -9,6 +10,8 @@ import type { ContentRenderService } from '../modules/content/content-render.ser
 import type { ConversationsService } from '../modules/conversations/conversations.service.ts';
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
+import type { EventsService } from '../modules/events/events.service.ts';
+import type { PromotionNotice } from '../modules/events/promotion-notice.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Membership } from '../modules/points/membership.ts';
 import type { PointsService } from '../modules/points/points.service.ts';
@@ -21,7 +24,8 @@ import type { createConfiguredSmartService } from './faq-wiring.ts';
 
 /**
  * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
- * RM's takeover of what it hands off, the RM assistant, the client's 退订 and 积分查询. (The welcome bot answers through the contacts
+ * RM's takeover of what it hands off, the RM assistant, and the client's commands: 退订, 积分查询 and event
+ * sign-ups (报名). (The welcome bot answers through the contacts
  * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
  */
 export function wireBots(deps: {
@@ -37,6 +41,9 @@ export function wireBots(deps: {
   touches: Pick<TouchesRepository, 'insert'>;
   points: Pick<PointsService, 'balance'>;
   membership: () => Membership;
+  events: EventsService;
+  notifyPromoted: PromotionNotice;
+  timeZone: string;
   clock: Clock;
   log: Log;
 }): InboundHandler[] {
@@ -58,6 +65,13 @@ export function wireBots(deps: {
       tierOf: async (db, client) => (await deps.clients.clientTierAndOwner(db, client))?.tier ?? null,
       content: deps.content,
       reply,
+    }),
+    createEventSignupBot({
+      events: deps.events,
+      content: deps.content,
+      reply,
+      notifyPromoted: deps.notifyPromoted,
+      timeZone: deps.timeZone,
     }),
     createFaqBot({
       ...smart,

@@ -2,6 +2,7 @@ import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { defineJobMap } from '../platform/queue/registry.ts';
@@ -22,4 +23,5 @@ export const Jobs = defineJobMap({
   FireOccurrence,
   FollowUpOccurrence,
   ExpirePoints,
+  SendEventReminders,
 });

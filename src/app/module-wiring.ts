@@ -10,6 +10,7 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
@@ -107,6 +108,9 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         touches: cal.touchesRepo,
         points: pts.points,
         membership: () => pts.membership,
+        events: services.events().service,
+        notifyPromoted: services.events().notifyPromoted,
+        timeZone: config.scheduler.timezone,
         clock,
         log,
       }),
@@ -124,6 +128,18 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         pollIntervalMs: config.campaigns.pollIntervalMs,
         followUpMs: config.campaigns.followUpMs,
         clock,
+        log,
+      }),
+      ...registerEventsJobs({
+        reminders: createEventReminders({
+          db,
+          repo: services.events().repo,
+          clients: cal.audienceRepo,
+          app: wecom.app,
+          timeZone: config.scheduler.timezone,
+          clock,
+          log,
+        }),
         log,
       }),
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),

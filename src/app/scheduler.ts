@@ -6,6 +6,7 @@ import { createCalendarTicker } from '../modules/calendar/calendar-ticker.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
 import type { AppContext } from './context.ts';
@@ -74,6 +75,12 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
   // Every minute: hand-offs past their SLA are escalated.
   every('handoff-sla', '* * * * *', () =>
     queues.enqueue(CheckHandoffSla, { minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, '') }),
+  );
+  // Every minute: event reminders that came due are sent (each once).
+  every('event-reminders', '* * * * *', () =>
+    queues.enqueue(SendEventReminders, {
+      minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, ''),
+    }),
   );
   // Every 5 s: welcomes whose send job was lost get it back in time, or are failed once their code expired.
   every(

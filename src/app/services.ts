@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
+import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
@@ -9,6 +10,9 @@ import { createContentRenderService } from '../modules/content/content-render.se
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import { createEventsRepository } from '../modules/events/events.repository.ts';
+import { createEventsService } from '../modules/events/events.service.ts';
+import { createPromotionNotice } from '../modules/events/promotion-notice.ts';
 import type { GrantReward } from '../modules/referral/referral.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
@@ -151,6 +155,32 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   );
   const referral = () => referralWiring().referral;
   const activation = () => referralWiring().activation;
+  // Events: sign-ups under the event's row lock, invitations through the calendar. The lead wires
+  // `onAttended` (points.grant with source {type:'event'}, koc.record) once those modules are merged.
+  const events = once(() => {
+    const cal = calendar();
+    const repo = createEventsRepository();
+    const service = createEventsService({
+      db,
+      repo,
+      audit: audit(),
+      content: rendering(),
+      calendar: cal.calendar,
+      clients: cal.audienceRepo,
+      groups: createAudienceGroupsRepository(),
+      invited: (h, entryId) => cal.stats.entryRecipients(h, entryId),
+      clock,
+    });
+    const notifyPromoted = createPromotionNotice({
+      content: rendering(),
+      clients: cal.audienceRepo,
+      app: wecom().app,
+      db,
+      timeZone: config.scheduler.timezone,
+      log,
+    });
+    return { repo, service, notifyPromoted };
+  });
   // Refuses to start on a broken tier policy.
   const profiles = once(() =>
     createProfileImportWiring({ config, db, clock, log, app: wecom().app, activation: activation() }),
@@ -205,6 +235,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     activation,
     /** Points (ledger, balances, expiry) and the membership levels derived from them. */
     points,
+    /** Events, their sign-ups, attendance and stats. */
+    events,
     contactsRepo: once(createContactsRepository),
     communitiesRepo: once(createCommunitiesRepository),
     /**

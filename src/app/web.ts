@@ -33,6 +33,7 @@ import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
 import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
+import { createEventLinkRouter, createEventsRouter } from '../modules/events/events.routes.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
@@ -393,6 +394,10 @@ export function buildWebApp(
     }),
   );
   api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
+  const events = services.events().service;
+  api.use(createEventsRouter({ events, notifyPromoted: services.events().notifyPromoted }));
+  // A client's sign-up link carries its own signed token instead of a sign-in, so it sits outside the API.
+  app.use(createEventLinkRouter({ events }));
   app.use('/api/v1', api);
   mountApiDocs(app);
   mountConsole(app, {

@@ -111,6 +111,8 @@ export async function startCampaignWorld(opts: {
     clock: opts.clock,
     writeMarket,
     ops: api(opsToken),
+    /** Head-office ops' bearer token, for requests the API helpers do not make (DELETE, a CSV body). */
+    opsToken,
     rm: (userid: string) => api(rmTokens.get(userid) ?? ''),
     /** An API client on a fresh token of `role`, cut to one branch when `branchScope` is set. */
     as: async (role: Role, branchScope: string | null = null) =>

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../../src/app/web.ts';
@@ -5,6 +6,7 @@ import { createAuditRepository } from '../../src/modules/audit/audit.repository.
 import { createPointsRepository } from '../../src/modules/points/points.repository.ts';
 import { createPointsService } from '../../src/modules/points/points.service.ts';
 import { scopeFor } from '../../src/platform/auth/scope.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
 import { ROLES, type Role } from '../../src/platform/db/schema.ts';
 import { listRoutes, type RouteEntry } from '../../src/platform/http/route-table.ts';
 import { createTestContext } from '../helpers/infra.ts';
@@ -292,6 +294,17 @@ const FIXTURES: Record<string, Fixture> = {
       },
     ],
   },
+  'GET /api/v1/events': {},
+  'POST /api/v1/events': {},
+  'GET /api/v1/events/:id': {},
+  'GET /api/v1/events/:id/signups': {
+    scoped: [{ expect: 'hides', params: () => ({ id: String(seededEvent) }), mark: (t) => t.client }],
+  },
+  'POST /api/v1/events/:id/signups': {},
+  'DELETE /api/v1/events/:id/signups/:externalUserid': {},
+  'GET /api/v1/events/:id/link/:externalUserid': {},
+  'POST /api/v1/events/:id/attendance': {},
+  'POST /api/v1/events/:id/attendance/import': {},
 };
 
 // Built at collection time so every route becomes its own test, named after it.
@@ -307,6 +320,20 @@ const routes = listRoutes(web.app);
 const keyOf = (r: RouteEntry) => `${r.method} ${r.path}`;
 
 const { branches, tokens, occurrence: seededOccurrence } = await seedTwoBranches(t.ctx.database.db);
+// An event each branch's client signed up for: an RM or branch ops sees only their own clients' sign-ups.
+const [{ id: seededEvent } = { id: 0 }] = await queryRows<{ id: number }>(
+  t.ctx.database.db,
+  sql`INSERT INTO events (kind, title, starts_at, ends_at, capacity, audience, invitation_component_id,
+                          signup_secret, created_by, created_at)
+      VALUES ('other', '矩阵活动', now() + interval '1 day', now() + interval '1 day 1 hour', 10, '{}',
+              ${SEEDED_COMPONENT}, 'matrix-secret', 'matrix', now())
+      RETURNING id::int AS id`,
+);
+for (const b of [branches.A, branches.B])
+  await t.ctx.database.db.execute(
+    sql`INSERT INTO event_signups (event_id, external_userid, status, via, queue_no, created_at, updated_at)
+        VALUES (${seededEvent}, ${b.client}, 'signed_up', 'ops', 1, now(), now())`,
+  );
 
 /** A points grant to each branch's client, by branch: what the reversal probes name. */
 const seededGrants = new Map<string, number>();
@@ -343,7 +370,7 @@ const fill = (path: string, params: Record<string, string> = {}) =>
 const withQuery = (path: string, query?: string) => (query ? `${path}?${query}` : path);
 
 const send = (r: RouteEntry, path: string, token?: string, body?: object | string, contentType?: string) => {
-  let req = request(web.app)[r.method.toLowerCase() as 'get' | 'post' | 'put'](path);
+  let req = request(web.app)[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](path);
   if (token) req = req.set('authorization', `Bearer ${token}`);
   if (contentType) req = req.set('content-type', contentType);
   return body === undefined ? req : req.send(body);

@@ -38,6 +38,19 @@ export function createCampaignStatsRepository() {
         : sql`NULL::text`;
   return {
     /**
+     * Clients an entry's occurrences reached or are reaching (deliveries sent or pending, one per client):
+     * the "invited" of an event whose invitation is that entry.
+     */
+    async entryRecipients(db: Db, entryId: string): Promise<number> {
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(DISTINCT d.recipient)::int AS n
+              FROM deliveries d JOIN calendar_occurrences o ON o.id = d.occurrence_id
+             WHERE o.entry_id = ${entryId} AND d.status IN ('sent','pending')`,
+      );
+      return row?.n ?? 0;
+    },
+    /**
      * Deliveries per local date of their `created_at` by status: one row for every date of the window,
      * oldest first, zeros included.
      */

@@ -26,6 +26,16 @@ export type AudienceClient = {
   rmBranch: string | null;
 };
 
+/** A client as the events module sees them. */
+export type ClientFacts = {
+  externalUserid: string;
+  tier: string | null;
+  tags: string[];
+  ownerRm: string | null;
+  status: string;
+  activatedAt: Date | null;
+};
+
 /** An RM as the calendar addresses them: persona for rendering, branch for stats. */
 export type AudienceRm = { userid: string; name: string; persona: string | null; branch: string | null };
 
@@ -64,6 +74,18 @@ export function createAudienceRepository() {
         db,
         sql`SELECT userid, name, persona, branch FROM rms WHERE userid = ANY(${sql.param([...userids])}::text[])
              ORDER BY userid`,
+      ),
+
+    /**
+     * What the events module needs of clients: tier, tags and owner RM (the audience and reminders) and
+     * when they activated (conversion after an event). Unknown ids are left out.
+     */
+    clientFacts: (db: Db | Tx, externalUserids: readonly string[]) =>
+      queryRows<ClientFacts>(
+        db,
+        sql`SELECT external_userid AS "externalUserid", tier, tags, owner_rm AS "ownerRm", status,
+                   activated_at AS "activatedAt"
+              FROM clients WHERE external_userid = ANY(${sql.param([...externalUserids])}::text[])`,
       ),
 
     /** Marks a client opted out of calendar content; returns their owner RM, or undefined if unknown. */
