@@ -16,6 +16,7 @@ import { createPromotionNotice } from '../modules/events/promotion-notice.ts';
 import type { GrantReward } from '../modules/referral/referral.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
+import { createActivityPorts } from './activity-wiring.ts';
 import { createCalendarWiring } from './calendar-wiring.ts';
 import { createConfiguredChecker } from './compliance-wiring.ts';
 import {
@@ -143,20 +144,29 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       holidays: holidays(),
     }),
   );
+  // Refuses to start on a broken KOC weights file.
+  const koc = once(() => createKocWiring({ config, db, clock }));
+
+  // Refuses to start on a broken membership file.
+  const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
+
+  // Attendance and activated referrals earn points and count toward KOC scores (tests may replace the
+  // referral reward with their own).
+  const activity = createActivityPorts({ points: () => points().points, koc, clock });
   const referralWiring = once(() =>
     createReferralWiring({
       config,
       db,
       contact: wecom().contact,
-      ...(ports.grantReward ? { grantReward: ports.grantReward } : {}),
+      grantReward: ports.grantReward ?? activity.grantReward,
       clock,
       log,
     }),
   );
   const referral = () => referralWiring().referral;
   const activation = () => referralWiring().activation;
-  // Events: sign-ups under the event's row lock, invitations through the calendar. The lead wires
-  // `onAttended` (points.grant with source {type:'event'}, koc.record) once those modules are merged.
+  // Events: sign-ups under the event's row lock, invitations through the calendar; attendance earns points
+  // and KOC contributions.
   const events = once(() => {
     const cal = calendar();
     const repo = createEventsRepository();
@@ -169,6 +179,7 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       clients: cal.audienceRepo,
       groups: createAudienceGroupsRepository(),
       invited: (h, entryId) => cal.stats.entryRecipients(h, entryId),
+      onAttended: activity.onAttended,
       clock,
     });
     const notifyPromoted = createPromotionNotice({
@@ -185,12 +196,6 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   const profiles = once(() =>
     createProfileImportWiring({ config, db, clock, log, app: wecom().app, activation: activation() }),
   );
-
-  // Refuses to start on a broken KOC weights file.
-  const koc = once(() => createKocWiring({ config, db, clock }));
-
-  // Refuses to start on a broken membership file.
-  const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
 
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
