@@ -1,4 +1,5 @@
 import { createFaqBot } from '../../bots/faq-bot.ts';
+import { createFlashSaleBot } from '../../bots/flash-sale.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
 import { createRmAssistant } from '../../bots/rm-assistant.ts';
 import { createRmTakeover } from '../../bots/rm-takeover.ts';
@@ -8,6 +9,7 @@ import type { ContentRenderService } from '../modules/content/content-render.ser
 import type { ConversationsService } from '../modules/conversations/conversations.service.ts';
 import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
+import type { FlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/client.ts';
@@ -32,6 +34,8 @@ export function wireBots(deps: {
   mask: (text: string) => string;
   audience: Pick<AudienceRepository, 'optOut'>;
   touches: Pick<TouchesRepository, 'insert'>;
+  flashSales: Pick<FlashSalesService, 'claimByKeyword'>;
+  timeZone: string;
   clock: Clock;
   log: Log;
 }): InboundHandler[] {
@@ -47,6 +51,7 @@ export function wireBots(deps: {
       app: deps.app,
       clock: deps.clock,
     }),
+    createFlashSaleBot({ sales: deps.flashSales, content: deps.content, reply, timeZone: deps.timeZone }),
     createFaqBot({
       ...smart,
       db: deps.db,

@@ -102,6 +102,8 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         mask: (text) => checker.check(text).masked,
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
+        flashSales: services.flashSales(),
+        timeZone: config.scheduler.timezone,
         clock,
         log,
       }),

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
+import { clientFacts } from '../modules/contacts/client-facts.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -9,6 +10,9 @@ import { createContentRenderService } from '../modules/content/content-render.se
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
+import { createFlashSalesRepository } from '../modules/flash-sales/flash-sales.repository.ts';
+import { createFlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
+import { createFlashSaleStore } from '../modules/flash-sales/flash-sales.store.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createCalendarWiring } from './calendar-wiring.ts';
@@ -132,6 +136,21 @@ export function createServices(ctx: AppContext) {
   // Refuses to start on a broken tier policy.
   const profiles = once(() => createProfileImportWiring({ config, db, clock, log, app: wecom().app }));
 
+  // Flash sales claim on the general connection: one Lua call per claim, and it fails fast like the rest.
+  // spendPoints (the points module's spend) is wired here once points exist, for offers that cost points.
+  const flashSales = once(() =>
+    createFlashSalesService({
+      db,
+      repo: createFlashSalesRepository(),
+      store: createFlashSaleStore(general(), config.queue.prefix),
+      facts: clientFacts,
+      audit: audit(),
+      cacheMs: config.flashSales.cacheMs,
+      clock,
+      log,
+    }),
+  );
+
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
@@ -168,6 +187,8 @@ export function createServices(ctx: AppContext) {
     calendar,
     profiles,
     contactsRepo: once(createContactsRepository),
+    /** Flash sales (限量秒杀): claims, results, expiry, Redis rebuilds. */
+    flashSales,
     communitiesRepo: once(createCommunitiesRepository),
     /**
      * Records the content library's files (components, the starter FAQ) as approved versions; idempotent by

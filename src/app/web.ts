@@ -30,6 +30,7 @@ import { createConversationsRouter } from '../modules/conversations/conversation
 import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
+import { createFlashClaimRouter, createFlashSalesRouter } from '../modules/flash-sales/flash-sales.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -224,6 +225,11 @@ export function buildWebApp(
     }),
   );
 
+  // The flash-sale link path authenticates the client by the link's HMAC token, not a staff credential, so
+  // it is mounted ahead of /api/v1's staff authentication.
+  const flash = { sales: services.flashSales(), linkSecret: config.flashSales.linkSecret };
+  app.use('/api/v1', createFlashClaimRouter(flash));
+
   const api = express.Router();
   api.use(logContext());
   // API answers carry client data: no browser or proxy may keep a copy, errors (401, 429) included.
@@ -355,6 +361,7 @@ export function buildWebApp(
       }),
     }),
   );
+  api.use(createFlashSalesRouter(flash));
   api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
   app.use('/api/v1', api);
   mountApiDocs(app);
