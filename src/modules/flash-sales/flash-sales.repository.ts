@@ -50,25 +50,31 @@ export function createFlashSalesRepository() {
     },
 
     /**
-     * The durable half of a win, in the caller's transaction: takes a unit (the sale row's `taken`, locked
-     * for the rest of the transaction, never past `stock`) and records the claim. Only Redis winners come
-     * here, so the row lock serialises at most `stock` transactions per sale. `duplicate`: the client has a
-     * claim already; the caller must roll back (the unit was taken), which the thrown marker does.
+     * The durable half of a win, in one statement: records the claim and takes a unit (the sale row's
+     * `taken`). The table's check `taken <= stock` fails the whole statement (claim included) when the sale
+     * is sold out in PostgreSQL, whatever Redis said: PostgreSQL alone guarantees no oversell. One statement
+     * holds the sale row's lock only while it commits; only Redis winners come here. `duplicate`: the
+     * client had a claim already (nothing written).
      */
-    async takeUnit(tx: Tx, c: typeof flashClaims.$inferInsert): Promise<'won' | 'sold_out'> {
-      const taken = await tx
-        .update(flashSales)
-        .set({ taken: sql`${flashSales.taken} + 1` })
-        .where(and(eq(flashSales.id, c.saleId), sql`${flashSales.taken} < ${flashSales.stock}`))
-        .returning({ id: flashSales.id });
-      if (taken.length === 0) return 'sold_out';
-      const inserted = await tx
-        .insert(flashClaims)
-        .values(c)
-        .onConflictDoNothing()
-        .returning({ s: flashClaims.saleId });
-      if (inserted.length === 0) throw new DuplicateClaim();
-      return 'won';
+    async takeUnit(db: Db | Tx, c: typeof flashClaims.$inferInsert): Promise<DurableOutcome> {
+      try {
+        const [r] = await queryRows<{ n: number }>(
+          db,
+          sql`WITH ins AS (
+                INSERT INTO flash_claims (sale_id, external_userid, status, via, chat_id, ref, claimed_at, expires_at)
+                VALUES (${c.saleId}, ${c.externalUserid}, 'won', ${c.via}, ${c.chatId ?? null}, ${c.ref ?? null},
+                        ${c.claimedAt.toISOString()}::timestamptz, ${c.expiresAt.toISOString()}::timestamptz)
+                ON CONFLICT DO NOTHING RETURNING sale_id
+              ), upd AS (
+                UPDATE flash_sales SET taken = taken + 1 WHERE id IN (SELECT sale_id FROM ins) RETURNING id
+              )
+              SELECT count(*)::int AS n FROM upd`,
+        );
+        return r?.n === 1 ? 'won' : 'duplicate';
+      } catch (err) {
+        if (isCheckViolation(err, 'flash_sales_stock')) return 'sold_out';
+        throw err;
+      }
     },
 
     /** A client's claim on a sale. */
@@ -173,10 +179,11 @@ export function createFlashSalesRepository() {
   };
 }
 
-/** Thrown inside `takeUnit`'s transaction so it rolls back: the client had a claim already. */
-export class DuplicateClaim extends Error {
-  constructor() {
-    super('the client has a claim on this sale already');
-    this.name = 'DuplicateClaim';
+/** Whether `err` (or a cause) is PostgreSQL refusing a row for the check constraint `name`. */
+function isCheckViolation(err: unknown, name: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const pg = e as { code?: unknown; constraint?: unknown };
+    if (pg.code === '23514' && pg.constraint === name) return true;
   }
+  return false;
 }

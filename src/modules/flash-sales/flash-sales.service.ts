@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import { isRedisUnavailableError } from '../../platform/redis/connection.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
-import { DuplicateClaim, type FlashSalesRepository } from './flash-sales.repository.ts';
+import type { FlashSalesRepository } from './flash-sales.repository.ts';
 import {
   type ClaimOutcome,
   checkEligibility,
@@ -70,7 +70,8 @@ export function createFlashSalesService(deps: {
   db: Db;
   repo: FlashSalesRepository;
   store: FlashSaleStore;
-  facts: (db: Db, externalUserid: string) => Promise<EligibilityFacts | undefined>;
+  /** Contacts' client facts for many clients at once (absent: no such client). */
+  facts: (db: Db, externalUserids: readonly string[]) => Promise<Map<string, EligibilityFacts>>;
   audit: Pick<AuditRepository, 'append'>;
   spendPoints?: SpendPoints;
   cacheMs: number;
@@ -78,26 +79,62 @@ export function createFlashSalesService(deps: {
   log: Log;
 }) {
   const { db, repo, store, clock } = deps;
-  const saleCache = new Map<string, { sale: FlashSaleRow; at: number }>();
+  const saleCache = new Map<string, { sale: Promise<FlashSaleRow | undefined>; at: number }>();
   const factsCache = new Map<string, { facts: EligibilityFacts | undefined; at: number }>();
-  let recentCache: { sales: FlashSaleRow[]; at: number } | undefined;
+  let recentCache: { sales: Promise<FlashSaleRow[]>; at: number } | undefined;
   const fresh = (at: number) => Date.now() - at < deps.cacheMs;
 
+  // The promise is cached, not the row: when an entry goes stale mid-sale, one read refreshes it for all the
+  // claims in flight instead of each of them reading it.
   async function saleOf(id: string): Promise<FlashSaleRow | undefined> {
     const hit = saleCache.get(id);
     if (hit && fresh(hit.at)) return hit.sale;
-    const sale = await repo.find(db, id);
-    if (sale) saleCache.set(id, { sale, at: Date.now() });
+    const read = repo.find(db, id);
+    saleCache.set(id, { sale: read, at: Date.now() });
+    const sale = await read.catch((err: unknown) => {
+      saleCache.delete(id);
+      throw err;
+    });
+    if (!sale) saleCache.delete(id);
     return sale;
   }
+
+  // Clients claiming in the same moment share one query: a sale's opening second is thousands of claims.
+  type Waiter = { resolve: (f: EligibilityFacts | undefined) => void; reject: (err: unknown) => void };
+  let batch: Map<string, Waiter[]> | undefined;
+  const flushBatch = async (pending: Map<string, Waiter[]>) => {
+    let found: Map<string, EligibilityFacts>;
+    try {
+      found = await deps.facts(db, [...pending.keys()]);
+    } catch (err) {
+      // A failed read is an error for every claim in the batch, never a "not eligible".
+      for (const waiters of pending.values()) for (const w of waiters) w.reject(err);
+      return;
+    }
+    if (factsCache.size > 100_000) factsCache.clear();
+    for (const [u, waiters] of pending) {
+      const facts = found.get(u);
+      factsCache.set(u, { facts, at: Date.now() });
+      for (const w of waiters) w.resolve(facts);
+    }
+  };
 
   async function factsOf(externalUserid: string): Promise<EligibilityFacts | undefined> {
     const hit = factsCache.get(externalUserid);
     if (hit && fresh(hit.at)) return hit.facts;
-    const facts = await deps.facts(db, externalUserid);
-    if (factsCache.size > 100_000) factsCache.clear();
-    factsCache.set(externalUserid, { facts, at: Date.now() });
-    return facts;
+    return new Promise((resolve, reject) => {
+      if (!batch) {
+        const pending = new Map<string, Waiter[]>();
+        batch = pending;
+        setImmediate(() => {
+          batch = undefined;
+          void flushBatch(pending);
+        });
+      }
+      const waiters = batch.get(externalUserid);
+      if (waiters) waiters.push({ resolve, reject });
+      else batch.set(externalUserid, [{ resolve, reject }]);
+    });
   }
 
   /** Rebuilds the sale's Redis state from PostgreSQL: units left = stock − taken, claimants = every claim. */
@@ -152,32 +189,34 @@ export function createFlashSalesService(deps: {
   /** The durable half of a Redis win; undoes Redis when PostgreSQL says otherwise or fails. */
   async function recordWin(sale: FlashSaleRow, client: string, src: ClaimSource, gen: string, now: Date) {
     let outcome: 'won' | 'sold_out' | 'duplicate' | IneligibleReason;
+    const claim = {
+      saleId: sale.id,
+      externalUserid: client,
+      via: src.via,
+      chatId: src.chatId ?? null,
+      ref: src.ref ?? null,
+      claimedAt: now,
+      expiresAt: new Date(now.getTime() + sale.redeemWithinHours * 3600_000),
+    };
+    const spend = sale.pointsCost > 0 ? deps.spendPoints : undefined;
     try {
-      outcome = await db.transaction(async (tx) => {
-        const taken = await repo.takeUnit(tx, {
-          saleId: sale.id,
-          externalUserid: client,
-          status: 'won',
-          via: src.via,
-          chatId: src.chatId ?? null,
-          ref: src.ref ?? null,
-          claimedAt: now,
-          expiresAt: new Date(now.getTime() + sale.redeemWithinHours * 3600_000),
-        });
-        if (taken === 'won' && sale.pointsCost > 0 && deps.spendPoints) {
-          await deps.spendPoints(tx, {
-            externalUserid: client,
-            amount: sale.pointsCost,
-            reason: `秒杀：${sale.name}`,
-            source: { type: 'claim', id: `${sale.id}:${client}` },
-            actor: 'flash-sale',
-          });
-        }
-        return taken;
-      });
+      outcome = spend
+        ? // An offer that costs points: the claim and the spend commit together, or neither does.
+          await db.transaction(async (tx) => {
+            const taken = await repo.takeUnit(tx, claim);
+            if (taken === 'won')
+              await spend(tx, {
+                externalUserid: client,
+                amount: sale.pointsCost,
+                reason: `秒杀：${sale.name}`,
+                source: { type: 'claim', id: `${sale.id}:${client}` },
+                actor: 'flash-sale',
+              });
+            return taken;
+          })
+        : await repo.takeUnit(db, claim);
     } catch (err) {
-      if (err instanceof DuplicateClaim) outcome = 'duplicate';
-      else if (err instanceof AppError && String(err.code) === 'points.insufficient') outcome = 'points';
+      if (err instanceof AppError && String(err.code) === 'points.insufficient') outcome = 'points';
       else {
         await store.undo(sale.id, client, 'release').catch(() => {});
         throw err;
@@ -293,8 +332,11 @@ export function createFlashSalesService(deps: {
     /** The sales a group message's keyword may name (cached for the claim path). */
     async recentSales(): Promise<FlashSaleRow[]> {
       if (recentCache && fresh(recentCache.at)) return recentCache.sales;
-      const sales = await repo.recent(db, clock.now());
+      const sales = repo.recent(db, clock.now());
       recentCache = { sales, at: Date.now() };
+      sales.catch(() => {
+        recentCache = undefined;
+      });
       return sales;
     },
 
