@@ -226,9 +226,9 @@ export function buildWebApp(
   );
 
   // The flash-sale link path authenticates the client by the link's HMAC token, not a staff credential, so
-  // it is mounted ahead of /api/v1's staff authentication.
+  // it lives outside /api/v1 (where every route is a staff route with a role gate), at /public.
   const flash = { sales: services.flashSales(), linkSecret: config.flashSales.linkSecret };
-  app.use('/api/v1', createFlashClaimRouter(flash));
+  app.use('/public', createFlashClaimRouter(flash));
 
   const api = express.Router();
   api.use(logContext());

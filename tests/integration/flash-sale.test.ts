@@ -240,22 +240,22 @@ describe('the API', () => {
 
     // Another client's token, or none, claims nothing.
     const forged = await api()
-      .post('/api/v1/flash-sales/api-sale/claims')
+      .post('/public/flash-sales/api-sale/claims')
       .send({
         externalUserid: 'wm_link',
         token: claimLinkToken(ctx.config.flashSales.linkSecret, 'api-sale', 'wm_x'),
       });
     expect(forged.status).toBe(401);
-    const bad = await api().post('/api/v1/flash-sales/api-sale/claims').send({ externalUserid: 'wm_link' });
+    const bad = await api().post('/public/flash-sales/api-sale/claims').send({ externalUserid: 'wm_link' });
     expect(bad.status).toBe(400);
 
     const claimed = await api()
-      .post('/api/v1/flash-sales/api-sale/claims')
+      .post('/public/flash-sales/api-sale/claims')
       .send({ externalUserid: 'wm_link', token: link.body.token });
     expect(claimed.status).toBe(200);
     expect(claimed.body).toEqual({ outcome: 'won' });
     const again = await api()
-      .post('/api/v1/flash-sales/api-sale/claims')
+      .post('/public/flash-sales/api-sale/claims')
       .send({ externalUserid: 'wm_link', token: link.body.token });
     expect(again.body).toEqual({ outcome: 'already_claimed' });
 

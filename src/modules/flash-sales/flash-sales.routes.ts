@@ -222,7 +222,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       await deps.sales.get(id);
       res.json({
         token: claimLinkToken(deps.linkSecret, id, b.externalUserid),
-        claimPath: `/api/v1/flash-sales/${id}/claims`,
+        claimPath: `/public/flash-sales/${id}/claims`,
       });
     },
   );
@@ -230,7 +230,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
 }
 
 /**
- * The link path, mounted before `/api/v1`'s staff authentication: a client's claim page posts
+ * The link path, `/public/flash-sales/:id/claims`, outside `/api/v1`'s staff authentication: a client's claim page posts
  * `{externalUserid, token}`, and the token (the HMAC `claimLinkToken` ops made for that client) is the
  * authentication. A wrong token is a 401 and claims nothing.
  */
