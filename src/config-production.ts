@@ -17,6 +17,7 @@ export const DEV_DEFAULTS = {
   WECOM_BOT_ENCODING_AES_KEY: 'aGVsaXhEZXZCb3RFbmNvZGluZ0FFU0tleTAxMjM0NTY',
   WECOM_SECRET: 'helixDevAppSecret',
   WECOM_CONTACT_SECRET: 'helixDevContactSecret',
+  FLASH_SALE_LINK_SECRET: 'helixDevFlashSaleLinkSecret',
 } as const;
 
 /**
@@ -50,6 +51,7 @@ const CREDENTIAL_VARS = [
   'WECOM_BOT_ENCODING_AES_KEY',
   'WECOM_SECRET',
   'WECOM_CONTACT_SECRET',
+  'FLASH_SALE_LINK_SECRET',
   'LLM_API_KEY',
   'METRICS_TOKEN',
 ] as const;

@@ -147,6 +147,10 @@ const envSchema = z.object({
   WECOM_REPLAY_WINDOW_S: int(0, 30 * 24 * 3600).optional(),
   WECOM_SECRET: z.string().min(1).max(256).optional(),
   WECOM_CONTACT_SECRET: z.string().min(1).max(256).optional(),
+  // Signs the per-client flash-sale claim links (HMAC-SHA256); required in production like the WeCom secrets.
+  FLASH_SALE_LINK_SECRET: z.string().min(16).max(256).optional(),
+  // How long a flash sale's cached row and a client's eligibility facts are reused on the claim path.
+  FLASH_SALE_CACHE_MS: int(0, 60_000).default(1000),
   WECOM_API_BASE_URL: optionalUrl(['http:', 'https:']),
   // After this many consecutive network errors or timeouts, WeCom calls fail fast for the cool-down.
   WECOM_CIRCUIT_FAILURES: int(1, 1000).default(5),
@@ -291,6 +295,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       secureCookies: env.NODE_ENV === 'production',
     },
     log: { level: env.LOG_LEVEL },
+    /** Flash sales: the claim links' HMAC secret, and how long the claim path may reuse a sale's row. */
+    flashSales: { linkSecret: pick('FLASH_SALE_LINK_SECRET'), cacheMs: env.FLASH_SALE_CACHE_MS },
     db: {
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,

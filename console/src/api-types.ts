@@ -1551,6 +1551,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List flash sales, newest first
+         * @description Roles: admin, ops.
+         */
+        get: operations["getFlashSales"];
+        put?: never;
+        /**
+         * Create a flash sale (限量秒杀)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFlashSales"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A flash sale's live results: units left, winners, attempts by outcome
+         * @description Roles: admin, ops.
+         */
+        get: operations["getFlashSalesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flash-sales/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a client's won claim redeemed
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFlashSalesIdRedemptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flash-sales/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a client's claim-link token (HMAC of sale and client)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFlashSalesIdLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/daily": {
         parameters: {
             query?: never;
@@ -2489,6 +2573,51 @@ export interface components {
             /** @description false when it must not be sent now: sample or stale market figures, outside its validity window, or a blocking finding */
             sendable: boolean;
             findings: components["schemas"]["ComplianceFinding"][];
+        };
+        FlashSale: {
+            id: string;
+            name: string;
+            itemName: string;
+            stock: number;
+            taken: number;
+            keyword: string;
+            eligibility: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            opensAt: string;
+            /** Format: date-time */
+            closesAt: string;
+            returnUnclaimed: boolean;
+            redeemWithinHours: number;
+            pointsCost: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+        };
+        FlashSaleResults: {
+            sale: components["schemas"]["FlashSale"];
+            /** @description Redis's units left; null while it is rebuilt */
+            stockLeft: number | null;
+            claimsByStatus: {
+                [key: string]: number;
+            };
+            /** @description claim attempts by outcome (Redis) */
+            attempts: {
+                [key: string]: number;
+            };
+            winners: {
+                externalUserid: string;
+                /** @enum {string} */
+                status: "won" | "redeemed" | "expired" | "returned";
+                /** @enum {string} */
+                via: "keyword" | "link";
+                /** Format: date-time */
+                claimedAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+            }[];
         };
         Event: {
             /** @description the number clients reply with (报名 12) */
@@ -5750,6 +5879,208 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["SidebarContentItem"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFlashSales: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FlashSale"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFlashSales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    itemName: string;
+                    stock: number;
+                    keyword?: string;
+                    eligibility?: {
+                        tiers?: string[];
+                        riskLevels?: ("C1" | "C2" | "C3" | "C4" | "C5")[];
+                        newClientsWithinDays?: number;
+                    };
+                    /** Format: date-time */
+                    opensAt: string;
+                    /** Format: date-time */
+                    closesAt: string;
+                    returnUnclaimed?: boolean;
+                    redeemWithinHours?: number;
+                    pointsCost?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSale"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFlashSalesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSaleResults"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFlashSalesIdRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        externalUserid: string;
+                        /** @enum {string} */
+                        status: "won" | "redeemed" | "expired" | "returned";
+                        /** @enum {string} */
+                        via: "keyword" | "link";
+                        /** Format: date-time */
+                        claimedAt: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFlashSalesIdLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    externalUserid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        claimPath: string;
                     };
                 };
             };

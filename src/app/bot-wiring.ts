@@ -1,5 +1,6 @@
 import { createEventSignupBot } from '../../bots/event-signup.ts';
 import { createFaqBot } from '../../bots/faq-bot.ts';
+import { createFlashSaleBot } from '../../bots/flash-sale.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
 import { createPointsQueryBot } from '../../bots/points-query.ts';
 import { createRmAssistant } from '../../bots/rm-assistant.ts';
@@ -12,6 +13,7 @@ import type { HandoffCardBuilder } from '../modules/conversations/handoff-card.t
 import type { TouchesRepository } from '../modules/engagement/touches.repository.ts';
 import type { EventsService } from '../modules/events/events.service.ts';
 import type { PromotionNotice } from '../modules/events/promotion-notice.ts';
+import type { FlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import type { Membership } from '../modules/points/membership.ts';
 import type { PointsService } from '../modules/points/points.service.ts';
@@ -43,6 +45,7 @@ export function wireBots(deps: {
   membership: () => Membership;
   events: EventsService;
   notifyPromoted: PromotionNotice;
+  flashSales: Pick<FlashSalesService, 'claimByKeyword'>;
   timeZone: string;
   clock: Clock;
   log: Log;
@@ -73,6 +76,7 @@ export function wireBots(deps: {
       notifyPromoted: deps.notifyPromoted,
       timeZone: deps.timeZone,
     }),
+    createFlashSaleBot({ sales: deps.flashSales, content: deps.content, reply, timeZone: deps.timeZone }),
     createFaqBot({
       ...smart,
       db: deps.db,

@@ -110,6 +110,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         membership: () => pts.membership,
         events: services.events().service,
         notifyPromoted: services.events().notifyPromoted,
+        flashSales: services.flashSales(),
         timeZone: config.scheduler.timezone,
         clock,
         log,

@@ -3,6 +3,7 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
 import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
+import { clientFacts } from '../modules/contacts/client-facts.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -13,6 +14,9 @@ import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.
 import { createEventsRepository } from '../modules/events/events.repository.ts';
 import { createEventsService } from '../modules/events/events.service.ts';
 import { createPromotionNotice } from '../modules/events/promotion-notice.ts';
+import { createFlashSalesRepository } from '../modules/flash-sales/flash-sales.repository.ts';
+import { createFlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
+import { createFlashSaleStore } from '../modules/flash-sales/flash-sales.store.ts';
 import type { GrantReward } from '../modules/referral/referral.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
@@ -197,6 +201,23 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     createProfileImportWiring({ config, db, clock, log, app: wecom().app, activation: activation() }),
   );
 
+  // Flash sales claim on the general connection: one Lua call per claim, and it fails fast like the rest.
+  // spendPoints (the points module's spend) is wired here once points exist, for offers that cost points.
+  const flashSales = once(() =>
+    createFlashSalesService({
+      db,
+      repo: createFlashSalesRepository(),
+      store: createFlashSaleStore(general(), config.queue.prefix),
+      facts: clientFacts,
+      audit: audit(),
+      cacheMs: config.flashSales.cacheMs,
+      // An offer that costs points spends them in the claim's transaction.
+      spendPoints: (tx, sp) => points().points.spend(tx, sp),
+      clock,
+      log,
+    }),
+  );
+
   const calendarSeeds = once(() => loadCalendarSeeds(config.contentLibraryDir));
   const syncContentLibrary = async (): Promise<{ added: number }> => {
     await smart().faq.syncLibrary(starterFaq());
@@ -243,6 +264,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     /** Events, their sign-ups, attendance and stats. */
     events,
     contactsRepo: once(createContactsRepository),
+    /** Flash sales (限量秒杀): claims, results, expiry, Redis rebuilds. */
+    flashSales,
     communitiesRepo: once(createCommunitiesRepository),
     /**
      * Records the content library's files (components, the starter FAQ) as approved versions; idempotent by

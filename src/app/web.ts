@@ -36,6 +36,7 @@ import { createTouchesRepository } from '../modules/engagement/touches.repositor
 import { createEventLinkRouter, createEventsRouter } from '../modules/events/events.routes.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
+import { createFlashClaimRouter, createFlashSalesRouter } from '../modules/flash-sales/flash-sales.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -233,6 +234,11 @@ export function buildWebApp(
     }),
   );
 
+  // The flash-sale link path authenticates the client by the link's HMAC token, not a staff credential, so
+  // it lives outside /api/v1 (where every route is a staff route with a role gate), at /public.
+  const flash = { sales: services.flashSales(), linkSecret: config.flashSales.linkSecret };
+  app.use('/public', createFlashClaimRouter(flash));
+
   const api = express.Router();
   api.use(logContext());
   // API answers carry client data: no browser or proxy may keep a copy, errors (401, 429) included.
@@ -393,6 +399,7 @@ export function buildWebApp(
       }),
     }),
   );
+  api.use(createFlashSalesRouter(flash));
   api.use(createDeliveriesRouter({ db, stats: cal.stats, timeZone: config.scheduler.timezone, clock }));
   const events = services.events().service;
   api.use(createEventsRouter({ events, notifyPromoted: services.events().notifyPromoted }));

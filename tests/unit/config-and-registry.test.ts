@@ -70,6 +70,7 @@ const productionEnv = (overrides: Record<string, string | undefined> = {}) => ({
   WECOM_BOT_ENCODING_AES_KEY: 'kS4dF7gH1jK9lZ2xC5vB8nM3qW6eR0tYuIoPaSdFgHj',
   WECOM_SECRET: 'bank-app-secret-7f3a9c',
   WECOM_CONTACT_SECRET: 'bank-contact-secret-2e8d1b',
+  FLASH_SALE_LINK_SECRET: 'bank-flash-link-secret-5a4c',
   METRICS_TOKEN: 'prom-scrape-9d7c5b3a1e',
   ...overrides,
 });
