@@ -3,6 +3,7 @@ import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
+import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { defineJobMap } from '../platform/queue/registry.ts';
@@ -24,4 +25,5 @@ export const Jobs = defineJobMap({
   FollowUpOccurrence,
   ExpirePoints,
   SendEventReminders,
+  SweepFlashSales,
 });

@@ -11,6 +11,7 @@ import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/conta
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
+import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
@@ -143,6 +144,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         }),
         log,
       }),
+      ...registerFlashSalesJobs({ sales: services.flashSales(), log }),
       ...registerCommunitiesJobs({ reconcile: () => reconciler.reconcile() }),
       ...registerConversationsJobs({
         db,

@@ -7,6 +7,7 @@ import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
+import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
 import type { AppContext } from './context.ts';
@@ -79,6 +80,12 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
   // Every minute: event reminders that came due are sent (each once).
   every('event-reminders', '* * * * *', () =>
     queues.enqueue(SendEventReminders, {
+      minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, ''),
+    }),
+  );
+  // Every minute: flash-sale benefits not redeemed in time end; Redis stock lost or drifted is rebuilt.
+  every('flash-sales', '* * * * *', () =>
+    queues.enqueue(SweepFlashSales, {
       minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, ''),
     }),
   );
