@@ -11,8 +11,8 @@ import type { BotReplier } from '../src/wecom/client/bot-reply.ts';
  * Event sign-up by message, in a group or a private chat with the bot: 报名 / 参加 with the event's number
  * ("报名 12", "参加12") signs the client up; with no number and exactly one open event they are invited to,
  * that one; with several, the bot lists them with their numbers. 取消报名 [number] cancels. Every reply is
- * approved library text. A bare number answers that list when it names an open event the client is invited
- * to; any other number is left to the FAQ bot. A client promoted from the waitlist is told through their RM (the bot cannot
+ * approved library text. A bare number is left to the FAQ bot (it picks among the bot's clarification
+ * choices); the list asks for "报名 12". A client promoted from the waitlist is told through their RM (the bot cannot
  * write to a client first), with the approved promotion text to forward.
  */
 export function createEventSignupBot(deps: {
@@ -31,10 +31,6 @@ export function createEventSignupBot(deps: {
     const command = parseEventCommand(b.text.content);
     if (!command) return;
     const client = b.from.userid;
-    if (command.bare) {
-      const offered = await deps.events.openFor(ctx.tx, client);
-      if (!offered.some((e) => e.id === command.eventId)) return;
-    }
     ctx.markAnswered();
     const render = async (id: string, context: Record<string, unknown> = {}) =>
       (await deps.content.renderApprovedText(id, { client: { externalUserid: client }, context }, ctx.tx))

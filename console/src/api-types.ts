@@ -1565,7 +1565,7 @@ export interface paths {
         get: operations["getFlashSales"];
         put?: never;
         /**
-         * Create a flash sale (限量秒杀)
+         * Create a flash sale
          * @description Roles: admin, ops.
          */
         post: operations["postFlashSales"];
@@ -1672,7 +1672,7 @@ export interface paths {
         put?: never;
         /**
          * Create an event and its one-off calendar invitation
-         * @description The invitation is the calendar entry `event-<id>` (1:1 channel, the event audience; `groupKeys` become the groups serving them). The calendar cannot address explicit `clientIds`: with only clientIds no invitation is planned; beside other filters the invitation goes to the other filters.
+         * @description The invitation is the calendar entry `event-<id>` (1:1 channel, the event audience; `groupKeys` become the groups serving them, `clientIds` the named clients). Filters combine with AND, as sign-ups check them.
          *
          *     Roles: admin, ops.
          */
@@ -2399,6 +2399,7 @@ export interface components {
                 groups?: string[];
                 tags?: string[];
                 rms?: string[];
+                clients?: string[];
                 birthdayToday?: boolean;
                 segment?: string;
             };
@@ -2501,6 +2502,7 @@ export interface components {
                 groups?: string[];
                 tags?: string[];
                 rms?: string[];
+                clients?: string[];
                 birthdayToday?: boolean;
             };
             createdBy: string;
@@ -5161,6 +5163,7 @@ export interface operations {
                         groups?: string[];
                         tags?: string[];
                         rms?: string[];
+                        clients?: string[];
                         birthdayToday?: boolean;
                         segment?: string;
                     };
@@ -5265,6 +5268,7 @@ export interface operations {
                         groups?: string[];
                         tags?: string[];
                         rms?: string[];
+                        clients?: string[];
                         birthdayToday?: boolean;
                         segment?: string;
                     };
@@ -5624,6 +5628,7 @@ export interface operations {
                         groups?: string[];
                         tags?: string[];
                         rms?: string[];
+                        clients?: string[];
                         birthdayToday?: boolean;
                     };
                 };
@@ -5644,6 +5649,7 @@ export interface operations {
                             groups?: string[];
                             tags?: string[];
                             rms?: string[];
+                            clients?: string[];
                             birthdayToday?: boolean;
                         };
                     };
@@ -6208,6 +6214,7 @@ export interface operations {
                         groupKeys?: string[];
                         tags?: string[];
                         clientIds?: string[];
+                        kocTop?: number;
                     };
                     invitationComponentId: string;
                     context?: {

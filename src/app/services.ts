@@ -17,6 +17,7 @@ import { createPromotionNotice } from '../modules/events/promotion-notice.ts';
 import { createFlashSalesRepository } from '../modules/flash-sales/flash-sales.repository.ts';
 import { createFlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
 import { createFlashSaleStore } from '../modules/flash-sales/flash-sales.store.ts';
+import { pointsRefusalOf } from '../modules/points/points.service.ts';
 import type { GrantReward } from '../modules/referral/referral.service.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
@@ -184,6 +185,7 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       groups: createAudienceGroupsRepository(),
       invited: (h, entryId) => cal.stats.entryRecipients(h, entryId),
       onAttended: activity.onAttended,
+      topKocCandidates: async (n) => (await koc().selectTeaPartyInvitees(n)).map((c) => c.externalUserid),
       clock,
     });
     const notifyPromoted = createPromotionNotice({
@@ -212,7 +214,15 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       audit: audit(),
       cacheMs: config.flashSales.cacheMs,
       // An offer that costs points spends them in the claim's transaction.
-      spendPoints: (tx, sp) => points().points.spend(tx, sp),
+      spendPoints: async (tx, sp) => {
+        try {
+          await points().points.spend(tx, sp);
+          return 'spent';
+        } catch (err) {
+          if (pointsRefusalOf(err) === 'points.insufficient') return 'insufficient';
+          throw err;
+        }
+      },
       clock,
       log,
     }),

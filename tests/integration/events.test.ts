@@ -192,9 +192,9 @@ describe('the bot', () => {
     const pick = await c.nextReply(before);
     expect(pick).toContain(`${night.id}. 周五夜校：养老规划`);
 
-    // The number offered, on its own, answers the list.
+    // The number offered, after 参加 or 报名, answers the list.
     const linkEvent = Number(/(\d+)\. 链接报名/.exec(pick)?.[1]);
-    const byNumber = await c.ask(id(4), `@Helix助手 ${linkEvent}`);
+    const byNumber = await c.ask(id(4), `@Helix助手 参加${linkEvent}`);
     expect(await c.nextReply(byNumber)).toContain(`报名成功：链接报名（活动编号 ${linkEvent}）`);
 
     const second = await c.ask(id(4), `@Helix助手 报名 ${night.id}`);

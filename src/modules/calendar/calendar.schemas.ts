@@ -65,6 +65,8 @@ export const audienceSchema = z
     groups: z.array(z.string().min(1).max(128)).min(1).max(2000).optional(),
     tags: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
     rms: z.array(userid).min(1).max(5000).optional(),
+    /** Named clients (external_userid): an event's invitees, such as the tea party's top KOC candidates. */
+    clients: z.array(z.string().min(1).max(64)).min(1).max(5000).optional(),
     /** Clients whose birthday (month and day) is the occurrence's local date. */
     birthdayToday: z.boolean().optional(),
     /** A saved segment's id; its filter is combined with the rest. */
@@ -113,12 +115,18 @@ function entryRules(b: z.output<typeof entryFields>, ctx: z.RefinementCtx) {
     });
   const a = b.audience;
   const hasFilter =
-    a.tiers || a.groups || a.tags || a.rms || a.birthdayToday === true || a.segment !== undefined;
+    a.tiers ||
+    a.groups ||
+    a.tags ||
+    a.rms ||
+    a.clients ||
+    a.birthdayToday === true ||
+    a.segment !== undefined;
   if (b.channel !== 'robot' && !hasFilter)
     ctx.addIssue({
       code: 'custom',
       path: ['audience'],
-      message: 'name an audience (tiers, groups, tags, rms, birthdayToday or segment)',
+      message: 'name an audience (tiers, groups, tags, rms, clients, birthdayToday or segment)',
     });
 }
 

@@ -83,6 +83,11 @@ export function createRecipientDecisions(deps: {
     if (a.rms) f.rms = a.rms as string[];
     if (a.birthdayToday) f.birthdayMonthDay = dateInZone(at, settings.timeZone).slice(5);
     if (a.groups) f.externalUserids = await deps.groups.memberClients(h, a.groups as string[]);
+    if (a.clients) {
+      // Named clients: with groups too, only the named ones who are members (filters combine with AND).
+      const named = new Set(a.clients as string[]);
+      f.externalUserids = f.externalUserids ? f.externalUserids.filter((u) => named.has(u)) : [...named];
+    }
     return f;
   }
 

@@ -18,16 +18,15 @@ export function inAudience(a: EventAudience, externalUserid: string, c: Audience
 }
 
 /**
- * The calendar audience for an event's invitation, or undefined when the calendar cannot express it. The
- * calendar has no filter for explicit clients: an audience of clientIds alone gets no calendar invitation,
- * and clientIds beside other filters leave the invitation going to the other filters' (larger) audience,
- * while sign-ups still require all of them.
+ * The calendar audience for an event's invitation (every filter of the event's, ANDed as sign-ups check
+ * them), or undefined when the event names no audience at all.
  */
 export function calendarAudience(a: EventAudience, groupChatIds: readonly string[]): Audience | undefined {
   const out: Audience = {};
   if (a.tiers) out.tiers = a.tiers;
   if (a.tags) out.tags = a.tags;
   if (a.groupKeys) out.groups = [...groupChatIds];
+  if (a.clientIds) out.clients = [...a.clientIds];
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -53,23 +52,20 @@ export function signupTokenValid(
 
 /**
  * What a client's message to the bot asks about events: 报名/参加 (with an optional number) signs up,
- * 取消报名 (with an optional number) cancels, and a bare number may answer the list the bot offered.
- * Anything else is not an event command.
+ * 取消报名 (with an optional number) cancels. A bare number is not an event command: it is the FAQ bot's
+ * clarification choice ("2"), so the list the bot offers asks for "报名 12". Anything else is not an event
+ * command.
  */
 export function parseEventCommand(
   text: string,
-): { action: 'sign_up' | 'cancel'; eventId: number | undefined; bare: boolean } | undefined {
+): { action: 'sign_up' | 'cancel'; eventId: number | undefined } | undefined {
   // Group messages arrive with the bot's @-mention in front; the command is what follows it.
   const t = text
     .replace(/@\S+/g, ' ')
     .trim()
     .replace(/[\s，。！!]+$/u, '');
-  // A bare number answers the numbered list the bot offered: the caller treats it as a sign-up only when
-  // it is an open event the client is invited to, and otherwise leaves the message to the other bots.
-  const bare = /^(\d{1,9})$/u.exec(t);
-  if (bare) return { action: 'sign_up', eventId: Number(bare[1]), bare: true };
   const m = /^(取消报名|取消参加|报名|参加)\s*(?:第?\s*(\d{1,9})\s*号?)?$/u.exec(t);
   if (!m) return undefined;
   const eventId = m[2] ? Number(m[2]) : undefined;
-  return { action: m[1]!.startsWith('取消') ? 'cancel' : 'sign_up', eventId, bare: false };
+  return { action: m[1]!.startsWith('取消') ? 'cancel' : 'sign_up', eventId };
 }

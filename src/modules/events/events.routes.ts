@@ -26,9 +26,14 @@ const createBody = z
         groupKeys: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
         tags: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
         clientIds: z.array(userid).min(1).max(5000).optional(),
+        /** The top N KOC candidates by score now (the Sunday tea party), added to clientIds. */
+        kocTop: z.number().int().min(1).max(500).optional(),
       })
       .strict()
-      .refine((a) => Object.keys(a).length > 0, 'name an audience (tiers, groupKeys, tags or clientIds)'),
+      .refine(
+        (a) => Object.keys(a).length > 0,
+        'name an audience (tiers, groupKeys, tags, clientIds or kocTop)',
+      ),
     invitationComponentId: slug,
     context: z
       .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), z.union([z.string().max(200), z.number()]))
@@ -204,17 +209,20 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       summary: 'Create an event and its one-off calendar invitation',
       description:
         'The invitation is the calendar entry `event-<id>` (1:1 channel, the event audience; `groupKeys` ' +
-        'become the groups serving them). The calendar cannot address explicit `clientIds`: with only ' +
-        'clientIds no invitation is planned; beside other filters the invitation goes to the other filters.',
+        'become the groups serving them, `clientIds` the named clients). Filters combine with AND, as ' +
+        'sign-ups check them.',
       body: createBody,
       responses: { 201: eventView },
     }),
     requireRole('admin', 'ops'),
     async (req: Request, res: Response) => {
       const b = parseOrThrow(createBody, req.body, 'body');
+      const { kocTop, ...audience } = b.audience;
       const row = await deps.events.create(
         {
           ...b,
+          audience,
+          ...(kocTop ? { kocTop } : {}),
           startsAt: new Date(b.startsAt),
           endsAt: new Date(b.endsAt),
           ...(b.inviteAt ? { inviteAt: new Date(b.inviteAt) } : {}),

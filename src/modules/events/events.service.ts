@@ -31,6 +31,8 @@ export type NewEventInput = {
   inviteAt?: Date;
   reminders?: number[];
   pointsForAttendance?: number;
+  /** Invite the top N KOC candidates by score now: they are added to the audience's clientIds. */
+  kocTop?: number;
 };
 
 /** What a sign-up came to. `position` is the place on the waitlist. */
@@ -69,6 +71,8 @@ export function createEventsService(deps: {
   onAttended?: OnAttended;
   /** Clients the invitation's deliveries reached or are reaching (sent or pending), by calendar entry. */
   invited: (db: Db, calendarEntryId: string) => Promise<number>;
+  /** The top N KOC candidates (the KOC module's ranking), for `kocTop` audiences. */
+  topKocCandidates?: (n: number) => Promise<string[]>;
   clock: Clock;
 }) {
   const { db, repo, clock } = deps;
@@ -102,6 +106,19 @@ export function createEventsService(deps: {
     return inAudience(e.audience, externalUserid, { tier: facts.tier, tags: facts.tags, inGroups });
   }
 
+  /** The audience with the top KOC candidates named, fixed at creation (so the invitation and sign-ups agree). */
+  async function withKocInvitees(input: NewEventInput): Promise<NewEventInput> {
+    if (!input.kocTop) return input;
+    const top = deps.topKocCandidates ? await deps.topKocCandidates(input.kocTop) : [];
+    if (top.length === 0)
+      throw new AppError('bad_request', {
+        message: 'audience.kocTop: there are no KOC candidates yet',
+        zh: 'audience.kocTop: 目前还没有 KOC 候选人。',
+      });
+    const clientIds = [...new Set([...(input.audience.clientIds ?? []), ...top])];
+    return { ...input, audience: { ...input.audience, clientIds } };
+  }
+
   return {
     get,
     list: (opts: { beforeId?: number; limit: number }) => repo.listEvents(db, opts),
@@ -111,8 +128,9 @@ export function createEventsService(deps: {
      * and component, so the calendar's fan-out makes the RMs' send tasks and the deliveries. The component
      * must have an approved version (400 otherwise); an invitation the calendar refuses removes the event.
      */
-    async create(input: NewEventInput, actor: Actor): Promise<EventRow> {
+    async create(requested: NewEventInput, actor: Actor): Promise<EventRow> {
       const now = clock.now();
+      const input = await withKocInvitees(requested);
       if (input.endsAt <= input.startsAt)
         throw new AppError('bad_request', {
           message: 'endsAt must be after startsAt',

@@ -128,7 +128,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
     '/flash-sales',
     contract({
       tag: 'flash-sales',
-      summary: 'Create a flash sale (限量秒杀)',
+      summary: 'Create a flash sale',
       body: createBody,
       responses: { 201: saleView },
     }),

@@ -16,7 +16,7 @@ import {
 import type { FlashSaleStore } from './flash-sales.store.ts';
 import type { FlashEligibility, FlashSaleRow } from './flash-sales.tables.ts';
 
-/** The points port (the points module's `spend`), for offers that cost points. */
+/** The points port (the points module's `spend`), for offers that cost points: spent, or too few points. */
 export type SpendPoints = (
   tx: Tx,
   s: {
@@ -26,7 +26,10 @@ export type SpendPoints = (
     source: { type: 'claim'; id: string };
     actor: string;
   },
-) => Promise<unknown>;
+) => Promise<'spent' | 'insufficient'>;
+
+/** Rolls a claim's transaction back when the client's points do not cover the offer. */
+class InsufficientPoints extends Error {}
 
 /** A sale ops ask for. */
 export type NewFlashSale = {
@@ -151,7 +154,7 @@ export function createFlashSalesService(deps: {
         closesAt: sale.cancelledAt ?? sale.closesAt,
         claimants,
       },
-      new Date(sale.closesAt.getTime() + KEEP_AFTER_CLOSE_MS),
+      sale.closesAt.getTime() + KEEP_AFTER_CLOSE_MS - clock.now().getTime(),
     );
   }
 
@@ -204,21 +207,22 @@ export function createFlashSalesService(deps: {
         ? // An offer that costs points: the claim and the spend commit together, or neither does.
           await db.transaction(async (tx) => {
             const taken = await repo.takeUnit(tx, claim);
-            if (taken === 'won')
-              await spend(tx, {
-                externalUserid: client,
-                amount: sale.pointsCost,
-                reason: `秒杀：${sale.name}`,
-                source: { type: 'claim', id: `${sale.id}:${client}` },
-                actor: 'flash-sale',
-              });
+            if (taken !== 'won') return taken;
+            const spent = await spend(tx, {
+              externalUserid: client,
+              amount: sale.pointsCost,
+              reason: `秒杀：${sale.name}`,
+              source: { type: 'claim', id: `${sale.id}:${client}` },
+              actor: 'flash-sale',
+            });
+            if (spent === 'insufficient') throw new InsufficientPoints();
             return taken;
           })
         : await repo.takeUnit(db, claim);
     } catch (err) {
-      if (err instanceof AppError && String(err.code) === 'points.insufficient') outcome = 'points';
+      if (err instanceof InsufficientPoints) outcome = 'points';
       else {
-        await store.undo(sale.id, client, 'release').catch(() => {});
+        await store.undo(sale.id, client, 'release', 'failed').catch(() => {});
         throw err;
       }
     }
@@ -230,6 +234,7 @@ export function createFlashSalesService(deps: {
       sale.id,
       client,
       outcome === 'duplicate' ? 'keep' : outcome === 'sold_out' ? 'sold_out' : 'release',
+      outcome === 'duplicate' ? 'already_claimed' : outcome === 'sold_out' ? 'sold_out' : 'not_eligible',
     );
     return outcome;
   }

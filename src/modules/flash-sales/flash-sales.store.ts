@@ -29,11 +29,14 @@ redis.call('HINCRBY', KEYS[3], outcome, 1)
 return {outcome, s[4]}
 `;
 
-// KEYS: state, claimants. ARGV: client, mode. Undoes a Redis win PostgreSQL did not record:
-// release (the insert failed: the unit and the client's place go back), keep (PostgreSQL has the client's
-// claim already: only the unit goes back), sold_out (PostgreSQL holds every unit: none is left).
+// KEYS: state, claimants, attempt counters. ARGV: client, mode, the outcome the attempt ended as. Undoes a
+// Redis win PostgreSQL did not record: release (the insert failed: the unit and the client's place go back),
+// keep (PostgreSQL has the client's claim already: only the unit goes back), sold_out (PostgreSQL holds
+// every unit: none is left). The attempt moves from "won" to what it ended as, so live results add up.
 const UNDO = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[3], 'won', -1)
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
 if ARGV[2] == 'keep' then redis.call('HINCRBY', KEYS[1], 'stock', 1) return 1 end
 local removed = redis.call('SREM', KEYS[2], ARGV[1])
 if ARGV[2] == 'sold_out' then redis.call('HSET', KEYS[1], 'stock', 0)
@@ -54,15 +57,15 @@ end
 return 1
 `;
 
-// KEYS: state, claimants. ARGV: stock left, opens (ms), closes (ms), generation, expire at (ms), claimants….
+// KEYS: state, claimants. ARGV: stock left, opens (ms), closes (ms), generation, keep for (ms), claimants….
 const REBUILD = `
 redis.call('DEL', KEYS[1], KEYS[2])
 for i = 6, #ARGV, 5000 do
   redis.call('SADD', KEYS[2], unpack(ARGV, i, math.min(i + 4999, #ARGV)))
 end
 redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'opens', ARGV[2], 'closes', ARGV[3], 'gen', ARGV[4])
-redis.call('PEXPIREAT', KEYS[1], ARGV[5])
-if #ARGV >= 6 then redis.call('PEXPIREAT', KEYS[2], ARGV[5]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if #ARGV >= 6 then redis.call('PEXPIRE', KEYS[2], ARGV[5]) end
 return 1
 `;
 
@@ -131,22 +134,37 @@ export function createFlashSaleStore(redis: Redis, namespace: string) {
       return { outcome, gen };
     },
     /** Undoes a Redis win that PostgreSQL did not record (see UNDO for the modes). */
-    async undo(saleId: string, client: string, mode: 'release' | 'keep' | 'sold_out'): Promise<void> {
+    async undo(
+      saleId: string,
+      client: string,
+      mode: 'release' | 'keep' | 'sold_out',
+      endedAs: 'sold_out' | 'already_claimed' | 'not_eligible' | 'failed',
+    ): Promise<void> {
       const k = keys(saleId);
-      await undo([k.state, k.claimants], [client, mode]);
+      await undo([k.state, k.claimants, k.attempts], [client, mode, endedAs]);
     },
     /** After PostgreSQL recorded a win: repairs Redis if a rebuild since the win could not see it. */
     async confirm(saleId: string, client: string, gen: string): Promise<void> {
       const k = keys(saleId);
       await confirm([k.state, k.claimants], [client, gen]);
     },
-    /** Replaces the sale's Redis state with `s` (from PostgreSQL), atomically. */
-    async rebuild(saleId: string, s: SaleState, expireAt: Date): Promise<void> {
+    /**
+     * Replaces the sale's Redis state with `s` (from PostgreSQL), atomically, kept for `keepForMs`. The
+     * lifetime is relative: Redis's own clock need not agree with Helix's (a shifted demo or test clock).
+     */
+    async rebuild(saleId: string, s: SaleState, keepForMs: number): Promise<void> {
       const k = keys(saleId);
       const gen = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       await rebuild(
         [k.state, k.claimants],
-        [s.stockLeft, s.opensAt.getTime(), s.closesAt.getTime(), gen, expireAt.getTime(), ...s.claimants],
+        [
+          s.stockLeft,
+          s.opensAt.getTime(),
+          s.closesAt.getTime(),
+          gen,
+          Math.max(60_000, Math.round(keepForMs)),
+          ...s.claimants,
+        ],
       );
     },
     /** Puts `n` units back (expired claims of a sale that returns them); a missing state is rebuilt later. */
