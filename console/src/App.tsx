@@ -13,6 +13,7 @@ const Faq = lazy(() => import('./pages/Faq.tsx'));
 const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
 const Groups = lazy(() => import('./pages/Groups.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
+const Koc = lazy(() => import('./pages/Koc.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -26,6 +27,7 @@ export const PAGES: Page[] = [
   { path: '/faq', label: 'nav.faq', roles: ['admin', 'ops', 'compliance'] },
   { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
   { path: '/groups', label: 'nav.groups', roles: ['admin', 'ops', 'rm'] },
+  { path: '/koc', label: 'nav.koc', roles: ['admin', 'ops', 'rm'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -131,6 +133,11 @@ export function App() {
               <Route path="/groups">
                 <Guard me={me} page="/groups">
                   <Groups me={me} />
+                </Guard>
+              </Route>
+              <Route path="/koc">
+                <Guard me={me} page="/koc">
+                  <Koc me={me} />
                 </Guard>
               </Route>
               <Route path="/audit">

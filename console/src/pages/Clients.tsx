@@ -40,7 +40,14 @@ export default function Clients() {
   return (
     <section aria-labelledby="clients-heading">
       <h1 id="clients-heading">{t('clients.heading')}</h1>
-      {selected ? <ClientProfile id={selected} policy={policy} onClose={() => select(null)} /> : null}
+      {selected ? (
+        <ClientProfile
+          id={selected}
+          policy={policy}
+          canManagePoints={role === 'admin' || role === 'ops'}
+          onClose={() => select(null)}
+        />
+      ) : null}
       <ClientList policy={policy} selected={selected} onSelect={select} />
       {policyError ? (
         <p role="alert">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
 import { t } from '../../messages.ts';
+import { ClientPoints } from './ClientPoints.tsx';
 import { ClientTimeline } from './ClientTimeline.tsx';
 import { type Client, maskName, type Policy, policyName, statusText, when } from './shared.tsx';
 
@@ -8,15 +9,19 @@ type State = { id: string; client?: Client; error?: string; notFound?: boolean }
 
 /**
  * One client's profile (`GET /api/v1/clients/:id`): tier and since when, risk level, tags, AUM band, and
- * the client's timeline. Out of the caller's scope answers 404, the same as a client that does not exist.
+ * the client's points and timeline. Out of the caller's scope answers 404, the same as a client that
+ * does not exist.
  */
 export function ClientProfile({
   id,
   policy,
+  canManagePoints,
   onClose,
 }: {
   id: string;
   policy: Policy | null;
+  /** Admin and ops: grant and reverse points. */
+  canManagePoints: boolean;
   onClose: () => void;
 }) {
   const [state, setState] = useState<State>({ id });
@@ -79,6 +84,7 @@ export function ClientProfile({
           {row(t('clients.acquiredAt'), when(c.acquiredAt))}
         </dl>
       ) : null}
+      {c ? <ClientPoints id={c.externalUserid} canManage={canManagePoints} /> : null}
       {c ? <ClientTimeline id={c.externalUserid} /> : null}
       <button type="button" onClick={onClose}>
         {t('clients.close')}
