@@ -13,6 +13,8 @@ const Faq = lazy(() => import('./pages/Faq.tsx'));
 const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
 const Groups = lazy(() => import('./pages/Groups.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
+const Events = lazy(() => import('./pages/Events.tsx'));
+const FlashSales = lazy(() => import('./pages/FlashSales.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -26,6 +28,8 @@ export const PAGES: Page[] = [
   { path: '/faq', label: 'nav.faq', roles: ['admin', 'ops', 'compliance'] },
   { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
   { path: '/groups', label: 'nav.groups', roles: ['admin', 'ops', 'rm'] },
+  { path: '/events', label: 'nav.events', roles: ['admin', 'ops', 'rm'] },
+  { path: '/flash-sales', label: 'nav.flashSales', roles: ['admin', 'ops'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -131,6 +135,16 @@ export function App() {
               <Route path="/groups">
                 <Guard me={me} page="/groups">
                   <Groups me={me} />
+                </Guard>
+              </Route>
+              <Route path="/events">
+                <Guard me={me} page="/events">
+                  <Events me={me} />
+                </Guard>
+              </Route>
+              <Route path="/flash-sales">
+                <Guard me={me} page="/flash-sales">
+                  <FlashSales />
                 </Guard>
               </Route>
               <Route path="/audit">
