@@ -14,6 +14,8 @@ const Handoffs = lazy(() => import('./pages/Handoffs.tsx'));
 const Groups = lazy(() => import('./pages/Groups.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
 const Koc = lazy(() => import('./pages/Koc.tsx'));
+const Events = lazy(() => import('./pages/Events.tsx'));
+const FlashSales = lazy(() => import('./pages/FlashSales.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -28,6 +30,8 @@ export const PAGES: Page[] = [
   { path: '/handoffs', label: 'nav.handoffs', roles: ['admin', 'ops', 'rm'] },
   { path: '/groups', label: 'nav.groups', roles: ['admin', 'ops', 'rm'] },
   { path: '/koc', label: 'nav.koc', roles: ['admin', 'ops', 'rm'] },
+  { path: '/events', label: 'nav.events', roles: ['admin', 'ops', 'rm'] },
+  { path: '/flash-sales', label: 'nav.flashSales', roles: ['admin', 'ops'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -138,6 +142,16 @@ export function App() {
               <Route path="/koc">
                 <Guard me={me} page="/koc">
                   <Koc me={me} />
+                </Guard>
+              </Route>
+              <Route path="/events">
+                <Guard me={me} page="/events">
+                  <Events me={me} />
+                </Guard>
+              </Route>
+              <Route path="/flash-sales">
+                <Guard me={me} page="/flash-sales">
+                  <FlashSales />
                 </Guard>
               </Route>
               <Route path="/audit">
