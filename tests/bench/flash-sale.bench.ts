@@ -47,6 +47,8 @@ const scratch = process.env.DATABASE_URL
   : undefined;
 const database = await openDatabase({ url: scratch?.url, pgliteDir: 'memory://', poolMax: 10 });
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'general');
+// The general connection queues nothing while it connects: wait until it is ready.
+if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
 const namespace = `bench${randomBytes(4).toString('hex')}`;
 const store = createFlashSaleStore(redis, namespace);
 const log = createLogger({ level: 'warn' });

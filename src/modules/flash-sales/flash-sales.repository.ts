@@ -34,9 +34,13 @@ export function createFlashSalesRepository() {
       return db.select().from(flashSales).orderBy(desc(flashSales.opensAt), desc(flashSales.id)).limit(limit);
     },
 
-    /** Sales a keyword may still name: not cancelled, and closed less than a day ago (they answer 已结束). */
-    recent(db: Db | Tx, now: Date): Promise<FlashSaleRow[]> {
-      return db
+    /**
+     * Sales a keyword may still name: not cancelled, and closed less than a day ago (they answer 已结束).
+     * Async on purpose: a drizzle query is a thenable that runs again each time it is awaited, and the claim
+     * path caches this promise for thousands of claims.
+     */
+    async recent(db: Db | Tx, now: Date): Promise<FlashSaleRow[]> {
+      return await db
         .select()
         .from(flashSales)
         .where(
