@@ -251,7 +251,7 @@ describe("a client's points", () => {
     const ledger = await as(request(app()).get('/api/v1/clients/wm_k2/points')).expect(200);
     expect(ledger.body.balance).toBe(0);
     expect(ledger.body.ledger.items).toHaveLength(2);
-  });
+  }, 60_000);
 
   it("shows an RM their client's points without the grant form or reversals", async () => {
     await as(request(app()).post('/api/v1/clients/wm_k1/points/grants'))
