@@ -41,7 +41,7 @@ export function createEventSignupBot(deps: {
     if (command.action === 'sign_up') {
       let target: EventRow | undefined;
       if (command.eventId !== undefined) {
-        const open = await deps.events.get(command.eventId).catch(() => undefined);
+        const open = await deps.events.get(command.eventId, ctx.tx).catch(() => undefined);
         target = open && (await deps.events.audienceHas(ctx.tx, open, client)) ? open : undefined;
       } else {
         const open = await deps.events.openFor(ctx.tx, client);

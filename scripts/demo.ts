@@ -10,6 +10,7 @@ import { runHelix } from '../src/app/run.ts';
 import { loadConfig } from '../src/config.ts';
 import { shiftableClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { playActivities } from './demo/activity-scenario.ts';
 import { playCalendarWeek } from './demo/calendar-scenario.ts';
 import { playCommunities } from './demo/communities-scenario.ts';
 import { playContent } from './demo/content-scenario.ts';
@@ -52,6 +53,8 @@ try {
   await playFaq(kit);
   say();
   await playCalendarWeek(kit, clock, weekStart);
+  say();
+  await playActivities(kit, clock);
   failures = kit.failures;
   say();
   say(`WeCom API calls Helix made: ${JSON.stringify(emulator.emulator.inspect().callCounts)}`);

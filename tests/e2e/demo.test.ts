@@ -9,7 +9,7 @@ describe('npm run demo', () => {
   it('plays the scripted story on embedded defaults and exits 0 with a readable summary', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       env: { PATH: process.env.PATH },
-      timeout: 90_000,
+      timeout: 110_000,
     });
     // Welcomed through the RM's persona, routed by the profile feed, joined, and upgraded.
     expect(stdout).toContain('王先生 ← “你好呀～我是张敏，以后就是你的客户经理啦');
@@ -28,6 +28,17 @@ describe('npm run demo', () => {
     expect(stdout).toContain('→ 请立即拨打信用卡背面的客服电话');
     expect(stdout).toContain('→ 您想问的是下面哪一个？');
     expect(stdout).toContain('rm_zhangmin taps 接手: the conversation is now human-owned');
+    // The activity spiral: the waitlist promotes, attendance pays, the sale sells out exactly with a reply
+    // for every kind of claimant, a referral pays after activation, and a KOC joins the circle.
+    expect(stdout).toContain('已为您登记候补，当前排第 1 位');
+    expect(stdout).toContain('seated: 王先生、陈女士 (陈女士 promoted from the waitlist');
+    expect(stdout).toContain('您当前的积分余额为 50 分');
+    expect(stdout).toContain('sold out exactly: 2 of 2 taken, 0 left in Redis');
+    for (const reply of ['恭喜您抢到', '已全部抢完', '暂不符合', '每位客户限领一次', '还未开始', '已经结束'])
+      expect(stdout).toContain(reply);
+    expect(stdout).toContain('referral pending, 王先生 has 50 points');
+    expect(stdout).toContain('(activation): 王先生 now has 250 points');
+    expect(stdout).toMatch(/王先生 is invited to KOC核心圈 \(.+\) and joins it/);
     expect(stdout).toContain('Demo finished: every step did what it should.');
-  }, 120_000);
+  }, 140_000);
 });

@@ -143,8 +143,9 @@ describe('concurrent sign-ups', () => {
     const event = await createEvent(
       nightSchool({ title: '福利日抢位', kind: 'welfare_day', capacity: 5, audience: { clientIds: crowd } }),
     );
-    // The calendar cannot address explicit clients: no invitation is planned for this audience.
-    expect(event.calendarEntryId).toBeNull();
+    // Explicit clients are the invitation's audience too.
+    const entry = await w.ops.get(`/calendar/entries/${event.calendarEntryId}`);
+    expect(entry.body.audience).toEqual({ clients: crowd });
     const events = services.events().service;
     const results = await Promise.all(
       crowd.map((c) => events.signUp({ eventId: event.id, externalUserid: c, via: 'link', actor: 'test' })),

@@ -23,6 +23,7 @@ import { queryRows } from '../../src/platform/db/client.ts';
 import { createRedis } from '../../src/platform/redis/connection.ts';
 import { botChat } from '../helpers/bot-chat.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
+import { waitUntil } from '../helpers/infra.ts';
 
 const HOUR = 3600_000;
 let h: HelixWithEmulator;
@@ -80,6 +81,8 @@ beforeAll(async () => {
   h = await startHelixWithEmulator();
   ({ ctx, web } = h);
   redis = createRedis(ctx.redisUrl, 'general');
+  // The general connection queues nothing while it connects.
+  await waitUntil(() => redis.status === 'ready', 10_000, 'redis');
   store = createFlashSaleStore(redis, ctx.config.queue.prefix);
   sales = serviceOn(systemClock);
   const tokens = createTokenService({ db: ctx.database.db, audit: createAuditRepository() });

@@ -84,8 +84,9 @@ export function createEventsService(deps: {
   const inTx = <T>(handle: Tx | undefined, fn: (tx: Tx) => Promise<T>) =>
     handle ? fn(handle) : db.transaction(fn);
 
-  async function get(id: number): Promise<EventRow> {
-    const e = await repo.findEvent(db, id);
+  /** The event, or a 404; inside a transaction, read with its handle (PGlite has one connection). */
+  async function get(id: number, handle: Db | Tx = db): Promise<EventRow> {
+    const e = await repo.findEvent(handle, id);
     if (!e) throw notFound(id);
     return e;
   }

@@ -290,7 +290,14 @@ export function createFlashSalesService(deps: {
         return created;
       });
       recentCache = undefined;
-      await rebuild(row.id);
+      // Redis away: the sale stands (PostgreSQL has it), and its first claim rebuilds the Redis state.
+      await rebuild(row.id).catch((err: unknown) => {
+        if (!isRedisUnavailableError(err)) throw err;
+        deps.log.warn(
+          { sale: row.id },
+          'flash sale created while Redis is unavailable: rebuilt on first claim',
+        );
+      });
       return row;
     },
 
