@@ -1,5 +1,8 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/services.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { shiftableClock } from '../../src/platform/clock.ts';
 import { type CampaignWorld, startCampaignWorld } from '../helpers/campaign-world.ts';
 import { waitUntil } from '../helpers/infra.ts';
@@ -120,5 +123,24 @@ describe('the activity spiral, wired', () => {
     const occurrence = await w.fire(services.queues(), tea.calendarEntryId as string);
     expect(occurrence.status).toBe('done');
     expect((await w.ops.get(`/events/${tea.id}`)).body.stats).toMatchObject({ invited: 1 });
+  });
+
+  it('leaves events and flash sales to head office: branch ops are refused, in their language', async () => {
+    const tokens = createTokenService({ db: w.h.ctx.database.db, audit: createAuditRepository() });
+    const branch = (
+      await tokens.create({ name: '南山运营', role: 'ops', branchScope: '南山支行', actor: 'test' })
+    ).secret;
+    const asBranch = (r: request.Test) => r.set('authorization', `Bearer ${branch}`);
+    const created = await asBranch(request(w.h.web.app).post('/api/v1/events')).send({});
+    expect(created.status).toBe(403);
+    expect(created.body.error.message).toBe('events are run by head office only');
+    const sales = await asBranch(request(w.h.web.app).get('/api/v1/flash-sales')).set(
+      'accept-language',
+      'zh-CN',
+    );
+    expect(sales.status).toBe(403);
+    expect(sales.body.error.message).toBe('秒杀活动只能由总行管理。');
+    // Reading events stays open to them (sign-ups are cut to their branch).
+    expect((await asBranch(request(w.h.web.app).get('/api/v1/events'))).status).toBe(200);
   });
 });

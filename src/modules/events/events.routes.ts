@@ -1,6 +1,11 @@
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole, requireScopedRole, scopeOf } from '../../platform/auth/auth.middleware.ts';
+import {
+  requireHeadOffice,
+  requireRole,
+  requireScopedRole,
+  scopeOf,
+} from '../../platform/auth/auth.middleware.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contract, isoTime, listQuery, pageOf } from '../../platform/http/api-contract.ts';
 import { decodeCursor, mapPage, parseListQuery, toPage } from '../../platform/http/paging.ts';
@@ -169,6 +174,9 @@ function parseAttendanceCsv(text: string): { line: number; externalUserid: strin
   return out;
 }
 
+/** Events invite every branch's clients through the calendar: head office runs them. */
+const headOffice = requireHeadOffice({ en: 'events', zh: '活动' });
+
 /**
  * `/api/v1/events`: ops create events and mark attendance; RMs read their own clients' sign-ups. Sign-ups
  * and cancels by ops act for a client (`via: ops`); clients use the bot or their link (`createEventLinkRouter`).
@@ -215,6 +223,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       responses: { 201: eventView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const b = parseOrThrow(createBody, req.body, 'body');
       const { kocTop, ...audience } = b.audience;
@@ -276,6 +285,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       responses: { 201: signUpView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const { externalUserid } = parseOrThrow(signupBody, req.body, 'body');
@@ -294,6 +304,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id, externalUserid } = parseOrThrow(signupPath, req.params, 'path');
       const r = await deps.events.cancel({ eventId: id, externalUserid, actor: actor(res).name });
@@ -312,6 +323,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       responses: { 200: z.strictObject({ token: z.string() }) },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id, externalUserid } = parseOrThrow(signupPath, req.params, 'path');
       res.json({ token: await deps.events.linkToken(id, externalUserid) });
@@ -327,6 +339,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       responses: { 200: attendanceView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const { externalUserids } = parseOrThrow(attendanceBody, req.body, 'body');
@@ -352,6 +365,7 @@ export function createEventsRouter(deps: { events: EventsService; notifyPromoted
       responses: { 200: attendanceView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }),
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../../platform/auth/auth.middleware.ts';
+import { requireHeadOffice, requireRole } from '../../platform/auth/auth.middleware.ts';
 import { AppError } from '../../platform/errors.ts';
 import { contract, isoTime } from '../../platform/http/api-contract.ts';
 import { locals } from '../../platform/http/request-context.ts';
@@ -114,6 +114,9 @@ export function presentFlashSale(s: FlashSaleRow): z.infer<typeof saleView> {
   };
 }
 
+/** A sale reaches every branch's clients, and its results name them: head office runs it. */
+const headOffice = requireHeadOffice({ en: 'flash sales', zh: '秒杀活动' });
+
 /**
  * `/api/v1/flash-sales` for ops (admin, ops): create and list sales, see one's live results, mark a win
  * redeemed, and make a client's claim link.
@@ -133,6 +136,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       responses: { 201: saleView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const b = parseOrThrow(createBody, req.body, 'body');
       const { eligibility, opensAt, closesAt, ...rest } = b;
@@ -157,6 +161,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       responses: { 200: z.strictObject({ items: z.array(saleView) }) },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const q = parseOrThrow(listQuery, req.query, 'query');
       res.json({ items: (await deps.sales.list(q.limit)).map(presentFlashSale) });
@@ -171,6 +176,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       responses: { 200: resultsView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const r = await deps.sales.results(id);
@@ -193,6 +199,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       responses: { 200: claimView },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const b = parseOrThrow(clientBody, req.body, 'body');
@@ -216,6 +223,7 @@ export function createFlashSalesRouter(deps: { sales: FlashSalesService; linkSec
       responses: { 200: z.strictObject({ token: z.string(), claimPath: z.string() }) },
     }),
     requireRole('admin', 'ops'),
+    headOffice,
     async (req: Request, res: Response) => {
       const { id } = parseOrThrow(idPath, req.params, 'path');
       const b = parseOrThrow(clientBody, req.body, 'body');

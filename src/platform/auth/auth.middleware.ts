@@ -142,6 +142,23 @@ export function requireScopedRole(...roles: Role[]) {
   return gate(roles, true);
 }
 
+/**
+ * After a role gate: refuses a principal limited to a branch (403), for what speaks to every branch's
+ * clients (events, flash sales) and is therefore run by head office. `what` names it in both languages.
+ */
+export function requireHeadOffice(what: { en: string; zh: string }) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (locals(res).principal?.branchScope)
+      return next(
+        new AppError('forbidden', {
+          message: `${what.en} are run by head office only`,
+          zh: `${what.zh}只能由总行管理。`,
+        }),
+      );
+    next();
+  };
+}
+
 /** The scope `requireScopedRole` attached; a route that forgot the gate fails loudly instead of seeing all. */
 export function scopeOf(res: Response): Scope {
   const scope = locals(res).scope;
