@@ -3,7 +3,7 @@ import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
 import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
-import { clientFacts } from '../modules/contacts/client-facts.repository.ts';
+import { createAudienceRepository } from '../modules/contacts/audience.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -210,7 +210,7 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       db,
       repo: createFlashSalesRepository(),
       store: createFlashSaleStore(general(), config.queue.prefix),
-      facts: clientFacts,
+      facts: createAudienceRepository().eligibilityFacts,
       audit: audit(),
       cacheMs: config.flashSales.cacheMs,
       // An offer that costs points spends them in the claim's transaction.

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { clientFacts } from '../../src/modules/contacts/client-facts.repository.ts';
+import { createAudienceRepository } from '../../src/modules/contacts/audience.repository.ts';
 import { createFlashSalesRepository } from '../../src/modules/flash-sales/flash-sales.repository.ts';
 import { REPLY_COMPONENT } from '../../src/modules/flash-sales/flash-sales.rules.ts';
 import { createFlashSalesService } from '../../src/modules/flash-sales/flash-sales.service.ts';
@@ -69,7 +69,7 @@ try {
     db,
     repo: createFlashSalesRepository(),
     store,
-    facts: clientFacts,
+    facts: createAudienceRepository().eligibilityFacts,
     audit: createAuditRepository(),
     cacheMs: 1000,
     clock: systemClock,

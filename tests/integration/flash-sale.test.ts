@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import type { WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { clientFacts } from '../../src/modules/contacts/client-facts.repository.ts';
+import { createAudienceRepository } from '../../src/modules/contacts/audience.repository.ts';
 import { createFlashSalesRepository } from '../../src/modules/flash-sales/flash-sales.repository.ts';
 import { claimLinkToken } from '../../src/modules/flash-sales/flash-sales.rules.ts';
 import {
@@ -41,7 +41,7 @@ const serviceOn = (clock: Clock) =>
     db: ctx.database.db,
     repo: createFlashSalesRepository(),
     store,
-    facts: clientFacts,
+    facts: createAudienceRepository().eligibilityFacts,
     audit: createAuditRepository(),
     cacheMs: 1000,
     clock,

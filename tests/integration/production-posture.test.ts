@@ -245,6 +245,7 @@ describe('callback replay window', () => {
       WECOM_BOT_ENCODING_AES_KEY: randomBytes(32).toString('base64').slice(0, 43),
       WECOM_SECRET: alnum(24),
       WECOM_CONTACT_SECRET: alnum(24),
+      FLASH_SALE_LINK_SECRET: alnum(32),
       METRICS_TOKEN,
     });
     const production = buildWebApp({ ...ctx, config, clock, log: createLogger({ level: 'silent' }) });

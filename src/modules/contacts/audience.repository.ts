@@ -26,13 +26,15 @@ export type AudienceClient = {
   rmBranch: string | null;
 };
 
-/** A client as the events module sees them. */
+/** What audiences and offers' eligibility rules read about a client (events, flash sales). */
 export type ClientFacts = {
   externalUserid: string;
   tier: string | null;
+  riskLevel: string | null;
   tags: string[];
   ownerRm: string | null;
   status: string;
+  acquiredAt: Date | null;
   activatedAt: Date | null;
 };
 
@@ -41,6 +43,26 @@ export type AudienceRm = { userid: string; name: string; persona: string | null;
 
 /** Reading audiences out of the contacts tables, and recording opt-outs. */
 export type AudienceRepository = ReturnType<typeof createAudienceRepository>;
+
+/** The facts of many clients in one query (one array parameter, however many). */
+const clientFacts = async (db: Db | Tx, externalUserids: readonly string[]): Promise<ClientFacts[]> =>
+  (
+    await queryRows<
+      Omit<ClientFacts, 'acquiredAt' | 'activatedAt'> & {
+        acquiredAt: string | Date | null;
+        activatedAt: string | Date | null;
+      }
+    >(
+      db,
+      sql`SELECT external_userid AS "externalUserid", tier, risk_level AS "riskLevel", tags,
+                 owner_rm AS "ownerRm", status, acquired_at AS "acquiredAt", activated_at AS "activatedAt"
+            FROM clients WHERE external_userid = ANY(${sql.param([...externalUserids])}::text[])`,
+    )
+  ).map((r) => ({
+    ...r,
+    acquiredAt: r.acquiredAt ? new Date(r.acquiredAt) : null,
+    activatedAt: r.activatedAt ? new Date(r.activatedAt) : null,
+  }));
 
 /** Creates the audience repository (SQL over clients and rms, which the contacts module owns). */
 export function createAudienceRepository() {
@@ -80,13 +102,13 @@ export function createAudienceRepository() {
      * What the events module needs of clients: tier, tags and owner RM (the audience and reminders) and
      * when they activated (conversion after an event). Unknown ids are left out.
      */
-    clientFacts: (db: Db | Tx, externalUserids: readonly string[]) =>
-      queryRows<ClientFacts>(
-        db,
-        sql`SELECT external_userid AS "externalUserid", tier, tags, owner_rm AS "ownerRm", status,
-                   activated_at AS "activatedAt"
-              FROM clients WHERE external_userid = ANY(${sql.param([...externalUserids])}::text[])`,
-      ),
+    clientFacts,
+
+    /** The same facts by client, for many clients at once (a flash sale batches its claimants). */
+    async eligibilityFacts(db: Db | Tx, externalUserids: readonly string[]) {
+      const rows = externalUserids.length > 0 ? await clientFacts(db, externalUserids) : [];
+      return new Map(rows.map((r) => [r.externalUserid, r]));
+    },
 
     /** Marks a client opted out of calendar content; returns their owner RM, or undefined if unknown. */
     async optOut(db: Db | Tx, externalUserid: string, at: Date) {
