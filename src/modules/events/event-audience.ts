@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { linkToken, linkTokenMatches } from '../../platform/auth/link-token.ts';
 import type { Audience } from '../calendar/calendar.schemas.ts';
 import type { EventAudience } from './events.tables.ts';
 
@@ -35,7 +35,7 @@ export function calendarAudience(a: EventAudience, groupChatIds: readonly string
  * link cannot be altered to sign up someone else or for another event, and one event's links die with it.
  */
 export function signupToken(secret: string, eventId: number, externalUserid: string): string {
-  return createHmac('sha256', secret).update(`${eventId}:${externalUserid}`).digest('base64url').slice(0, 32);
+  return linkToken(secret, `${eventId}:${externalUserid}`, 32);
 }
 
 /** Whether `token` is the client's link token for the event (constant-time). */
@@ -45,9 +45,7 @@ export function signupTokenValid(
   externalUserid: string,
   token: string,
 ): boolean {
-  const want = Buffer.from(signupToken(secret, eventId, externalUserid));
-  const got = Buffer.from(token);
-  return want.length === got.length && timingSafeEqual(want, got);
+  return linkTokenMatches(secret, `${eventId}:${externalUserid}`, token, 32);
 }
 
 /**

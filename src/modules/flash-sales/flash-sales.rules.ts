@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { linkToken, linkTokenMatches } from '../../platform/auth/link-token.ts';
 import type { FlashEligibility } from './flash-sales.tables.ts';
 
 /** Why a client may not claim. */
@@ -89,7 +89,7 @@ export function saleNamedBy<S extends { keyword: string; opensAt: Date; closesAt
  * and no one can claim in another client's name without the secret.
  */
 export function claimLinkToken(secret: string, saleId: string, externalUserid: string): string {
-  return createHmac('sha256', secret).update(`${saleId}:${externalUserid}`).digest('base64url');
+  return linkToken(secret, `${saleId}:${externalUserid}`);
 }
 
 /** Whether `token` is the claim-link token for this sale and client (constant time). */
@@ -99,7 +99,5 @@ export function verifyClaimLinkToken(
   externalUserid: string,
   token: string,
 ): boolean {
-  const want = Buffer.from(claimLinkToken(secret, saleId, externalUserid));
-  const got = Buffer.from(token);
-  return want.length === got.length && timingSafeEqual(want, got);
+  return linkTokenMatches(secret, `${saleId}:${externalUserid}`, token);
 }
