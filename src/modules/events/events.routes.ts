@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import {
@@ -163,14 +164,33 @@ function presentSignUp(r: SignUpResult): z.infer<typeof signUpView> {
     : { outcome: r.outcome };
 }
 
-/** Attendance import lines: one external userid per line (a header line `external_userid` is skipped). */
+/**
+ * Attendance import lines: the first column of each record (a header `external_userid` is skipped), with
+ * the line it came from. Quoted fields are read as CSV reads them; malformed CSV is a 400 naming its line.
+ */
 function parseAttendanceCsv(text: string): { line: number; externalUserid: string }[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text.replace(/^\uFEFF/, ''), {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      // csv-parse's types do not follow `info: true`, which wraps each record with where it was read.
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw new AppError('bad_request', {
+      message: `attendance CSV is malformed${line ? ` at line ${line}` : ''}`,
+      zh: `签到名单的 CSV 格式有误${line ? `（第 ${line} 行）` : ''}。`,
+    });
+  }
   const out: { line: number; externalUserid: string }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const first = (raw.split(',')[0] ?? '').trim().replace(/^"|"$/g, '');
-    if (!first || (i === 0 && /^external_?userid$/i.test(first))) return;
-    out.push({ line: i + 1, externalUserid: first.slice(0, 64) });
-  });
+  for (const { record, info } of records) {
+    const first = record[0] ?? '';
+    if (!first || (info.lines === 1 && /^external_?userid$/i.test(first))) continue;
+    out.push({ line: info.lines, externalUserid: first.slice(0, 64) });
+  }
   return out;
 }
 
