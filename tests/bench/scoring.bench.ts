@@ -1,0 +1,270 @@
+/**
+ * `npm run bench:scoring -- [--rms 1000] [--clients 100000] [--touches 2000000] [--requests 200]
+ *   [--concurrency 10] [--json]`
+ *
+ * The nightly analytics at bank scale. Generates a realistic month (see `scoring-data.ts`: RMs over 20
+ * branches, clients, touches, send tasks, deliveries, hand-offs, activations, content outcomes, flash-sale
+ * claims) set-based in SQL on a fresh database, runs the nightly jobs once (`NIGHTLY`, for yesterday's local
+ * date), then requests each report (`REPORTS`) `--requests` times, `--concurrency` in flight, from Helix's
+ * web role listening on a local port, signed in as admin with an API token.
+ *
+ * Prints {rms, clients, touches, seconds, reportP99Ms, generateSeconds, jobs, reports, baseline, ratios,
+ * goals, rows, db}: `seconds` is the nightly run (every job in NIGHTLY, one after the other); `reportP99Ms`
+ * is the largest p99 of the ranking and funnel reports. Baseline, measured in the same run on the same
+ * data: one full scan `SELECT rm, count(*) FROM touches GROUP BY rm`, and `SELECT 1` round trips through the
+ * app's own pool; `ratios.nightlyOverScan` = seconds / scan seconds, `ratios.reportP99OverSelect1` =
+ * reportP99Ms / SELECT 1 p99.
+ * Goals (printed, not asserted): nightly < 60 s, report p99 < 100 ms at 1,000 RMs, 100,000 clients and
+ * 2,000,000 touches.
+ *
+ * PostgreSQL: a scratch database under DATABASE_URL (generated over a connection of its own with no statement
+ * timeout; Helix keeps its configured timeouts). Without DATABASE_URL: PGlite in memory, and the sizes default
+ * to 100 RMs, 10,000 clients and 200,000 touches (PGlite is single-connection wasm: slower, and its figures
+ * are not comparable to PostgreSQL's). Redis: REDIS_URL, else a local redis-server as `helix` starts one.
+ */
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import type { AppContext } from '../../src/app/context.ts';
+import { openContext } from '../../src/app/context.ts';
+import { buildWebApp } from '../../src/app/web.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
+import { createTouchesRepository } from '../../src/modules/engagement/touches.repository.ts';
+import { createTokenService } from '../../src/platform/auth/tokens.ts';
+import { dateInZone } from '../../src/platform/calendar/dates.ts';
+import { PERIOD_KINDS, periodInstants, periodOf } from '../../src/platform/calendar/periods.ts';
+import { type Database, openDatabase, queryRows } from '../../src/platform/db/client.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createMetrics } from '../../src/platform/metrics.ts';
+import { createScratchDatabase } from '../helpers/scratch-database.ts';
+import { generateScoringData } from './scoring-data.ts';
+
+// ─── Plug-in point: the nightly jobs and the report URLs ────────────────────────────────────────────────
+/**
+ * The nightly analytics for `runDate` (YYYY-MM-DD, a local date in the scheduler's zone): one entry per job,
+ * run in order and timed one by one. Stand-in until the analytics land: the touch log's done counts per RM
+ * for the day, week and month of `runDate` (what engagement scoring reads). Replace with e.g.
+ *   engagement: (ctx, d) => services.engagement().computePeriod(...), funnel: …, channelProfiles: …
+ */
+const NIGHTLY: Record<string, (ctx: AppContext, runDate: string) => Promise<unknown>> = {
+  'touches.doneCounts (stand-in)': async (ctx, runDate) => {
+    const touches = createTouchesRepository();
+    const tz = ctx.config.scheduler.timezone;
+    for (const kind of PERIOD_KINDS) {
+      const { from, to } = periodInstants(periodOf(kind, runDate), tz);
+      await touches.doneCounts(ctx.database.db, from, to);
+    }
+  },
+};
+
+/**
+ * The reports, requested as admin (paths under the web app's root). `kind` ranking and funnel make up
+ * `reportP99Ms`; `other` is measured and printed only. Stand-ins until the analytics reports land: what the
+ * console's overview reads today (the send funnel over 30 days of raw deliveries), the KOC ranking and the
+ * RM list. Replace with e.g. { name: 'rm ranking', kind: 'ranking', path: '/api/v1/engagement/ranking?period=month' }.
+ */
+const REPORTS: { name: string; kind: 'ranking' | 'funnel' | 'other'; path: string }[] = [
+  { name: 'koc candidates (ranking stand-in)', kind: 'ranking', path: '/api/v1/koc/candidates' },
+  { name: 'rms list (ranking stand-in)', kind: 'ranking', path: '/api/v1/rms?limit=100' },
+  { name: 'send funnel 30 days (funnel stand-in)', kind: 'funnel', path: '/api/v1/deliveries/daily?days=30' },
+  {
+    name: 'overview: open hand-offs',
+    kind: 'other',
+    path: '/api/v1/conversations?state=pending-human&limit=500',
+  },
+  { name: 'overview: bot deflection', kind: 'other', path: '/api/v1/faq/deflection?days=1' },
+];
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const GOAL_NIGHTLY_SECONDS = 60;
+const GOAL_REPORT_P99_MS = 100;
+const TZ = 'Asia/Shanghai';
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    rms: { type: 'string' },
+    clients: { type: 'string' },
+    touches: { type: 'string' },
+    requests: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '10' },
+  },
+});
+const onPostgres = Boolean(process.env.DATABASE_URL);
+// PGlite defaults to a tenth of the bank-scale sizes (see the header).
+const sizes = {
+  rms: Number(args.rms ?? (onPostgres ? 1000 : 100)),
+  clients: Number(args.clients ?? (onPostgres ? 100_000 : 10_000)),
+  touches: Number(args.touches ?? (onPostgres ? 2_000_000 : 200_000)),
+};
+const requests = Number(args.requests);
+const concurrency = Number(args.concurrency);
+const say = (msg: string) => {
+  if (!args.json) process.stderr.write(`${msg}\n`);
+};
+const secs = (ms: number) => Number((ms / 1000).toFixed(2));
+const ms2 = (ms: number) => Number(ms.toFixed(2));
+/** The p-th percentile (0–100) of `xs`, nearest rank. */
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+};
+
+const scratch = onPostgres
+  ? await createScratchDatabase('helix_bench_scoring', process.env.DATABASE_URL)
+  : undefined;
+const loaded = loadConfig({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: scratch?.url,
+  REDIS_URL: process.env.REDIS_URL,
+  QUEUE_PREFIX: `{benchscoring${process.pid}}`,
+  HELIX_DATA_DIR: 'memory://',
+  SCHEDULER_TIMEZONE: TZ,
+});
+// PGlite in memory when there is no DATABASE_URL (as the tests run it).
+const config: Config = loaded.db.url ? loaded : { ...loaded, db: { ...loaded.db, pgliteDir: 'memory://' } };
+// Log lines go to stderr, so stdout carries only the result.
+const log = createLogger({ level: config.log.level, name: 'helix-bench', destination: pino.destination(2) });
+const opened = await openContext(config, log, { metrics: createMetrics() });
+const { ctx } = opened;
+const web = buildWebApp(ctx);
+// Generation writes millions of rows a statement: on PostgreSQL it gets a connection with no timeout.
+const gen: Database | undefined = scratch
+  ? await openDatabase({
+      url: scratch.url,
+      pgliteDir: '',
+      poolMax: 1,
+      timeouts: { statementMs: 0, queryMs: 3_600_000, idleInTransactionMs: 0 },
+    })
+  : undefined;
+let failed = false;
+let server: import('node:http').Server | undefined;
+
+try {
+  const now = new Date();
+  say(
+    `generating ${sizes.rms} RMs, ${sizes.clients} clients, ${sizes.touches} touches (${ctx.database.kind})…`,
+  );
+  const data = await generateScoringData(gen?.db ?? ctx.database.db, sizes, now, TZ, say);
+  say(`generated in ${data.seconds.toFixed(1)} s`);
+
+  // The nightly run is for the local day that just ended.
+  const runDate = dateInZone(new Date(now.getTime() - 24 * 3600_000), TZ);
+  const jobs: Record<string, number> = {};
+  const tn = performance.now();
+  for (const [name, job] of Object.entries(NIGHTLY)) {
+    say(`nightly: ${name} for ${runDate}…`);
+    const t = performance.now();
+    await job(ctx, runDate);
+    jobs[name] = secs(performance.now() - t);
+  }
+  const seconds = (performance.now() - tn) / 1000;
+
+  const admin = await createTokenService({ db: ctx.database.db, audit: createAuditRepository() }).create({
+    name: 'bench-admin',
+    role: 'admin',
+    branchScope: null,
+    actor: 'bench',
+  });
+  server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const headers = { authorization: `Bearer ${admin.secret}` };
+
+  const reports = [];
+  for (const r of REPORTS) {
+    say(`report: ${r.name} × ${requests}…`);
+    const latencies: number[] = [];
+    const statuses: Record<string, number> = {};
+    const once = async () => {
+      const t = performance.now();
+      const res = await fetch(`${base}${r.path}`, { headers });
+      await res.arrayBuffer();
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      return performance.now() - t;
+    };
+    // A few warm-up requests (connections, plans, caches) are not counted.
+    for (let i = 0; i < Math.min(5, requests); i++) await once();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < requests) latencies.push(await once());
+      }),
+    );
+    reports.push({
+      name: r.name,
+      kind: r.kind,
+      path: r.path,
+      p50Ms: ms2(percentile(latencies, 50)),
+      p99Ms: ms2(percentile(latencies, 99)),
+      statuses,
+    });
+  }
+  const reportP99Ms = Math.max(0, ...reports.filter((r) => r.kind !== 'other').map((r) => r.p99Ms));
+  const errors = reports.filter((r) => Object.keys(r.statuses).some((s) => s !== '200'));
+
+  say('baseline: full scan of touches, SELECT 1 round trips…');
+  const tb = performance.now();
+  await queryRows(ctx.database.db, sql`SELECT rm, count(*) FROM touches GROUP BY rm`);
+  const scanSeconds = (performance.now() - tb) / 1000;
+  const selectOne: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await queryRows(ctx.database.db, sql`SELECT 1`);
+    selectOne.push(performance.now() - t);
+  }
+  const select1P99Ms = percentile(selectOne, 99);
+
+  const result = {
+    rms: sizes.rms,
+    clients: sizes.clients,
+    touches: sizes.touches,
+    seconds: Number(seconds.toFixed(2)),
+    reportP99Ms: ms2(reportP99Ms),
+    generateSeconds: Number(data.seconds.toFixed(2)),
+    db: ctx.database.kind,
+    runDate,
+    jobs,
+    reports,
+    baseline: {
+      touchesScanSeconds: Number(scanSeconds.toFixed(3)),
+      select1P50Ms: ms2(percentile(selectOne, 50)),
+      select1P99Ms: ms2(select1P99Ms),
+    },
+    ratios: {
+      nightlyOverScan: Number((seconds / scanSeconds).toFixed(1)),
+      reportP99OverSelect1: Number((reportP99Ms / Math.max(select1P99Ms, 0.001)).toFixed(1)),
+    },
+    goals: {
+      nightly: { goalSeconds: GOAL_NIGHTLY_SECONDS, met: seconds < GOAL_NIGHTLY_SECONDS },
+      reportP99: { goalMs: GOAL_REPORT_P99_MS, met: reportP99Ms < GOAL_REPORT_P99_MS },
+    },
+    generateSteps: data.steps,
+    rows: data.rows,
+  };
+  process.stdout.write(`${JSON.stringify(result, null, args.json ? undefined : 2)}\n`);
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  process.stderr.write(
+    `goal: nightly < ${GOAL_NIGHTLY_SECONDS} s: ${result.seconds} s (${mark(result.goals.nightly.met)})\n` +
+      `goal: report p99 < ${GOAL_REPORT_P99_MS} ms: ${result.reportP99Ms} ms (${mark(result.goals.reportP99.met)})\n`,
+  );
+  if (errors.length > 0) {
+    failed = true;
+    process.stderr.write(
+      `FAILED: non-200 answers: ${JSON.stringify(errors.map((e) => ({ path: e.path, statuses: e.statuses })))}\n`,
+    );
+  }
+} catch (err) {
+  failed = true;
+  process.stderr.write(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+} finally {
+  if (server) await new Promise((r) => server?.close(r));
+  await web.close();
+  await gen?.close();
+  await opened.close();
+  await scratch?.drop();
+}
+process.exit(failed ? 1 : 0);
