@@ -22,11 +22,11 @@
  * to 100 RMs, 10,000 clients and 200,000 touches (PGlite is single-connection wasm: slower, and its figures
  * are not comparable to PostgreSQL's). Redis: REDIS_URL, else a local redis-server as `helix` starts one.
  */
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import type { AppContext } from '../../src/app/context.ts';
-import { openContext } from '../../src/app/context.ts';
+import { type AppContext, openContext } from '../../src/app/context.ts';
 import { buildWebApp } from '../../src/app/web.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
@@ -140,7 +140,7 @@ const gen: Database | undefined = scratch
     })
   : undefined;
 let failed = false;
-let server: import('node:http').Server | undefined;
+let server: Server | undefined;
 
 try {
   const now = new Date();
@@ -168,7 +168,7 @@ try {
     branchScope: null,
     actor: 'bench',
   });
-  server = await new Promise<import('node:http').Server>((resolve) => {
+  server = await new Promise<Server>((resolve) => {
     const s = web.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
