@@ -13,6 +13,7 @@ import { registerConversationsJobs } from '../modules/conversations/handoff-sla.
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import { registerKocJobs } from '../modules/koc/koc.jobs.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
 import { wireBots } from './bot-wiring.ts';
@@ -162,6 +163,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         log,
       }),
       ...registerPointsJobs({ points: pts.points, now: () => clock.now(), log }),
+      ...registerKocJobs({ influence: services.kocInfluence() }),
     ],
   };
 }

@@ -32,7 +32,7 @@ import {
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
-import { createKocWiring } from './koc-wiring.ts';
+import { createKocInfluenceWiring, createKocWiring } from './koc-wiring.ts';
 import { createPointsWiring } from './points-wiring.ts';
 import { createProfileImportWiring } from './profile-import-wiring.ts';
 import { createReferralWiring } from './referral-wiring.ts';
@@ -151,6 +151,7 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   );
   // Refuses to start on a broken KOC weights file.
   const koc = once(() => createKocWiring({ config, db, clock }));
+  const kocInfluence = once(() => createKocInfluenceWiring({ config, db, clock, log }));
 
   // Refuses to start on a broken membership file.
   const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
@@ -265,6 +266,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     profiles,
     /** KOC candidate scores: `record(tx, contributions)` for the events and referral ports, and the API. */
     koc,
+    /** KOC influence: the nightly `koc_influence` recompute and its reads. */
+    kocInfluence,
     /** Referral codes, referrals and their rewards. */
     referral,
     /** Activation events (API and profile feed); they pay referrals through `referral.onActivated`. */

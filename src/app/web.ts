@@ -321,7 +321,7 @@ export function buildWebApp(
     }),
   );
   // Refuses to start on a broken KOC weights file.
-  api.use(createKocRouter({ koc: services.koc() }));
+  api.use(createKocRouter({ koc: services.koc(), influence: services.kocInfluence() }));
   const checker = services.checker();
   api.use(createComplianceRouter({ checker }));
   const library = services.library();

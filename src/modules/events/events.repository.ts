@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { clientInScope } from '../contacts/scope-filters.repository.ts';
@@ -24,6 +24,15 @@ export type DueReminder = { eventId: number; minutesBefore: number };
 /** The next arrival number of an event's sign-ups. */
 const nextQueueNo = (eventId: number) =>
   sql`(SELECT COALESCE(max(queue_no), 0) + 1 FROM event_signups WHERE event_id = ${eventId})`;
+
+/**
+ * SQL that is true when the client whose external userid `clientUserid` yields attended any event, for
+ * other modules' aggregates (KOC influence). Pass a qualified column.
+ */
+export function attendedAnEvent(clientUserid: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM event_signups att_s
+                     WHERE att_s.external_userid = ${clientUserid} AND att_s.attended_at IS NOT NULL)`;
+}
 
 /** The events module's SQL: events, their sign-ups and the reminders sent. */
 export type EventsRepository = ReturnType<typeof createEventsRepository>;

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { type FlashClaimRow, type FlashSaleRow, flashClaims, flashSales } from './flash-sales.tables.ts';
 
@@ -10,6 +10,14 @@ export type ListedClaim = Pick<
   FlashClaimRow,
   'externalUserid' | 'status' | 'via' | 'claimedAt' | 'expiresAt'
 >;
+
+/**
+ * SQL that is true when the client whose external userid `clientUserid` yields ever claimed a flash sale
+ * (whatever became of the claim), for other modules' aggregates (KOC influence). Pass a qualified column.
+ */
+export function claimedAFlashSale(clientUserid: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM flash_claims fc_c WHERE fc_c.external_userid = ${clientUserid})`;
+}
 
 /** SQL for flash sales and their claims. Methods take the handle they run on. */
 export type FlashSalesRepository = ReturnType<typeof createFlashSalesRepository>;

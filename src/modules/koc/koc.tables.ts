@@ -4,6 +4,7 @@ import {
   check,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -55,3 +56,28 @@ export const kocScores = pgTable(
   },
   (t) => [index('koc_scores_score_idx').on(t.score)],
 );
+
+/**
+ * Each KOC's influence, filled nightly (`koc.influence`) by one set-based recompute that replaces every
+ * row: the people they brought (referees, clients who clicked what they shared), helpful answers given,
+ * referees still pending, and those people's activated / retained / engaged shares against the
+ * direct-standardised baseline of clients without a KOC in the same tier × acquisition-month cells.
+ * Rates are fractions (0..1); a baseline is null when no unlinked client shares any of the group's cells.
+ */
+export const kocInfluence = pgTable('koc_influence', {
+  externalUserid: text('external_userid').primaryKey(),
+  brought: integer('brought').notNull(),
+  answered: integer('answered').notNull(),
+  invited: integer('invited').notNull(),
+  people: integer('people').notNull(),
+  activatedRate: doublePrecision('activated_rate'),
+  retainedRate: doublePrecision('retained_rate'),
+  engagedRate: doublePrecision('engaged_rate'),
+  baselineActivatedRate: doublePrecision('baseline_activated_rate'),
+  baselineRetainedRate: doublePrecision('baseline_retained_rate'),
+  baselineEngagedRate: doublePrecision('baseline_engaged_rate'),
+  computedAt: timestamptz('computed_at').notNull(),
+});
+
+/** A koc_influence row. */
+export type KocInfluenceRow = typeof kocInfluence.$inferSelect;

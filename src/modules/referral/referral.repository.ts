@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { rmInScope } from '../contacts/scope-filters.repository.ts';
@@ -6,6 +6,20 @@ import { type ReferralCodeRow, type ReferralRow, referralCodes, referrals } from
 
 /** A referral's status. */
 export type ReferralStatus = 'pending' | 'rewarded' | 'rejected' | 'review';
+
+/**
+ * The referral module's who-referred-whom as a subquery other modules' SQL may read (the KOC influence
+ * aggregate): `referrer`, `referred`, `genuine` (false for a self-referral or a contact who was already a
+ * client: the referrer brought nobody) and `pending` (genuine and not yet rewarded: pending or in review).
+ * Alias it where it is used: `${referralLinks()} rl`.
+ */
+export function referralLinks(): SQL {
+  return sql`(SELECT r.referrer, r.referred,
+                     NOT (r.status = 'rejected' AND COALESCE(r.reason IN ('self_referral','already_client'), FALSE))
+                       AS genuine,
+                     r.status IN ('pending','review') AS pending
+              FROM referrals r)`;
+}
 
 /** SQL for referral codes and referrals. Methods take the handle they run on. */
 export type ReferralRepository = ReturnType<typeof createReferralRepository>;
