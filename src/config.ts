@@ -258,6 +258,10 @@ const envSchema = z.object({
   REFERRAL_MONTHLY_CAP: int(0, 10_000).default(10),
   REFERRAL_CLUSTER_SIZE: int(2, 10_000).default(5),
   REFERRAL_CLUSTER_MINUTES: int(1, 24 * 60).default(10),
+  // Churn alerts: an RM whose clients deleted them in a week above this share of the clients they held at
+  // its start, and at least this many, is alerted once for that week.
+  CHURN_ALERT_RATE: probability.default(0.05),
+  CHURN_ALERT_MIN: int(1, 100_000).default(3),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -448,6 +452,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       monthlyCap: env.REFERRAL_MONTHLY_CAP,
       cluster: { size: env.REFERRAL_CLUSTER_SIZE, windowMs: env.REFERRAL_CLUSTER_MINUTES * 60_000 },
     },
+    /** When a week's client deletions raise a churn alert for an RM. */
+    churnAlert: { rate: env.CHURN_ALERT_RATE, min: env.CHURN_ALERT_MIN },
   };
 }
 

@@ -4,6 +4,7 @@ import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/cont
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
+import { AggregateFunnel } from '../modules/funnel/funnel.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
 import { ComputeKocInfluence } from '../modules/koc/koc.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
@@ -28,4 +29,5 @@ export const Jobs = defineJobMap({
   SendEventReminders,
   SweepFlashSales,
   ComputeKocInfluence,
+  AggregateFunnel,
 });

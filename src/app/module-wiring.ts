@@ -12,6 +12,7 @@ import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
+import { registerFunnelJobs } from '../modules/funnel/funnel.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
 import { registerKocJobs } from '../modules/koc/koc.jobs.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
@@ -164,6 +165,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       }),
       ...registerPointsJobs({ points: pts.points, now: () => clock.now(), log }),
       ...registerKocJobs({ influence: services.kocInfluence() }),
+      ...registerFunnelJobs({ funnel: services.funnel(), log }),
     ],
   };
 }

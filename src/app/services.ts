@@ -31,6 +31,7 @@ import {
 } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
+import { createFunnelWiring } from './funnel-wiring.ts';
 import { Jobs } from './jobs.ts';
 import { createKocInfluenceWiring, createKocWiring } from './koc-wiring.ts';
 import { createPointsWiring } from './points-wiring.ts';
@@ -155,6 +156,7 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
 
   // Refuses to start on a broken membership file.
   const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
+  const funnel = once(() => createFunnelWiring({ config, db, clock, log, metrics, audit: audit() }));
 
   // Attendance and activated referrals earn points and count toward KOC scores (tests may replace the
   // referral reward with their own).
@@ -274,6 +276,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     activation,
     /** Points (ledger, balances, expiry) and the membership levels derived from them. */
     points,
+    /** The funnel: tracked-link opens, the nightly aggregates (funnel, cohorts, churn alerts), reports. */
+    funnel,
     /** Events, their sign-ups, attendance and stats. */
     events,
     contactsRepo: once(createContactsRepository),

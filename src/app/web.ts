@@ -37,6 +37,7 @@ import { createEventLinkRouter, createEventsRouter } from '../modules/events/eve
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createFlashClaimRouter, createFlashSalesRouter } from '../modules/flash-sales/flash-sales.routes.ts';
+import { createFunnelLinkRouter, createFunnelRouter } from '../modules/funnel/funnel.routes.ts';
 import { createInboxOpsRouter } from '../modules/inbox/inbox.ops-routes.ts';
 import { createInboxRepository } from '../modules/inbox/inbox.repository.ts';
 import { mountCallbackRoutes, type PassiveReplyHook } from '../modules/inbox/inbox.routes.ts';
@@ -355,6 +356,7 @@ export function buildWebApp(
       now: () => clock.now(),
     }),
   );
+  api.use(createFunnelRouter({ funnel: services.funnel() }));
   api.use(createTiersRouter({ routing: profiles.routing, policy: profiles.policy, clock }));
   const cal = services.calendar();
   api.use(
@@ -405,6 +407,8 @@ export function buildWebApp(
   api.use(createEventsRouter({ events, notifyPromoted: services.events().notifyPromoted }));
   // A client's sign-up link carries its own signed token instead of a sign-in, so it sits outside the API.
   app.use(createEventLinkRouter({ events }));
+  // A channel's tracked link is opened by anyone who scans a poster: public, it only counts and redirects.
+  app.use(createFunnelLinkRouter({ funnel: services.funnel() }));
   app.use('/api/v1', api);
   mountApiDocs(app);
   mountConsole(app, {

@@ -100,6 +100,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['schedule'] as const,
       registers: [registry],
     }),
+    churnAlerts: new Counter({
+      name: 'helix_churn_alerts_total',
+      help: 'Churn alerts raised: an RM whose clients deleted them in a week above CHURN_ALERT_RATE (once per RM and week)',
+      registers: [registry],
+    }),
     inboxRequeued: new Counter({
       name: 'helix_inbox_requeued_total',
       help: 'Inbox rows the sweeper re-enqueued because they were stored but never processed',

@@ -263,6 +263,37 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/koc/candidates/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
   'GET /api/v1/koc/tea-party-invitees': {},
+  'GET /api/v1/funnel': {
+    scoped: [
+      {
+        expect: 'hides',
+        query: () => 'from=2026-01-05&to=2026-12-31&by=rm',
+        mark: (t) => t.rm,
+        noControl: 'no aggregates seeded; funnel.test.ts shows each branch its own rows',
+      },
+    ],
+  },
+  'GET /api/v1/funnel/cohorts': {
+    scoped: [
+      {
+        expect: 'hides',
+        query: (t) => `from=2026-01-05&to=2026-12-31&channel=${t.channel}`,
+        mark: (t) => t.channel,
+        noControl: 'no aggregates seeded; funnel.test.ts shows an RM their own cohorts',
+      },
+    ],
+  },
+  'GET /api/v1/funnel/churn': {
+    scoped: [
+      {
+        expect: 'hides',
+        query: () => 'week=2026-12-02',
+        mark: (t) => t.rm,
+        noControl: 'no churn seeded; funnel.test.ts hides an alert from another branch',
+      },
+    ],
+  },
+  'POST /api/v1/funnel/recompute': {},
   'POST /api/v1/koc/helpful': {
     scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, ref: 'matrix-helpful' }) }],
   },

@@ -38,3 +38,10 @@ export function channelInScope(scope: Scope, rmUserids: SQL): SQL {
                 SELECT 1 FROM unnest(${rmUserids}) AS scope_u(userid)
                 WHERE NOT ${rmInScope(scope, sql`scope_u.userid`)}))`;
 }
+
+/** SQL that is true when the channel whose id `channelId` yields is within `scope` (see `channelInScope`). */
+export function channelIdInScope(scope: Scope, channelId: SQL): SQL {
+  if (scope.kind === 'all') return sql`TRUE`;
+  return sql`EXISTS (SELECT 1 FROM channels scope_ch WHERE scope_ch.id = ${channelId}
+                     AND ${channelInScope(scope, sql`scope_ch.rm_userids`)})`;
+}
