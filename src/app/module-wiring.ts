@@ -10,6 +10,7 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { registerEngagementJobs } from '../modules/engagement/engagement.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
@@ -162,6 +163,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         log,
       }),
       ...registerPointsJobs({ points: pts.points, now: () => clock.now(), log }),
+      ...registerEngagementJobs({ scoring: services.engagement() }),
     ],
   };
 }

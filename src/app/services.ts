@@ -30,6 +30,7 @@ import {
   loadConfiguredLibrary,
 } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
+import { createEngagementWiring } from './engagement-wiring.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { Jobs } from './jobs.ts';
 import { createKocWiring } from './koc-wiring.ts';
@@ -152,6 +153,9 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   // Refuses to start on a broken KOC weights file.
   const koc = once(() => createKocWiring({ config, db, clock }));
 
+  // Refuses to start on a broken engagement score policy.
+  const engagement = once(() => createEngagementWiring({ config, db, audit: audit(), clock, log }));
+
   // Refuses to start on a broken membership file.
   const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
 
@@ -265,6 +269,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     profiles,
     /** KOC candidate scores: `record(tx, contributions)` for the events and referral ports, and the API. */
     koc,
+    /** RM engagement scores: the nightly computation and the reports' reads. */
+    engagement,
     /** Referral codes, referrals and their rewards. */
     referral,
     /** Activation events (API and profile feed); they pay referrals through `referral.onActivated`. */
