@@ -2,6 +2,7 @@ import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
+import { ScoreRms } from '../modules/engagement/engagement.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { AggregateFunnel } from '../modules/funnel/funnel.jobs.ts';
@@ -30,4 +31,5 @@ export const Jobs = defineJobMap({
   SweepFlashSales,
   ComputeKocInfluence,
   AggregateFunnel,
+  ScoreRms,
 });

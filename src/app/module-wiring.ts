@@ -10,6 +10,7 @@ import { createCorpTagsRepository } from '../modules/contacts/corp-tags.reposito
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
+import { registerEngagementJobs } from '../modules/engagement/engagement.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { registerFunnelJobs } from '../modules/funnel/funnel.jobs.ts';
@@ -166,6 +167,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       ...registerPointsJobs({ points: pts.points, now: () => clock.now(), log }),
       ...registerKocJobs({ influence: services.kocInfluence() }),
       ...registerFunnelJobs({ funnel: services.funnel(), log }),
+      ...registerEngagementJobs({ scoring: services.engagement() }),
     ],
   };
 }

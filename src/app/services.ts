@@ -30,6 +30,7 @@ import {
   loadConfiguredLibrary,
 } from './content-wiring.ts';
 import type { AppContext } from './context.ts';
+import { createEngagementWiring } from './engagement-wiring.ts';
 import { createConfiguredSmartService, loadStarterFaq } from './faq-wiring.ts';
 import { createFunnelWiring } from './funnel-wiring.ts';
 import { Jobs } from './jobs.ts';
@@ -154,6 +155,9 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   const koc = once(() => createKocWiring({ config, db, clock }));
   const kocInfluence = once(() => createKocInfluenceWiring({ config, db, clock, log }));
 
+  // Refuses to start on a broken engagement score policy.
+  const engagement = once(() => createEngagementWiring({ config, db, audit: audit(), clock, log }));
+
   // Refuses to start on a broken membership file.
   const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
   const funnel = once(() => createFunnelWiring({ config, db, clock, log, metrics, audit: audit() }));
@@ -270,6 +274,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     koc,
     /** KOC influence: the nightly `koc_influence` recompute and its reads. */
     kocInfluence,
+    /** RM engagement scores: the nightly computation and the reports' reads. */
+    engagement,
     /** Referral codes, referrals and their rewards. */
     referral,
     /** Activation events (API and profile feed); they pay referrals through `referral.onActivated`. */

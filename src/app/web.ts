@@ -32,6 +32,7 @@ import { createContentRepository } from '../modules/content/content.repository.t
 import { createContentRouter } from '../modules/content/content.routes.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
+import { createEngagementRouter } from '../modules/engagement/engagement.routes.ts';
 import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
 import { createEventLinkRouter, createEventsRouter } from '../modules/events/events.routes.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
@@ -323,6 +324,15 @@ export function buildWebApp(
   );
   // Refuses to start on a broken KOC weights file.
   api.use(createKocRouter({ koc: services.koc(), influence: services.kocInfluence() }));
+  api.use(createKocRouter({ koc: services.koc() }));
+  // Refuses to start on a broken engagement score policy.
+  api.use(
+    createEngagementRouter({
+      scoring: services.engagement(),
+      timeZone: config.scheduler.timezone,
+      clock,
+    }),
+  );
   const checker = services.checker();
   api.use(createComplianceRouter({ checker }));
   const library = services.library();

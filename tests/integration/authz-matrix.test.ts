@@ -298,6 +298,26 @@ const FIXTURES: Record<string, Fixture> = {
     scoped: [{ expect: 404, body: (t) => ({ externalUserid: t.client, ref: 'matrix-helpful' }) }],
   },
   'POST /api/v1/koc/share-clicks': {},
+  'GET /api/v1/engagement/rms': {
+    scoped: [
+      {
+        expect: 'hides',
+        mark: (t) => t.rm,
+        noControl: 'no computed scores here; engagement-score.test.ts ranks each branch for its ops',
+      },
+    ],
+  },
+  'GET /api/v1/engagement/rms/:rm': {
+    scoped: [
+      {
+        expect: 404,
+        params: (t) => ({ rm: t.rm }),
+        noControl: 'no computed scores here; engagement-score.test.ts explains an RM of the own branch',
+      },
+    ],
+  },
+  'GET /api/v1/engagement/rms/:rm/touches': { scoped: [{ expect: 404, params: (t) => ({ rm: t.rm }) }] },
+  'POST /api/v1/engagement/recompute': {},
   'GET /api/v1/circles/:id/invites': {
     params: { id: 'koc-circle' },
     scoped: [

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import type { ApprovalStatus } from '../approvals/maker-checker.ts';
@@ -257,4 +257,24 @@ export function createContentRepository() {
       return rows.length > 0;
     },
   };
+}
+
+/**
+ * Per owner RM, the `clicked` content outcomes of their clients in [from, to): engagement scoring's
+ * tracked clicks. `ownerRmOf` is the contacts module's fragment.
+ */
+export function clicksByOwnerRm(
+  db: Db | Tx,
+  from: Date,
+  to: Date,
+  ownerRmOf: (clientUserid: SQL) => SQL,
+): Promise<{ rm: string; clicks: number }[]> {
+  return queryRows<{ rm: string; clicks: number }>(
+    db,
+    sql`SELECT rm, count(*)::int AS clicks FROM (
+          SELECT ${ownerRmOf(sql`o.external_userid`)} AS rm FROM content_outcomes o
+           WHERE o.outcome = 'clicked'
+             AND o.at >= ${from.toISOString()}::timestamptz AND o.at < ${to.toISOString()}::timestamptz) k
+         WHERE rm IS NOT NULL GROUP BY rm`,
+  );
 }

@@ -239,3 +239,26 @@ const isoSla = (c: ConversationView): ConversationView => ({
   ...c,
   slaDueAt: c.slaDueAt === null ? null : new Date(c.slaDueAt).toISOString(),
 });
+
+/** One RM's hand-off figures for a period. */
+export type RmHandoffFigures = { rm: string; handoffs: number; kept: number; medianMinutes: number | null };
+
+/**
+ * Per RM, the hand-offs to them in [from, to), how many were taken over within the SLA, and the median
+ * minutes from hand-off to takeover (of those taken over): engagement scoring's responsiveness.
+ */
+export function handoffFiguresByRm(db: Db | Tx, from: Date, to: Date): Promise<RmHandoffFigures[]> {
+  return queryRows<RmHandoffFigures>(
+    db,
+    sql`SELECT rm_userid AS rm, count(*)::int AS handoffs,
+               count(*) FILTER (WHERE sla_kept)::int AS kept,
+               (percentile_cont(0.5) WITHIN GROUP (
+                  ORDER BY extract(epoch FROM taken_over_at - handed_off_at) / 60)
+                  FILTER (WHERE taken_over_at IS NOT NULL))::float8 AS "medianMinutes"
+          FROM conversations
+         WHERE rm_userid IS NOT NULL
+           AND handed_off_at >= ${from.toISOString()}::timestamptz
+           AND handed_off_at < ${to.toISOString()}::timestamptz
+         GROUP BY rm_userid`,
+  );
+}

@@ -2,6 +2,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 import { isoMicros } from '../../platform/db/columns.ts';
+import { isActiveClientOf } from '../contacts/rm-figures.repository.ts';
 import { rmInScope } from '../contacts/scope-filters.repository.ts';
 import { type TouchKind, touches } from './touches.tables.ts';
 
@@ -19,6 +20,17 @@ export type TouchInput = {
   title: string;
   body?: string | null;
   ref: string;
+};
+
+/** A done touch as the engagement drill-down lists it. */
+export type DoneTouch = {
+  id: string;
+  /** When it was done, in UTC with microseconds: exact for paging. */
+  doneAt: string;
+  kind: TouchKind;
+  emotional: boolean;
+  externalUserid: string | null;
+  title: string;
 };
 
 /** A touch as the client timeline shows it: never its body (the RM's ready text). */
@@ -148,6 +160,45 @@ export function createTouchesRepository() {
              WHERE status = 'done' AND done_at >= ${from.toISOString()}::timestamptz
                AND done_at < ${to.toISOString()}::timestamptz
              GROUP BY rm, kind, emotional ORDER BY rm, kind`,
+      ),
+
+    /**
+     * Per RM, the distinct active clients of theirs with a done touch in [from, to) and the emotional done
+     * touches: engagement scoring's coverage and emotional components. `touches_rm_done_idx` serves it.
+     */
+    doneFiguresByRm: (db: Db | Tx, from: Date, to: Date) =>
+      queryRows<{ rm: string; touchedClients: number; emotionalTouches: number }>(
+        db,
+        sql`SELECT t.rm,
+                   count(DISTINCT t.external_userid) FILTER (
+                     WHERE ${isActiveClientOf(sql`t.rm`, sql`t.external_userid`)})::int AS "touchedClients",
+                   count(*) FILTER (WHERE t.emotional)::int AS "emotionalTouches"
+              FROM touches t
+             WHERE t.status = 'done' AND t.done_at >= ${from.toISOString()}::timestamptz
+               AND t.done_at < ${to.toISOString()}::timestamptz
+             GROUP BY t.rm`,
+      ),
+
+    /**
+     * The RM's done touches in [from, to), newest first, strictly before `before`: the touch-log rows behind
+     * the coverage (all) or emotional (emotional only) component.
+     */
+    doneForRm: (
+      db: Db | Tx,
+      q: { rm: string; from: Date; to: Date; emotionalOnly: boolean },
+      before: { at: string; id: string } | undefined,
+      limit: number,
+    ) =>
+      queryRows<DoneTouch>(
+        db,
+        sql`SELECT id::text AS id, ${isoMicros(sql`done_at`)} AS "doneAt", kind, emotional,
+                   external_userid AS "externalUserid", title
+              FROM touches
+             WHERE rm = ${q.rm} AND status = 'done'
+               AND done_at >= ${q.from.toISOString()}::timestamptz AND done_at < ${q.to.toISOString()}::timestamptz
+               ${q.emotionalOnly ? sql`AND emotional` : sql``}
+               ${before ? sql`AND (done_at, id) < (${before.at}::timestamptz, ${before.id}::bigint)` : sql``}
+             ORDER BY done_at DESC, id DESC LIMIT ${limit}`,
       ),
   };
 }

@@ -30,6 +30,8 @@ export const touches = pgTable(
     index('touches_rm_due_idx').on(t.rm, t.dueDate).where(sql`${t.status} = 'due'`),
     // A client's touches, newest first: the client timeline and the sidebar's touches due.
     index('touches_client_idx').on(t.externalUserid, t.createdAt),
+    // Engagement scoring's per-RM done touches in a period, and its drill-down to them.
+    index('touches_rm_done_idx').on(t.rm, t.doneAt).where(sql`${t.status} = 'done'`),
     check('touches_status', sql`${t.status} IN ('due','done')`),
   ],
 );

@@ -199,3 +199,24 @@ function isCheckViolation(err: unknown, name: string): boolean {
   }
   return false;
 }
+
+/**
+ * Per owner RM, the claims their clients won in [from, to) (still won or since redeemed; not returned or
+ * expired): a conversion for engagement scoring. `ownerRmOf` is the contacts module's fragment.
+ */
+export function wonClaimsByOwnerRm(
+  db: Db | Tx,
+  from: Date,
+  to: Date,
+  ownerRmOf: (clientUserid: SQL) => SQL,
+): Promise<{ rm: string; wonClaims: number }[]> {
+  return queryRows<{ rm: string; wonClaims: number }>(
+    db,
+    sql`SELECT rm, count(*)::int AS "wonClaims" FROM (
+          SELECT ${ownerRmOf(sql`fc.external_userid`)} AS rm FROM flash_claims fc
+           WHERE fc.status IN ('won','redeemed')
+             AND fc.claimed_at >= ${from.toISOString()}::timestamptz
+             AND fc.claimed_at < ${to.toISOString()}::timestamptz) w
+         WHERE rm IS NOT NULL GROUP BY rm`,
+  );
+}

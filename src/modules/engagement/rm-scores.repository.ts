@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import type { Scope } from '../../platform/auth/scope.ts';
+import type { PeriodKind } from '../../platform/calendar/periods.ts';
+import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
+import { rmInScope } from '../contacts/scope-filters.repository.ts';
+import type { ScoreComponent } from './score-policy.ts';
+import type { ComponentScore, RmScore } from './scoring.ts';
+
+/** One stored score as the ranking and the explanation read it. */
+export type StoredScore = {
+  rm: string;
+  branch: string | null;
+  /** 1 for the branch's best score in the period (ties share a rank). */
+  rank: number;
+  score: number;
+  components: Record<ScoreComponent, ComponentScore>;
+  policyVersion: string;
+  computedAt: Date;
+};
+
+/** The rm_scores table's SQL. */
+export type RmScoresRepository = ReturnType<typeof createRmScoresRepository>;
+
+/** Creates the rm_scores repository. */
+export function createRmScoresRepository() {
+  return {
+    /** Replaces every row of one period with `scores` (call inside a transaction: all or nothing). */
+    async replacePeriod(
+      tx: Tx,
+      p: { kind: PeriodKind; start: string; policyVersion: string; at: Date },
+      scores: readonly RmScore[],
+    ): Promise<void> {
+      await queryRows(
+        tx,
+        sql`DELETE FROM rm_scores WHERE period_kind = ${p.kind} AND period_start = ${p.start}::date`,
+      );
+      for (let i = 0; i < scores.length; i += 1_000) {
+        const chunk = scores.slice(i, i + 1_000);
+        // One INSERT … SELECT from a JSON array per chunk, not a statement per RM.
+        const rows = JSON.stringify(
+          chunk.map((s) => ({ rm: s.rm, branch: s.branch, score: s.score, components: s.components })),
+        );
+        await queryRows(
+          tx,
+          sql`INSERT INTO rm_scores (period_kind, period_start, rm, branch, score, components, policy_version, computed_at)
+              SELECT ${p.kind}, ${p.start}::date, r.rm, r.branch, r.score, r.components, ${p.policyVersion},
+                     ${p.at.toISOString()}::timestamptz
+                FROM jsonb_to_recordset(${rows}::jsonb)
+                     AS r(rm text, branch text, score float8, components jsonb)`,
+        );
+      }
+    },
+
+    /** When the period was computed (null: not yet). */
+    async computedAt(db: Db | Tx, kind: PeriodKind, start: string): Promise<Date | null> {
+      const [row] = await queryRows<{ at: Date | string | null }>(
+        db,
+        sql`SELECT max(computed_at) AS at FROM rm_scores
+             WHERE period_kind = ${kind} AND period_start = ${start}::date`,
+      );
+      return row?.at ? new Date(row.at) : null;
+    },
+
+    /**
+     * The period's scores within `scope` (optionally one branch), by branch then rank within the branch.
+     * Ranks are taken over the whole branch before the scope filter, so an RM sees their real place.
+     */
+    ranking: (
+      db: Db | Tx,
+      scope: Scope,
+      q: { kind: PeriodKind; start: string; branch?: string; rm?: string; limit: number },
+    ) =>
+      queryRows<StoredScore>(
+        db,
+        sql`SELECT * FROM (
+              SELECT s.rm, s.branch, rank() OVER (PARTITION BY s.branch ORDER BY s.score DESC)::int AS rank,
+                     s.score, s.components, s.policy_version AS "policyVersion", s.computed_at AS "computedAt"
+                FROM rm_scores s
+               WHERE s.period_kind = ${q.kind} AND s.period_start = ${q.start}::date) ranked
+             WHERE ${rmInScope(scope, sql`ranked.rm`)}
+               ${q.branch !== undefined ? sql`AND ranked.branch = ${q.branch}` : sql``}
+               ${q.rm !== undefined ? sql`AND ranked.rm = ${q.rm}` : sql``}
+             ORDER BY ranked.branch NULLS LAST, ranked.rank, ranked.rm LIMIT ${q.limit}`,
+      ),
+
+    /** The RM's scores for the periods of `kind` starting on `starts` (missing periods have no row). */
+    trend: (db: Db | Tx, kind: PeriodKind, rm: string, starts: readonly string[]) =>
+      queryRows<{ periodStart: string; score: number }>(
+        db,
+        sql`SELECT to_char(period_start, 'YYYY-MM-DD') AS "periodStart", score FROM rm_scores
+             WHERE period_kind = ${kind} AND rm = ${rm}
+               AND period_start = ANY(${sql.param([...starts])}::date[])
+             ORDER BY period_start`,
+      ),
+
+    /** Whether the RM `rm` is within `scope` (head office sees every RM). */
+    async rmVisible(db: Db | Tx, scope: Scope, rm: string): Promise<boolean> {
+      const [row] = await queryRows<{ ok: boolean }>(
+        db,
+        sql`SELECT ${rmInScope(scope, sql`${rm}::text`)} AS ok`,
+      );
+      return row?.ok === true;
+    },
+  };
+}
