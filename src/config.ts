@@ -258,6 +258,9 @@ const envSchema = z.object({
   REFERRAL_MONTHLY_CAP: int(0, 10_000).default(10),
   REFERRAL_CLUSTER_SIZE: int(2, 10_000).default(5),
   REFERRAL_CLUSTER_MINUTES: int(1, 24 * 60).default(10),
+  // A/B experiments: exposed clients every variant needs before a verdict, and the family-wise alpha.
+  EXPERIMENT_MIN_EXPOSURES: int(1, 10_000_000).default(100),
+  EXPERIMENT_ALPHA: z.coerce.number().gt(0).max(0.5).default(0.05),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -448,6 +451,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       monthlyCap: env.REFERRAL_MONTHLY_CAP,
       cluster: { size: env.REFERRAL_CLUSTER_SIZE, windowMs: env.REFERRAL_CLUSTER_MINUTES * 60_000 },
     },
+    /** A/B experiment verdicts: minimum exposed clients per variant, and alpha before Bonferroni. */
+    experiments: { minExposures: env.EXPERIMENT_MIN_EXPOSURES, alpha: env.EXPERIMENT_ALPHA },
   };
 }
 

@@ -1,6 +1,7 @@
 import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar.jobs.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
+import { RecomputeExperiments } from '../modules/content/experiments.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
@@ -26,4 +27,5 @@ export const Jobs = defineJobMap({
   ExpirePoints,
   SendEventReminders,
   SweepFlashSales,
+  RecomputeExperiments,
 });

@@ -38,3 +38,13 @@ export function channelInScope(scope: Scope, rmUserids: SQL): SQL {
                 SELECT 1 FROM unnest(${rmUserids}) AS scope_u(userid)
                 WHERE NOT ${rmInScope(scope, sql`scope_u.userid`)}))`;
 }
+
+/**
+ * SQL yielding the branch of the client whose external userid `clientUserid` yields: its owner RM's branch,
+ * or '' for a client without an owner, an owner without a branch, or no such client. Never NULL, so a
+ * per-branch aggregate can key on it.
+ */
+export function clientBranchOf(clientUserid: SQL): SQL {
+  return sql`COALESCE((SELECT scope_r.branch FROM clients scope_c JOIN rms scope_r ON scope_r.userid = scope_c.owner_rm
+                       WHERE scope_c.external_userid = ${clientUserid}), '')`;
+}
