@@ -262,6 +262,9 @@ const envSchema = z.object({
   // its start, and at least this many, is alerted once for that week.
   CHURN_ALERT_RATE: probability.default(0.05),
   CHURN_ALERT_MIN: int(1, 100_000).default(3),
+  // A/B experiments: exposed clients every variant needs before a verdict, and the family-wise alpha.
+  EXPERIMENT_MIN_EXPOSURES: int(1, 10_000_000).default(100),
+  EXPERIMENT_ALPHA: z.coerce.number().gt(0).max(0.5).default(0.05),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -454,6 +457,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     },
     /** When a week's client deletions raise a churn alert for an RM. */
     churnAlert: { rate: env.CHURN_ALERT_RATE, min: env.CHURN_ALERT_MIN },
+    /** A/B experiment verdicts: minimum exposed clients per variant, and alpha before Bonferroni. */
+    experiments: { minExposures: env.EXPERIMENT_MIN_EXPOSURES, alpha: env.EXPERIMENT_ALPHA },
   };
 }
 

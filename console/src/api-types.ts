@@ -629,6 +629,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experiments/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the A/B experiments' aggregate now (otherwise nightly)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postExperimentsRecompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A/B results of every component's newest version with two or more variants
+         * @description With `?format=csv`: a UTF-8 CSV (with a BOM) with Chinese headers, one row per variant instead.
+         *
+         *     Roles: admin, ops, compliance (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getExperiments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experiments/{componentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A/B results of one component's versions, newest first
+         * @description With `?format=csv`: a UTF-8 CSV (with a BOM) with Chinese headers, one row per variant instead.
+         *
+         *     Roles: admin, ops, compliance (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getExperimentsComponentId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assist/suggest": {
         parameters: {
             query?: never;
@@ -2090,6 +2154,48 @@ export interface components {
             /** @enum {string} */
             outcome: "sent" | "delivered" | "read" | "clicked" | "replied" | "converted";
             count: number;
+        };
+        ExperimentsReport: {
+            /** @enum {string} */
+            outcome: "read" | "clicked" | "replied" | "converted";
+            minExposures: number;
+            /** @description when the nightly aggregate was computed */
+            computedAt: string | null;
+            experiments: components["schemas"]["Experiment"][];
+        };
+        Experiment: {
+            componentId: string;
+            title: string;
+            version: number;
+            /** @description the first variant the component lists */
+            controlId: string;
+            /** @description the per-comparison alpha, Bonferroni-corrected */
+            alpha: number;
+            /** @enum {string} */
+            verdict: "winner" | "loser" | "no-difference" | "too-early";
+            winnerId: string | null;
+            sentence: string;
+            variants: components["schemas"]["ExperimentVariant"][];
+        };
+        ExperimentVariant: {
+            variantId: string;
+            isControl: boolean;
+            /** @description distinct clients sent or delivered the variant */
+            exposed: number;
+            /** @description of those, distinct clients with the outcome */
+            converted: number;
+            /** @description converted ÷ exposed; null with nobody exposed */
+            rate: number | null;
+            /** @description Wilson 95% interval, lower bound */
+            ciLow: number | null;
+            /** @description Wilson 95% interval, upper bound */
+            ciHigh: number | null;
+            /** @description two-sided two-proportion z-test against the control; null for the control */
+            pValue: number | null;
+            /** @enum {string} */
+            verdict: "control" | "winner" | "loser" | "no-difference" | "too-early";
+            /** @description the verdict in Chinese, for the console and CSV */
+            sentence: string;
         };
         FaqSuggestion: {
             entryId: string;
@@ -3971,6 +4077,107 @@ export interface operations {
                         /** @description pass as ?cursor= for the next page; null on the last */
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postExperimentsRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: number;
+                        /** Format: date-time */
+                        computedAt: string;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExperiments: {
+        parameters: {
+            query?: {
+                /** @description the conversion outcome the rate counts (exposed = sent or delivered) */
+                outcome?: "read" | "clicked" | "replied" | "converted";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentsReport"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExperimentsComponentId: {
+        parameters: {
+            query?: {
+                /** @description the conversion outcome the rate counts (exposed = sent or delivered) */
+                outcome?: "read" | "clicked" | "replied" | "converted";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                componentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentsReport"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

@@ -1,6 +1,7 @@
 import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar.jobs.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
+import { RecomputeExperiments } from '../modules/content/experiments.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { ScoreRms } from '../modules/engagement/engagement.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
@@ -32,4 +33,5 @@ export const Jobs = defineJobMap({
   ComputeKocInfluence,
   AggregateFunnel,
   ScoreRms,
+  RecomputeExperiments,
 });

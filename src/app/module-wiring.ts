@@ -9,6 +9,7 @@ import { registerContactsJobs } from '../modules/contacts/contacts.jobs.ts';
 import { createCorpTagsRepository } from '../modules/contacts/corp-tags.repository.ts';
 import { createCorpTagInboundHandler, createCorpTagSync } from '../modules/contacts/corp-tags.service.ts';
 import { createWelcomeSender } from '../modules/contacts/welcome.service.ts';
+import { registerExperimentsJobs } from '../modules/content/experiments.jobs.ts';
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import { registerEngagementJobs } from '../modules/engagement/engagement.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
@@ -168,6 +169,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       ...registerKocJobs({ influence: services.kocInfluence() }),
       ...registerFunnelJobs({ funnel: services.funnel(), log }),
       ...registerEngagementJobs({ scoring: services.engagement() }),
+      ...registerExperimentsJobs({ experiments: services.experiments(), log }),
     ],
   };
 }

@@ -8,6 +8,8 @@ import { createContactsRepository } from '../modules/contacts/contacts.repositor
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentService } from '../modules/content/content.service.ts';
 import { createContentRenderService } from '../modules/content/content-render.service.ts';
+import { createExperimentsRepository } from '../modules/content/experiments.repository.ts';
+import { createExperimentsService } from '../modules/content/experiments.service.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsService } from '../modules/conversations/conversations.service.ts';
 import { createHandoffCardBuilder } from '../modules/conversations/handoff-card.ts';
@@ -116,6 +118,17 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
       market: createConfiguredMarketData(config, clock, log),
       sampleMarketDataSendable: config.env === 'development',
       clock,
+    }),
+  );
+  // A/B experiment reports on the nightly aggregate of the content outcomes.
+  const experiments = once(() =>
+    createExperimentsService({
+      db,
+      repo: createExperimentsRepository(),
+      minExposures: config.experiments.minExposures,
+      alpha: config.experiments.alpha,
+      clock,
+      log,
     }),
   );
   const smart = once(() =>
@@ -260,6 +273,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     library,
     content,
     rendering,
+    /** A/B experiment results: the nightly recompute and the reports read from it. */
+    experiments,
     cards: once(() => createHandoffCardBuilder({ content: rendering() })),
     smart,
     /** The shipped starter FAQ, compliance-checked: a banned claim in it refuses the start. */

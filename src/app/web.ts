@@ -30,6 +30,7 @@ import { createRmsRepository } from '../modules/contacts/rms.repository.ts';
 import { createRmsRouter } from '../modules/contacts/rms.routes.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentRouter } from '../modules/content/content.routes.ts';
+import { createExperimentsRouter } from '../modules/content/experiments.routes.ts';
 import { createConversationsRepository } from '../modules/conversations/conversations.repository.ts';
 import { createConversationsRouter } from '../modules/conversations/conversations.routes.ts';
 import { createEngagementRouter } from '../modules/engagement/engagement.routes.ts';
@@ -338,6 +339,7 @@ export function buildWebApp(
   const library = services.library();
   api.use(createRmsRouter({ db, repo: rms, audit, personas: library.personas }));
   api.use(createContentRouter({ content: services.content(), rendering: services.rendering() }));
+  api.use(createExperimentsRouter({ experiments: services.experiments() }));
   // Refuses to start on a starter FAQ answer that breaks the compliance rules.
   services.starterFaq();
   const smart = services.smart();

@@ -114,6 +114,27 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/content/components/:id/outcomes': {
     scoped: [{ expect: 'hides', params: () => ({ id: SEEDED_COMPONENT }), mark: (t) => t.variant }],
   },
+  // The seeded probe has one variant per branch: a branch alone never sees it as an experiment.
+  'GET /api/v1/experiments': {
+    scoped: [
+      {
+        expect: 'hides',
+        mark: (t) => t.variant,
+        noControl: 'a branch sees no two-variant probe; experiments.test.ts shows a branch its own counts',
+      },
+    ],
+  },
+  'GET /api/v1/experiments/:componentId': {
+    scoped: [
+      {
+        expect: 'hides',
+        params: () => ({ componentId: SEEDED_COMPONENT }),
+        mark: (t) => t.variant,
+        noControl: 'a branch sees no two-variant probe; experiments.test.ts shows a branch its own counts',
+      },
+    ],
+  },
+  'POST /api/v1/experiments/recompute': {},
   'POST /api/v1/assist/suggest': {},
   'POST /api/v1/faq/import': {},
   'GET /api/v1/faq/export': {},

@@ -44,4 +44,12 @@ export function channelIdInScope(scope: Scope, channelId: SQL): SQL {
   if (scope.kind === 'all') return sql`TRUE`;
   return sql`EXISTS (SELECT 1 FROM channels scope_ch WHERE scope_ch.id = ${channelId}
                      AND ${channelInScope(scope, sql`scope_ch.rm_userids`)})`;
+/**
+ * SQL yielding the branch of the client whose external userid `clientUserid` yields: its owner RM's branch,
+ * or '' for a client without an owner, an owner without a branch, or no such client. Never NULL, so a
+ * per-branch aggregate can key on it.
+ */
+export function clientBranchOf(clientUserid: SQL): SQL {
+  return sql`COALESCE((SELECT scope_r.branch FROM clients scope_c JOIN rms scope_r ON scope_r.userid = scope_c.owner_rm
+                       WHERE scope_c.external_userid = ${clientUserid}), '')`;
 }

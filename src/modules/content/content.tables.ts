@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { timestamptz } from '../../platform/db/columns.ts';
 
 /** A content component: from the head-office library (files) or authored by ops through the API. */
@@ -59,4 +69,29 @@ export const contentOutcomes = pgTable(
     at: timestamptz('at').notNull().defaultNow(),
   },
   (t) => [index('content_outcomes_component_idx').on(t.componentId, t.version, t.variantId)],
+);
+
+/**
+ * The A/B experiments' aggregate, filled nightly from `content_outcomes` (experiments.repository.ts): per
+ * component version, variant, conversion outcome and branch, the distinct clients exposed ('sent' or
+ * 'delivered') and, of those, the distinct clients with the outcome. The branch is the client's owner RM's
+ * at compute time ('' for none), so branch ops count only their clients and head office sums the branches.
+ */
+export const experimentResults = pgTable(
+  'experiment_results',
+  {
+    componentId: text('component_id').notNull(),
+    version: integer('version').notNull(),
+    variantId: text('variant_id').notNull(),
+    outcome: text('outcome').notNull(),
+    branch: text('branch').notNull().default(''),
+    exposed: integer('exposed').notNull(),
+    converted: integer('converted').notNull(),
+    computedAt: timestamptz('computed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.componentId, t.version, t.variantId, t.outcome, t.branch] }),
+    check('experiment_results_outcome', sql`${t.outcome} IN ('read','clicked','replied','converted')`),
+    check('experiment_results_counts', sql`${t.converted} >= 0 AND ${t.converted} <= ${t.exposed}`),
+  ],
 );
