@@ -1165,6 +1165,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{id}/costs/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enter or replace a channel's cost for a month
+         * @description The cost is in CNY (a number or numeric text, at most 2 decimals, not negative); `reach` is the audience the channel reported. A channel's lump sum entered at creation counts as cost of its creation month, on top of this entry. Audited.
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        put: operations["putChannelsIdCostsMonth"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's monthly cost entries, newest first
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getChannelsIdCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/revenue/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the bank's client revenue lines (all lines or none)
+         * @description CSV (`text/csv`, UTF-8, UTF-16 or GB18030) with the columns external_userid, amount, occurred_at (a date, local midnight, or an ISO time with offset) and ref (the bank line id). Like the profile import it is all or nothing: a file with any bad line (unknown client, bad amount, bad date, a ref repeated in the file) changes nothing and its 400 lists every problem by line. A ref imported before is skipped and listed in `skipped`, so importing a file again adds nothing.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postRevenueImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channel-profiles/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the channel profiles now (the nightly job does this for the last 13 months)
+         * @description Without `from`/`to`, the 13 months ending with the current month; at most 36 months.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postChannelProfilesRecompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channel-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Channel profiles by month: new clients, activations, cost, revenue, AAC and LROI
+         * @description Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, `lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it (暂无激活 / 未录入成本 in those cells).
+         *
+         *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getChannelProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channel-profiles/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One channel's full profile: mixes, age bands, top tags, engagement, AAC and LROI
+         * @description Roles: admin, ops (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getChannelProfilesChannelId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/points": {
         parameters: {
             query?: never;
@@ -2402,6 +2530,136 @@ export interface components {
             detail: string | null;
             /** @description the RM it went through, or who took the hand-off over */
             rm: string | null;
+        };
+        ChannelCost: {
+            channelId: string;
+            month: string;
+            /** @description CNY, two decimals */
+            cost: string;
+            reach: number | null;
+            note: string | null;
+            enteredBy: string;
+            /** Format: date-time */
+            enteredAt: string;
+        };
+        ChannelProfiles: {
+            from: string;
+            to: string;
+            channels: {
+                channelId: string;
+                name: string;
+                totals: {
+                    acquired: number;
+                    activated: number;
+                    cost: number;
+                    reach: number | null;
+                    /** @description the new clients' revenue within their new-client period */
+                    revenue: number;
+                    /** @description cost ÷ activated new clients; null without activations */
+                    aac: number | null;
+                    /** @constant */
+                    aacNote?: "no activations";
+                    /** @description revenue ÷ cost; null when no cost was entered */
+                    lroi: number | null;
+                    /** @constant */
+                    lroiNote?: "no cost entered";
+                };
+                months: {
+                    month: string;
+                    acquired: number;
+                    activated: number;
+                    cost: number;
+                    reach: number | null;
+                    /** @description the new clients' revenue within their new-client period */
+                    revenue: number;
+                    /** @description cost ÷ activated new clients; null without activations */
+                    aac: number | null;
+                    /** @constant */
+                    aacNote?: "no activations";
+                    /** @description revenue ÷ cost; null when no cost was entered */
+                    lroi: number | null;
+                    /** @constant */
+                    lroiNote?: "no cost entered";
+                }[];
+            }[];
+        };
+        ChannelProfile: {
+            channelId: string;
+            name: string;
+            from: string;
+            to: string;
+            totals: {
+                acquired: number;
+                activated: number;
+                cost: number;
+                reach: number | null;
+                /** @description the new clients' revenue within their new-client period */
+                revenue: number;
+                /** @description cost ÷ activated new clients; null without activations */
+                aac: number | null;
+                /** @constant */
+                aacNote?: "no activations";
+                /** @description revenue ÷ cost; null when no cost was entered */
+                lroi: number | null;
+                /** @constant */
+                lroiNote?: "no cost entered";
+                tierMix: {
+                    [key: string]: number;
+                };
+                riskMix: {
+                    [key: string]: number;
+                };
+                ageBands: {
+                    [key: string]: number;
+                };
+                topTags: [
+                    string,
+                    number
+                ][];
+                engagement: {
+                    touched30d: number;
+                    stillContact: number;
+                    inGroup: number;
+                };
+            };
+            months: {
+                month: string;
+                acquired: number;
+                activated: number;
+                cost: number;
+                reach: number | null;
+                /** @description the new clients' revenue within their new-client period */
+                revenue: number;
+                /** @description cost ÷ activated new clients; null without activations */
+                aac: number | null;
+                /** @constant */
+                aacNote?: "no activations";
+                /** @description revenue ÷ cost; null when no cost was entered */
+                lroi: number | null;
+                /** @constant */
+                lroiNote?: "no cost entered";
+                tierMix: {
+                    [key: string]: number;
+                };
+                riskMix: {
+                    [key: string]: number;
+                };
+                ageBands: {
+                    [key: string]: number;
+                };
+                topTags: [
+                    string,
+                    number
+                ][];
+                engagement: {
+                    touched30d: number;
+                    stillContact: number;
+                    inGroup: number;
+                };
+                medianDaysToActivate: number | null;
+                /** Format: date-time */
+                computedAt: string;
+            }[];
         };
         ClientPoints: {
             externalUserid: string;
@@ -5036,6 +5294,235 @@ export interface operations {
                         /** @description pass as ?cursor= for the next page; null on the last */
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putChannelsIdCostsMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    cost: number | string;
+                    reach?: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelCost"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChannelsIdCosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ChannelCost"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postRevenueImports: {
+        parameters: {
+            query?: {
+                fileName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the revenue file */
+        requestBody?: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        importId: number;
+                        encoding: string;
+                        rows: number;
+                        accepted: number;
+                        /** @description lines whose ref was imported before (nothing added for them) */
+                        skipped: {
+                            line: number;
+                            ref: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postChannelProfilesRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    from?: string;
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        months: number;
+                        rows: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChannelProfiles: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelProfiles"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChannelProfilesChannelId: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelProfile"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

@@ -1,4 +1,5 @@
 import { FireOccurrence, FollowUpOccurrence } from '../modules/calendar/calendar.jobs.ts';
+import { RecomputeChannelProfiles } from '../modules/channel-economics/channel-economics.jobs.ts';
 import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SendWelcome, SweepWelcomes } from '../modules/contacts/contacts.jobs.ts';
 import { RecomputeExperiments } from '../modules/content/experiments.jobs.ts';
@@ -34,4 +35,5 @@ export const Jobs = defineJobMap({
   AggregateFunnel,
   ScoreRms,
   RecomputeExperiments,
+  RecomputeChannelProfiles,
 });

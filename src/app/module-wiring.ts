@@ -1,5 +1,6 @@
 import { createWelcomeBot } from '../../bots/welcome.ts';
 import { FollowUpOccurrence, registerCalendarJobs } from '../modules/calendar/calendar.jobs.ts';
+import { registerChannelEconomicsJobs } from '../modules/channel-economics/channel-economics.jobs.ts';
 import { createCommunitiesInboundHandlers } from '../modules/communities/communities.inbound.ts';
 import { registerCommunitiesJobs } from '../modules/communities/communities.jobs.ts';
 import { createGroupReconciler } from '../modules/communities/group-reconcile.service.ts';
@@ -170,6 +171,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       ...registerFunnelJobs({ funnel: services.funnel(), log }),
       ...registerEngagementJobs({ scoring: services.engagement() }),
       ...registerExperimentsJobs({ experiments: services.experiments(), log }),
+      ...registerChannelEconomicsJobs({ economics: services.channelEconomics() }),
     ],
   };
 }

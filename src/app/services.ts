@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import { loadCalendarSeeds } from '../modules/calendar/calendar-seeds.ts';
+import { createChannelEconomicsRepository } from '../modules/channel-economics/channel-economics.repository.ts';
+import { createChannelEconomicsService } from '../modules/channel-economics/channel-economics.service.ts';
 import { createAudienceGroupsRepository } from '../modules/communities/audience-groups.repository.ts';
 import { createCommunitiesRepository } from '../modules/communities/communities.repository.ts';
 import { createAudienceRepository } from '../modules/contacts/audience.repository.ts';
+import { createChannelsRepository } from '../modules/contacts/channels.repository.ts';
 import { createContactsRepository } from '../modules/contacts/contacts.repository.ts';
 import { createContentRepository } from '../modules/content/content.repository.ts';
 import { createContentService } from '../modules/content/content.service.ts';
@@ -175,6 +178,20 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
   const points = once(() => createPointsWiring({ config, db, clock, audit: audit() }));
   const funnel = once(() => createFunnelWiring({ config, db, clock, log, metrics, audit: audit() }));
 
+  // Channel costs, the revenue feed and the monthly channel profiles (AAC, LROI), in business months.
+  const channelEconomics = once(() =>
+    createChannelEconomicsService({
+      db,
+      repo: createChannelEconomicsRepository(),
+      channels: createChannelsRepository(),
+      audit: audit(),
+      clock,
+      timeZone: config.scheduler.timezone,
+      newClientPeriodMs: config.activation.newClientPeriodMs,
+      log,
+    }),
+  );
+
   // Attendance and activated referrals earn points and count toward KOC scores (tests may replace the
   // referral reward with their own).
   const activity = createActivityPorts({ points: () => points().points, koc, clock });
@@ -299,6 +316,8 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     points,
     /** The funnel: tracked-link opens, the nightly aggregates (funnel, cohorts, churn alerts), reports. */
     funnel,
+    /** Channel costs, the revenue feed, and the channel profiles with AAC and LROI. */
+    channelEconomics,
     /** Events, their sign-ups, attendance and stats. */
     events,
     contactsRepo: once(createContactsRepository),

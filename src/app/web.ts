@@ -8,6 +8,7 @@ import { createCalendarRouter } from '../modules/calendar/calendar.routes.ts';
 import { createCampaignsRepository } from '../modules/campaigns/campaigns.repository.ts';
 import { createDeliveriesRouter } from '../modules/campaigns/deliveries.routes.ts';
 import { createTasksRouter } from '../modules/campaigns/tasks.routes.ts';
+import { createChannelEconomicsRouter } from '../modules/channel-economics/channel-economics.routes.ts';
 import { createClientTimelineRouter } from '../modules/client-timeline/client-timeline.routes.ts';
 import { createClientTimelineService } from '../modules/client-timeline/client-timeline.service.ts';
 import { createCircleInvitesRepository } from '../modules/communities/circle-invites.repository.ts';
@@ -358,6 +359,7 @@ export function buildWebApp(
     calendar: createCalendarRepository(),
   });
   api.use(createClientTimelineRouter({ db, clients: clientsRepo, timeline }));
+  api.use(createChannelEconomicsRouter({ economics: services.channelEconomics() }));
   const pts = services.points();
   api.use(
     createPointsRouter({

@@ -382,6 +382,30 @@ const FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/events/:id/link/:externalUserid': {},
   'POST /api/v1/events/:id/attendance': {},
   'POST /api/v1/events/:id/attendance/import': {},
+  'PUT /api/v1/channels/:id/costs/:month': {
+    params: { month: '2026-02' },
+    scoped: [
+      { expect: 404, params: (t) => ({ id: t.channel, month: '2026-02' }), body: () => ({ cost: 1 }) },
+    ],
+  },
+  'GET /api/v1/channels/:id/costs': { scoped: [{ expect: 404, params: (t) => ({ id: t.channel }) }] },
+  'POST /api/v1/revenue/imports': {},
+  'POST /api/v1/channel-profiles/recompute': {},
+  'GET /api/v1/channel-profiles': {
+    scoped: [
+      {
+        expect: 'hides',
+        query: () => 'from=2026-01&to=2026-12',
+        mark: (t) => t.channel,
+        noControl: 'no profiles are computed here; channel-economics.test.ts shows a branch its own channel',
+      },
+    ],
+  },
+  'GET /api/v1/channel-profiles/:channelId': {
+    scoped: [
+      { expect: 404, params: (t) => ({ channelId: t.channel }), query: () => 'from=2026-01&to=2026-02' },
+    ],
+  },
 };
 
 // Built at collection time so every route becomes its own test, named after it.
