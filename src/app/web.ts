@@ -326,7 +326,6 @@ export function buildWebApp(
   );
   // Refuses to start on a broken KOC weights file.
   api.use(createKocRouter({ koc: services.koc(), influence: services.kocInfluence() }));
-  api.use(createKocRouter({ koc: services.koc() }));
   // Refuses to start on a broken engagement score policy.
   api.use(
     createEngagementRouter({

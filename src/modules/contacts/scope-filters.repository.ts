@@ -44,6 +44,8 @@ export function channelIdInScope(scope: Scope, channelId: SQL): SQL {
   if (scope.kind === 'all') return sql`TRUE`;
   return sql`EXISTS (SELECT 1 FROM channels scope_ch WHERE scope_ch.id = ${channelId}
                      AND ${channelInScope(scope, sql`scope_ch.rm_userids`)})`;
+}
+
 /**
  * SQL yielding the branch of the client whose external userid `clientUserid` yields: its owner RM's branch,
  * or '' for a client without an owner, an owner without a branch, or no such client. Never NULL, so a
