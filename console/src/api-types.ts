@@ -337,6 +337,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/koc/influence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KOCs ranked by influence: their people's engagement against similar clients without a KOC
+         * @description Reads the nightly koc_influence aggregate. Ranked by people × activated lift; KOCs with fewer than 5 people come last (too few to compare). `format=csv` downloads the same rows with Chinese headers.
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getKocInfluence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/koc/influence/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute every KOC's influence now (the nightly job's work)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postKocInfluenceRecompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/koc/tea-party-invitees": {
         parameters: {
             query?: never;
@@ -391,6 +433,86 @@ export interface paths {
          * @description Roles: admin, ops.
          */
         post: operations["postKocShareClicks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engagement/rms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rank RMs by engagement score within each branch (add format=csv for a download)
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getEngagementRms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engagement/rms/{rm}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain an RM's engagement score component by component, with the last 8 periods
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getEngagementRmsRm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engagement/rms/{rm}/touches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the touch-log rows behind an RM's coverage or emotional component, newest first
+         * @description Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getEngagementRmsRmTouches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engagement/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the engagement scores of one period now (audited)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postEngagementRecompute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1260,7 +1382,7 @@ export interface paths {
         };
         /**
          * Channel profiles by month: new clients, activations, cost, revenue, AAC and LROI
-         * @description Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, `lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it (暂无激活 / 未录入成本 in those cells).
+         * @description Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, `lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it, with the Chinese for "no activations" and "no cost entered" in those cells.
          *
          *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
          */
@@ -1371,6 +1493,92 @@ export interface paths {
          * @description Roles: admin.
          */
         post: operations["postPointsExpiryRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funnel totals (aware, acquired, activated, churn) by channel, RM or week
+         * @description Weeks (Monday, SCHEDULER_TIMEZONE) that start between the week of `from` and `to`. Awareness is tracked-link opens (on the channel's row with rm '') plus acquisitions. Add `format=csv` for a CSV download (Chinese headers, UTF-8 with BOM).
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funnel/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention cohorts: each acquisition week × weeks after, with shares of the cohort
+         * @description Still a contact and in a group: at the end of that week. Touched: an RM completed a touch in it. Active: touched, or an activation event in that week. Add `format=csv` for a CSV download (Chinese headers, UTF-8 with BOM).
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getFunnelCohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funnel/churn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A week's deletions per RM and channel, by direction, and its churn alerts
+         * @description The week (Monday, SCHEDULER_TIMEZONE) that holds `week`. Add `format=csv` for a CSV download (Chinese headers, UTF-8 with BOM).
+         *
+         *     Roles: admin, ops, rm (branch-scoped: branch staff see their branch only).
+         */
+        get: operations["getFunnelChurn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funnel/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the funnel, cohorts and churn alerts for a business date (default today)
+         * @description Roles: admin, ops.
+         */
+        post: operations["postFunnelRecompute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2173,6 +2381,95 @@ export interface components {
                 details: {
                     [key: string]: unknown;
                 };
+            }[];
+            /** @description null until the nightly job computed it */
+            influence: components["schemas"]["KocInfluence"] | null;
+        };
+        KocInfluence: {
+            externalUserid: string;
+            /** @description distinct people referred or who clicked shared content */
+            brought: number;
+            /** @description helpful answers (whom they helped is not recorded) */
+            answered: number;
+            /** @description referees not yet activated (pending or in review) */
+            invited: number;
+            /** @description distinct known clients among those brought: the group measured */
+            people: number;
+            /** @description fewer than 5 people: rates shown, lifts not */
+            tooFew: boolean;
+            activated: {
+                /** @description share (0..1) of the KOC's people */
+                rate: number | null;
+                /** @description share among clients without a KOC, weighted by the same tier × month cells */
+                baseline: number | null;
+                /** @description rate − baseline in percentage points; null when too few */
+                liftPp: number | null;
+            };
+            retained: {
+                /** @description share (0..1) of the KOC's people */
+                rate: number | null;
+                /** @description share among clients without a KOC, weighted by the same tier × month cells */
+                baseline: number | null;
+                /** @description rate − baseline in percentage points; null when too few */
+                liftPp: number | null;
+            };
+            /** @description attended an event or claimed a flash sale */
+            engaged: {
+                /** @description share (0..1) of the KOC's people */
+                rate: number | null;
+                /** @description share among clients without a KOC, weighted by the same tier × month cells */
+                baseline: number | null;
+                /** @description rate − baseline in percentage points; null when too few */
+                liftPp: number | null;
+            };
+            /** @description people × activated lift (pp): the ranking key */
+            impact: number | null;
+            /** Format: date-time */
+            computedAt: string;
+        };
+        RmScoreRanked: {
+            rm: string;
+            branch: string | null;
+            /** @description rank within the branch, 1 = best */
+            rank: number;
+            score: number;
+            points: {
+                [key: string]: number;
+            };
+        };
+        RmScoreExplanation: {
+            rm: string;
+            branch: string | null;
+            period: {
+                /** @enum {string} */
+                kind: "day" | "week" | "month";
+                start: string;
+                end: string;
+            };
+            rank: number;
+            score: number;
+            policyVersion: string;
+            /** Format: date-time */
+            computedAt: string;
+            components: {
+                raw: number;
+                /** @description in [0, 1] */
+                normalised: number;
+                /** @description percent */
+                weight: number;
+                /** @description normalised × weight; the components sum to the score */
+                points: number;
+                /** @description the percentile of this raw figure over all RMs with clients (per-100 components) */
+                reference?: number;
+                details: {
+                    [key: string]: number | null;
+                };
+                /** @enum {string} */
+                component: "responsiveness" | "coverage" | "taskCompletion" | "emotional" | "contentDistribution" | "conversions";
+            }[];
+            trend: {
+                periodStart: string;
+                score: number | null;
             }[];
         };
         ComplianceResult: {
@@ -3701,6 +3998,71 @@ export interface operations {
             };
         };
     };
+    getKocInfluence: {
+        parameters: {
+            query?: {
+                limit?: number;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["KocInfluence"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postKocInfluenceRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kocs: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getKocTeaPartyInvitees: {
         parameters: {
             query?: {
@@ -3804,6 +4166,181 @@ export interface operations {
                         counted: boolean;
                         /** @enum {string} */
                         reason?: "self_click" | "repeat_click";
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEngagementRms: {
+        parameters: {
+            query?: {
+                period?: "day" | "week" | "month";
+                date?: string;
+                branch?: string;
+                limit?: number;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: {
+                            /** @enum {string} */
+                            kind: "day" | "week" | "month";
+                            start: string;
+                            end: string;
+                        };
+                        /** @description null: the period has not been computed yet */
+                        computedAt: string | null;
+                        items: components["schemas"]["RmScoreRanked"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEngagementRmsRm: {
+        parameters: {
+            query?: {
+                period?: "day" | "week" | "month";
+                date?: string;
+            };
+            header?: never;
+            path: {
+                rm: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RmScoreExplanation"];
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEngagementRmsRmTouches: {
+        parameters: {
+            query?: {
+                period?: "day" | "week" | "month";
+                date?: string;
+                component?: "coverage" | "emotional";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                rm: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** Format: date-time */
+                            doneAt: string;
+                            kind: string;
+                            emotional: boolean;
+                            externalUserid: string | null;
+                            title: string;
+                        }[];
+                        /** @description pass as ?cursor= for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEngagementRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    period: "day" | "week" | "month";
+                    /** @description a date inside the period (YYYY-MM-DD, business time zone); default yesterday */
+                    date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: {
+                            /** @enum {string} */
+                            kind: "day" | "week" | "month";
+                            start: string;
+                            end: string;
+                        };
+                        rms: number;
+                        seconds: number;
                     };
                 };
             };
@@ -5667,6 +6204,211 @@ export interface operations {
                     "application/json": {
                         lots: number;
                         points: number;
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFunnel: {
+        parameters: {
+            query: {
+                /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                from: string;
+                /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                to: string;
+                by?: "channel" | "rm" | "week";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "channel" | "rm" | "week";
+                        items: {
+                            /** @description the channel id, the RM's userid ('' = no RM) or the week's Monday */
+                            key: string;
+                            aware: number;
+                            acquired: number;
+                            activated: number;
+                            churnedByClient: number;
+                            removedByRm: number;
+                            /** @description acquired ÷ aware */
+                            acquisitionRate: number | null;
+                            /** @description activated ÷ acquired */
+                            activationRate: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFunnelCohorts: {
+        parameters: {
+            query: {
+                /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                from: string;
+                /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                to: string;
+                channel?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cohorts: {
+                            cohortWeek: string;
+                            size: number;
+                            weeks: {
+                                weeksAfter: number;
+                                stillContact: number;
+                                inGroup: number;
+                                touched: number;
+                                active: number;
+                                shares: {
+                                    stillContact: number | null;
+                                    inGroup: number | null;
+                                    touched: number | null;
+                                    active: number | null;
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFunnelChurn: {
+        parameters: {
+            query: {
+                /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                week: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        week: string;
+                        items: {
+                            rm: string;
+                            channelId: string;
+                            churnedByClient: number;
+                            removedByRm: number;
+                        }[];
+                        alerts: {
+                            rm: string;
+                            churned: number;
+                            base: number;
+                            rate: number;
+                            threshold: number;
+                            /** Format: date-time */
+                            raisedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFunnelRecompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description a local date (SCHEDULER_TIMEZONE), YYYY-MM-DD */
+                    runDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runDate: string;
+                        weeks: {
+                            first: string;
+                            last: string;
+                        };
+                        cohorts: {
+                            first: string;
+                            last: string;
+                        };
+                        funnelRows: number;
+                        cohortRows: number;
+                        alertsRaised: number;
                     };
                 };
             };

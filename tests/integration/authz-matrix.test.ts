@@ -284,6 +284,16 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/koc/candidates/:id': { scoped: [{ expect: 404, params: (t) => ({ id: t.client }) }] },
   'GET /api/v1/koc/tea-party-invitees': {},
+  'GET /api/v1/koc/influence': {
+    scoped: [
+      {
+        expect: 'hides',
+        mark: (t) => t.client,
+        noControl: 'no influence computed; koc-influence.test.ts shows each branch its own KOCs',
+      },
+    ],
+  },
+  'POST /api/v1/koc/influence/recompute': {},
   'GET /api/v1/funnel': {
     scoped: [
       {

@@ -321,8 +321,8 @@ export function createChannelEconomicsRouter(deps: { economics: ChannelEconomics
       description:
         'Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each ' +
         "month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, " +
-        '`lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it (暂无激活 / ' +
-        '未录入成本 in those cells).',
+        '`lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it, with the ' +
+        'Chinese for "no activations" and "no cost entered" in those cells.',
       query: rangeQuery,
       responses: { 200: summaryView },
     }),
