@@ -225,6 +225,12 @@ const envSchema = z.object({
     .string()
     .default('30 2 * * *')
     .refine((v) => cron.validate(v), 'must be a cron expression such as "30 2 * * *"'),
+  // The nightly analytics (RM engagement scores, funnel and cohorts, channel profiles, experiments, KOC
+  // influence): after the nightly repairs, for the business day just ended.
+  ANALYTICS_CRON: z
+    .string()
+    .default('0 3 * * *')
+    .refine((v) => cron.validate(v), 'must be a cron expression such as "0 3 * * *"'),
   // The content calendar: how often the scheduler looks for due occurrences, and what it does after downtime.
   CALENDAR_TICK_CRON: z
     .string()
@@ -407,7 +413,11 @@ function toConfig(env: z.infer<typeof envSchema>) {
       },
       backupUserid: env.HANDOFF_BACKUP_USERID,
     },
-    scheduler: { timezone: env.SCHEDULER_TIMEZONE, groupReconcileCron: env.GROUP_RECONCILE_CRON },
+    scheduler: {
+      timezone: env.SCHEDULER_TIMEZONE,
+      groupReconcileCron: env.GROUP_RECONCILE_CRON,
+      analyticsCron: env.ANALYTICS_CRON,
+    },
     /**
      * Where market.* figures come from: the bank's feed, a file, or neither (sample figures); figures older
      * than `maxAgeMinutes` are not sent.

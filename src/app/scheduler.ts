@@ -10,6 +10,7 @@ import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
+import { enqueueNightlyAnalytics } from './analytics-nightly.ts';
 import type { AppContext } from './context.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -51,6 +52,11 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
     await queues.enqueue(ReconcileGroups, { runDate });
     await queues.enqueue(BackfillAttribution, { runDate });
     await queues.enqueue(ExpirePoints, { runDate });
+  });
+  // The nightly analytics, for the business day that just ended: each job fills its own aggregate tables,
+  // which the reports read.
+  every('analytics', config.scheduler.analyticsCron, async () => {
+    await enqueueNightlyAnalytics(queues, clock.now(), config.scheduler.timezone);
   });
   // The content calendar: each tick enqueues the occurrences due since the last recorded one.
   const cal = services.calendar();
