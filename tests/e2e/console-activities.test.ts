@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/platform/db/client.ts';
@@ -46,6 +46,23 @@ beforeAll(async () => {
 /** The row of `table` with a cell that reads `text` exactly. */
 const rowWith = (table: Locator, text: string): Locator =>
   table.getByRole('row').filter({ has: table.page().getByRole('cell', { name: text, exact: true }) });
+
+/** How often the 秒杀 page fetches an open sale's results again (the page says so: 每 2 秒刷新一次). */
+const POLL_MS = 2000;
+/** Whether `r` is the 秒杀 page fetching the results of the sale the tests create. */
+const isPoll = (r: Request) => r.url().endsWith('/api/v1/flash-sales/noon-e2e');
+
+/**
+ * Once this returns, every request `page` made before the call has been reported to the test: the page makes
+ * one more request of its own, and Chromium reports a page's requests in the order they were made.
+ */
+async function seenAllRequests(page: Page): Promise<void> {
+  const sentinel = page.waitForRequest((r) => r.url().endsWith('/api/v1/requests-seen'));
+  await page.evaluate(() => {
+    void fetch('/api/v1/requests-seen').catch(() => {});
+  });
+  await sentinel;
+}
 
 /** The figure shown under `label` in a `<dl>` of cards. */
 const figure = (page: Page, label: string) =>
@@ -175,7 +192,8 @@ describe('the 秒杀 page', () => {
   it(
     'creates a sale and shows its winners and units left as claims arrive',
     async () => {
-      const page = await signedIn('李运营', '/console/flash-sales');
+      // On Playwright's clock: the next poll comes when the test moves the clock on, not 2 s later.
+      const page = await signedIn('李运营', '/console/flash-sales', { clock: true });
       await page.getByRole('heading', { name: '秒杀', level: 1 }).waitFor();
       const form = page.getByRole('form', { name: '创建秒杀' });
       await form.getByLabel('编号（小写字母、数字和连字符）').fill('noon-e2e');
@@ -207,12 +225,14 @@ describe('the 秒杀 page', () => {
         return r.body.outcome as string;
       };
       expect(await claim('wm_act_1')).toBe('won');
+      await page.clock.runFor(POLL_MS);
       await expect.poll(() => figure(page, '剩余库存').textContent(), { timeout: 8000 }).toBe('2');
       const winners = results.getByRole('table', { name: '中签客户' });
       await rowWith(winners, 'wm_act_1').waitFor();
 
       expect(await claim('wm_act_2')).toBe('won');
       expect(await claim('wm_act_2')).toBe('already_claimed');
+      await page.clock.runFor(POLL_MS);
       await expect.poll(() => figure(page, '剩余库存').textContent(), { timeout: 8000 }).toBe('1');
       await rowWith(winners, 'wm_act_2').getByRole('cell', { name: '链接', exact: true }).waitFor();
       expect(await figure(page, '中签人数').textContent()).toBe('2');
@@ -230,16 +250,20 @@ describe('the 秒杀 page', () => {
   it(
     'stops fetching while the page is hidden and once the sale has closed',
     async () => {
-      const page = await signedIn('李运营', '/console/flash-sales');
+      const page = await signedIn('李运营', '/console/flash-sales', { clock: true });
       const fetches: string[] = [];
       page.on('request', (r) => {
-        if (r.url().endsWith('/api/v1/flash-sales/noon-e2e')) fetches.push(r.url());
+        if (isPoll(r)) fetches.push(r.url());
       });
       const row = rowWith(page.getByRole('table', { name: '秒杀列表' }), 'noon-e2e');
       await row.getByRole('button', { name: '查看结果：午间理财加息券秒杀' }).click();
       const results = page.getByRole('region', { name: '实时结果：午间理财加息券秒杀' });
       await results.getByText('秒杀进行中，每 2 秒刷新一次。').waitFor();
-      await expect.poll(() => fetches.length, { timeout: 8000 }).toBeGreaterThanOrEqual(2);
+      // One polling interval on, the results are fetched again.
+      const again = page.waitForRequest(isPoll);
+      await page.clock.runFor(POLL_MS);
+      await again;
+      expect(fetches.length).toBeGreaterThanOrEqual(2);
 
       // Hidden (another tab in front): nothing is fetched; shown again: at once.
       const setVisibility = (state: 'hidden' | 'visible') =>
@@ -249,22 +273,28 @@ describe('the 秒杀 page', () => {
           doc.dispatchEvent(new Event('visibilitychange'));
         }, state);
       await setVisibility('hidden');
+      await seenAllRequests(page);
       const hiddenAt = fetches.length;
-      // Absence can only be shown by waiting: longer than one polling interval.
-      await page.waitForTimeout(2500);
+      // Absence: the page's clock runs on for longer than one polling interval, and nothing is fetched.
+      await page.clock.runFor(POLL_MS + 500);
+      await seenAllRequests(page);
       expect(fetches.length).toBe(hiddenAt);
-      const refetch = page.waitForRequest((r) => r.url().endsWith('/api/v1/flash-sales/noon-e2e'));
+      const refetch = page.waitForRequest(isPoll);
       await setVisibility('visible');
       await refetch;
+      expect(fetches.length).toBe(hiddenAt + 1);
 
       // The window closes: the page says so and polls no more.
       await queryRows(
         world.ctx.database.db,
         sql`UPDATE flash_sales SET closes_at = now() - interval '1 second' WHERE id = 'noon-e2e'`,
       );
+      await page.clock.runFor(POLL_MS);
       await results.getByText('秒杀已结束，不再刷新。').waitFor({ timeout: 8000 });
+      await seenAllRequests(page);
       const closedAt = fetches.length;
-      await page.waitForTimeout(2500);
+      await page.clock.runFor(POLL_MS + 500);
+      await seenAllRequests(page);
       expect(fetches.length).toBe(closedAt);
       expect(await axeProblems(page)).toEqual([]);
     },

@@ -69,7 +69,8 @@ const rowOf = (page: Page, id: number): Locator =>
 
 describe('the 转人工 page', () => {
   it('lists pending hand-offs with masked clients and a running SLA clock, overdue in red', async () => {
-    const page = await signedIn('李运营', '/console/handoffs');
+    // On Playwright's clock: the clocks tick when the test moves time on, not a wall-clock second later.
+    const page = await signedIn('李运营', '/console/handoffs', { clock: true });
     await page.getByRole('heading', { name: '转人工', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: '待接手', exact: true }).getAttribute('aria-pressed')).toBe(
       'true',
@@ -88,6 +89,7 @@ describe('the 转人工 page', () => {
     const clock = fresh.getByRole('timer');
     const first = await clock.textContent();
     expect(first).toMatch(/^剩余 (\d+:)?\d\d:\d\d$/);
+    await page.clock.runFor(1000);
     await expect.poll(() => clock.textContent(), { timeout: 5_000 }).not.toBe(first);
     expect(await clock.textContent()).toMatch(/^剩余 /);
     // The due time is shown in Shanghai's time.
@@ -100,6 +102,7 @@ describe('the 转人工 page', () => {
       'rgb(180, 35, 24)',
     );
     const late = await overdue.textContent();
+    await page.clock.runFor(1000);
     await expect.poll(() => overdue.textContent(), { timeout: 5_000 }).not.toBe(late);
 
     expect(await axeProblems(page)).toEqual([]);

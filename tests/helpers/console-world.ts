@@ -4,10 +4,10 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type request from 'supertest';
 import { build } from 'vite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
 import { buildWebApp, type WebApp } from '../../src/app/web.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
@@ -19,6 +19,8 @@ import { startWebAndWorker } from './web-and-worker.ts';
 
 const SECRETS = { app: 'e2e-app-secret', contact: 'e2e-contact-secret' };
 
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
 /** What a console end-to-end test works with; the fields are filled once `beforeAll` has run. */
 export type ConsoleWorld = {
   ctx: AppContext;
@@ -29,8 +31,14 @@ export type ConsoleWorld = {
   browser: Browser;
   /** A supertest request with an admin token, for seeding through the API. */
   asAdmin: (r: request.Test) => request.Test;
-  /** Opens the console at `at`, signs in as the member named `name` on the emulator's WeCom page. */
-  signedIn: (name: string, at?: string) => Promise<Page>;
+  /**
+   * Opens the console at `at`, signed in as the member named `name`: on the emulator's WeCom page the
+   * first time in a file (or after their session ended), with that session's cookies after that. With
+   * `clock`, the page runs on Playwright's clock (installed before it loads, time flowing as usual), so a
+   * test can move the page's timers on with `page.clock.runFor(ms)` instead of waiting for them. The
+   * page's browser context is closed when the test ends.
+   */
+  signedIn: (name: string, at?: string, opts?: { clock?: boolean }) => Promise<Page>;
   /** The accessibility problems axe-core rates serious or critical on the page as it is now. */
   axeProblems: (page: Page) => Promise<string[]>;
 };
@@ -82,8 +90,21 @@ export function useConsoleWorld(
   const world = {} as ConsoleWorld;
   let server: Server | undefined;
   let close: (() => Promise<void>) | undefined;
+  /** Chromium, launched while Helix boots. */
+  let launching: Promise<Browser> | undefined;
+  /**
+   * The cookies of each member's console session, by name: signing in through WeCom's page once per file
+   * is enough, later tests open the console with them (and sign in again if that session has ended).
+   */
+  const sessions = new Map<string, StorageState>();
+  /** The browser contexts the current test opened. */
+  let contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    // Chromium starts while Helix boots: neither needs the other until a test signs in.
+    launching = launchChromium();
+    // Awaited at the end of this hook, and closed in afterAll even when the boot fails before then.
+    launching.catch(() => {});
     const dist = await consoleBuild();
     world.emu = await startWecomEmulator({ corpId: TEST_WECOM.corpId, secrets: SECRETS });
     world.emu.emulator.seed({ members });
@@ -135,24 +156,45 @@ export function useConsoleWorld(
         bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
         responseBaseUrl: world.emu.url,
       });
-    world.browser = await launchChromium();
+    world.browser = await launching;
   }, 60_000);
 
+  // A test's pages stop with it: a page left open keeps polling and ticking while later tests run.
+  afterEach(async () => {
+    const open = contexts;
+    contexts = [];
+    await Promise.all(open.map((c) => c.close()));
+  });
+
   afterAll(async () => {
-    await world.browser?.close();
+    // Also when the boot failed before `world.browser` was set.
+    await (await launching?.catch(() => undefined))?.close();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await close?.();
     await world.emu?.close();
   });
 
-  world.signedIn = async (name, at = '/console/') => {
-    const page = await (await world.browser.newContext({ locale: 'zh-CN' })).newPage();
+  world.signedIn = async (name, at = '/console/', opts = {}) => {
+    const saved = sessions.get(name);
+    const context = await world.browser.newContext({
+      locale: 'zh-CN',
+      ...(saved ? { storageState: saved } : {}),
+    });
+    contexts.push(context);
+    if (opts.clock) await context.clock.install();
+    const page = await context.newPage();
     // Well inside the test's own timeout, so a missing element fails with Playwright's message.
     page.setDefaultTimeout(10_000);
     await page.goto(`${world.base}${at}`);
     // Not signed in: the console sends the browser to WeCom's sign-in page (the emulator's).
-    await page.getByRole('link', { name: new RegExp(name) }).click();
-    await page.getByText('当前用户').waitFor();
+    const inConsole = page.getByText('当前用户');
+    const weCom = page.getByRole('link', { name: new RegExp(name) });
+    // With a session from before, the console opens at once, unless that session has ended meanwhile
+    // (changing a staff record ends its sessions): then it goes to WeCom's page as without one.
+    if (saved) await inConsole.or(weCom).first().waitFor();
+    if (!saved || page.url().startsWith(world.emu.url)) await weCom.click();
+    await inConsole.waitFor();
+    sessions.set(name, await context.storageState());
     return page;
   };
   world.axeProblems = async (page) => {
