@@ -26,55 +26,79 @@ import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { type AppContext, openContext } from '../../src/app/context.ts';
+import { openContext } from '../../src/app/context.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import { buildWebApp } from '../../src/app/web.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
-import { createTouchesRepository } from '../../src/modules/engagement/touches.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import { dateInZone } from '../../src/platform/calendar/dates.ts';
-import { PERIOD_KINDS, periodInstants, periodOf } from '../../src/platform/calendar/periods.ts';
+import { PERIOD_KINDS, periodOf, periodsBack } from '../../src/platform/calendar/periods.ts';
 import { type Database, openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
 import { createScratchDatabase } from '../helpers/scratch-database.ts';
 import { generateScoringData } from './scoring-data.ts';
 
-// ─── Plug-in point: the nightly jobs and the report URLs ────────────────────────────────────────────────
+// ─── The nightly jobs and the report URLs ───────────────────────────────────────────────────────────────
 /**
- * The nightly analytics for `runDate` (YYYY-MM-DD, a local date in the scheduler's zone): one entry per job,
- * run in order and timed one by one. Stand-in until the analytics land: the touch log's done counts per RM
- * for the day, week and month of `runDate` (what engagement scoring reads). Replace with e.g.
- *   engagement: (ctx, d) => services.engagement().computePeriod(...), funnel: …, channelProfiles: …
+ * The nightly analytics for `runDate` (YYYY-MM-DD, a local date in the scheduler's zone), as the worker runs
+ * them (the same service calls as each job's handler), in the order the scheduler enqueues them; each is
+ * timed on its own.
  */
-const NIGHTLY: Record<string, (ctx: AppContext, runDate: string) => Promise<unknown>> = {
-  'touches.doneCounts (stand-in)': async (ctx, runDate) => {
-    const touches = createTouchesRepository();
-    const tz = ctx.config.scheduler.timezone;
-    for (const kind of PERIOD_KINDS) {
-      const { from, to } = periodInstants(periodOf(kind, runDate), tz);
-      await touches.doneCounts(ctx.database.db, from, to);
-    }
+const NIGHTLY: Record<string, (s: Services, runDate: string) => Promise<unknown>> = {
+  'engagement.score (day, week, month)': async (s, runDate) => {
+    for (const kind of PERIOD_KINDS) await s.engagement().computePeriod(kind, runDate);
   },
+  'funnel.aggregate': (s, runDate) => s.funnel().recompute(runDate),
+  'channel-economics.profile': (s, runDate) => s.channelEconomics().recompute({ runDate }),
+  'content.experiments': (s) => s.experiments().recompute(),
+  'koc.influence': (s) => s.kocInfluence().recompute(),
 };
 
 /**
  * The reports, requested as admin (paths under the web app's root). `kind` ranking and funnel make up
- * `reportP99Ms`; `other` is measured and printed only. Stand-ins until the analytics reports land: what the
- * console's overview reads today (the send funnel over 30 days of raw deliveries), the KOC ranking and the
- * RM list. Replace with e.g. { name: 'rm ranking', kind: 'ranking', path: '/api/v1/engagement/ranking?period=month' }.
+ * `reportP99Ms`; `other` is measured and printed only.
  */
-const REPORTS: { name: string; kind: 'ranking' | 'funnel' | 'other'; path: string }[] = [
-  { name: 'koc candidates (ranking stand-in)', kind: 'ranking', path: '/api/v1/koc/candidates' },
-  { name: 'rms list (ranking stand-in)', kind: 'ranking', path: '/api/v1/rms?limit=100' },
-  { name: 'send funnel 30 days (funnel stand-in)', kind: 'funnel', path: '/api/v1/deliveries/daily?days=30' },
-  {
-    name: 'overview: open hand-offs',
-    kind: 'other',
-    path: '/api/v1/conversations?state=pending-human&limit=500',
-  },
-  { name: 'overview: bot deflection', kind: 'other', path: '/api/v1/faq/deflection?days=1' },
-];
+const reportsFor = (
+  runDate: string,
+  rm: string,
+): { name: string; kind: 'ranking' | 'funnel' | 'other'; path: string }[] => {
+  const week = periodOf('week', runDate);
+  const from8 = periodsBack('week', runDate, 8)[0]!.start;
+  const month = runDate.slice(0, 7);
+  return [
+    {
+      name: 'rm ranking, month',
+      kind: 'ranking',
+      path: `/api/v1/engagement/rms?period=month&date=${runDate}`,
+    },
+    {
+      name: 'rm ranking, week',
+      kind: 'ranking',
+      path: `/api/v1/engagement/rms?period=week&date=${week.start}`,
+    },
+    {
+      name: 'funnel by channel, 8 weeks',
+      kind: 'funnel',
+      path: `/api/v1/funnel?from=${from8}&to=${runDate}&by=channel`,
+    },
+    {
+      name: 'funnel by rm, 8 weeks',
+      kind: 'funnel',
+      path: `/api/v1/funnel?from=${from8}&to=${runDate}&by=rm`,
+    },
+    {
+      name: 'rm explanation',
+      kind: 'other',
+      path: `/api/v1/engagement/rms/${rm}?period=month&date=${runDate}`,
+    },
+    { name: 'cohorts, 8 weeks', kind: 'other', path: `/api/v1/funnel/cohorts?from=${from8}&to=${runDate}` },
+    { name: 'channel profiles', kind: 'other', path: `/api/v1/channel-profiles?from=${month}&to=${month}` },
+    { name: 'experiments', kind: 'other', path: '/api/v1/experiments' },
+    { name: 'koc influence', kind: 'other', path: '/api/v1/koc/influence?limit=50' },
+  ];
+};
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 const GOAL_NIGHTLY_SECONDS = 60;
@@ -129,7 +153,8 @@ const config: Config = loaded.db.url ? loaded : { ...loaded, db: { ...loaded.db,
 const log = createLogger({ level: config.log.level, name: 'helix-bench', destination: pino.destination(2) });
 const opened = await openContext(config, log, { metrics: createMetrics() });
 const { ctx } = opened;
-const web = buildWebApp(ctx);
+const services = createServices(ctx);
+const web = buildWebApp(ctx, { services });
 // Generation writes millions of rows a statement: on PostgreSQL it gets a connection with no timeout.
 const gen: Database | undefined = scratch
   ? await openDatabase({
@@ -157,7 +182,7 @@ try {
   for (const [name, job] of Object.entries(NIGHTLY)) {
     say(`nightly: ${name} for ${runDate}…`);
     const t = performance.now();
-    await job(ctx, runDate);
+    await job(services, runDate);
     jobs[name] = secs(performance.now() - t);
   }
   const seconds = (performance.now() - tn) / 1000;
@@ -175,7 +200,7 @@ try {
   const headers = { authorization: `Bearer ${admin.secret}` };
 
   const reports = [];
-  for (const r of REPORTS) {
+  for (const r of reportsFor(runDate, 'rm_0001')) {
     say(`report: ${r.name} × ${requests}…`);
     const latencies: number[] = [];
     const statuses: Record<string, number> = {};

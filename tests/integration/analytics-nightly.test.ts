@@ -70,7 +70,7 @@ describe('the nightly analytics', () => {
       20_000,
       'every aggregate filled',
     );
-    expect(filled.funnel).toBeGreaterThan(0);
+    expect(filled?.funnel).toBeGreaterThan(0);
     const [day] = await x(sql`SELECT score, components->'emotional'->>'raw' AS raw FROM rm_scores
                               WHERE rm = 'rm-n' AND period_kind = 'day' AND period_start = ${runDate}::date`);
     expect(Number((day as { score: number }).score)).toBeGreaterThan(0);
