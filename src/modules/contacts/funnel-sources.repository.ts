@@ -37,16 +37,15 @@ export function heldByRmAt(at: SQL): SQL {
               GROUP BY cr.rm_userid)`;
 }
 
-/** SQL that is true when the client `clientUserid` had at least one RM as a contact at instant `at`. */
-export function contactAt(clientUserid: SQL, at: SQL): SQL {
-  return sql`EXISTS (SELECT 1 FROM client_rms src_cr WHERE src_cr.external_userid = ${clientUserid}
-                     AND src_cr.added_at < ${at} AND (src_cr.removed_at IS NULL OR src_cr.removed_at >= ${at}))`;
+/** Every client's contact spans with its RMs `(external_userid, added_at, removed_at)`; NULL: still one. */
+export function clientContactSpans(): SQL {
+  return sql`(SELECT src_cr.external_userid, src_cr.added_at, src_cr.removed_at FROM client_rms src_cr)`;
 }
 
-/** SQL that is true when the client `clientUserid` has an activation event in [from, to). */
-export function activationEventBetween(clientUserid: SQL, from: SQL, to: SQL): SQL {
-  return sql`EXISTS (SELECT 1 FROM activation_events src_ae WHERE src_ae.external_userid = ${clientUserid}
-                     AND src_ae.occurred_at >= ${from} AND src_ae.occurred_at < ${to})`;
+/** The activation events in [from, to): `(external_userid, occurred_at)`. */
+export function activationEventsBetween(from: SQL, to: SQL): SQL {
+  return sql`(SELECT src_ae.external_userid, src_ae.occurred_at FROM activation_events src_ae
+              WHERE src_ae.occurred_at >= ${from} AND src_ae.occurred_at < ${to})`;
 }
 
 /** The channel a tracked link's `state` names: its id, its QR code URL and whether it is archived. */

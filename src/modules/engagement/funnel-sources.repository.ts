@@ -1,11 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 /**
- * SQL that is true when an RM completed a touch (status done) of the client `clientUserid` in [from, to):
- * the engagement module's touches, for the funnel's retention cohorts.
+ * The touches RMs completed (status done) in [from, to) with a client: `(external_userid, done_at)`, the
+ * engagement module's touch log, for the funnel's retention cohorts (which bucket them by week).
  */
-export function touchedBetween(clientUserid: SQL, from: SQL, to: SQL): SQL {
-  return sql`EXISTS (SELECT 1 FROM touches src_t
-                     WHERE src_t.external_userid = ${clientUserid} AND src_t.status = 'done'
-                       AND src_t.done_at >= ${from} AND src_t.done_at < ${to})`;
+export function doneTouchesBetween(from: SQL, to: SQL): SQL {
+  return sql`(SELECT src_t.external_userid, src_t.done_at FROM touches src_t
+              WHERE src_t.status = 'done' AND src_t.external_userid IS NOT NULL
+                AND src_t.done_at >= ${from} AND src_t.done_at < ${to})`;
 }

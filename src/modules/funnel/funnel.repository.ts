@@ -2,17 +2,17 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import type { IsoDate } from '../../platform/calendar/dates.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { inGroupAt } from '../communities/funnel-sources.repository.ts';
+import { clientGroupSpans } from '../communities/funnel-sources.repository.ts';
 import {
   acquisitionsBetween,
-  activationEventBetween,
+  activationEventsBetween,
   channelByState,
-  contactAt,
+  clientContactSpans,
   heldByRmAt,
   removalsBetween,
 } from '../contacts/funnel-sources.repository.ts';
 import { channelIdInScope, rmInScope } from '../contacts/scope-filters.repository.ts';
-import { touchedBetween } from '../engagement/funnel-sources.repository.ts';
+import { doneTouchesBetween } from '../engagement/funnel-sources.repository.ts';
 
 /** What the funnel report groups by. */
 export type FunnelBy = 'channel' | 'rm' | 'week';
@@ -134,25 +134,46 @@ export function createFunnelRepository() {
         tx,
         sql`DELETE FROM retention_cohorts WHERE cohort_week >= ${first} AND cohort_week <= ${last}`,
       );
-      const id = sql`g.external_userid`;
+      const since = localStart(first, p.tz);
+      // Set-based: every (client, week) cell of the grid is joined to per-week sets of touches and
+      // activations and to each client's contact and group spans, by hash joins, never a lookup per cell.
       const rows = await queryRows<{ n: number }>(
         tx,
         sql`WITH cohort AS (
               SELECT a.external_userid, a.channel_id, ${weekOfInstant(sql`a.acquired_at`, p.tz)} AS cw
-              FROM ${acquisitionsBetween(localStart(first, p.tz), until)} a
+              FROM ${acquisitionsBetween(since, until)} a
             ), grid AS (
-              SELECT c.external_userid, c.channel_id, c.cw, k.k,
-                     ${localStart(sql`c.cw + 7 * k.k`, p.tz)} AS ws,
+              SELECT c.external_userid, c.channel_id, c.cw, k.k, c.cw + 7 * k.k AS wk,
                      LEAST(${localStart(sql`c.cw + 7 * k.k + 7`, p.tz)}, ${until}) AS we
               FROM cohort c CROSS JOIN generate_series(0, 26) AS k(k)
               WHERE c.cw + 7 * k.k <= ${last}
+            ), touched AS (
+              SELECT DISTINCT t.external_userid, ${weekOfInstant(sql`t.done_at`, p.tz)} AS wk
+              FROM ${doneTouchesBetween(since, until)} t
+            ), activated AS (
+              SELECT DISTINCT e.external_userid, ${weekOfInstant(sql`e.occurred_at`, p.tz)} AS wk
+              FROM ${activationEventsBetween(since, until)} e
+            ), contact AS (
+              SELECT g.external_userid, g.k FROM grid g
+              JOIN ${clientContactSpans()} s ON s.external_userid = g.external_userid
+              WHERE s.added_at < g.we AND (s.removed_at IS NULL OR s.removed_at >= g.we)
+              GROUP BY g.external_userid, g.k
+            ), grouped AS (
+              SELECT g.external_userid, g.k FROM grid g
+              JOIN ${clientGroupSpans()} s ON s.external_userid = g.external_userid
+              WHERE s.joined_at < g.we AND (s.left_at IS NULL OR s.left_at >= g.we)
+              GROUP BY g.external_userid, g.k
             ), flags AS (
               SELECT g.cw, g.channel_id, g.k,
-                     ${contactAt(id, sql`g.we`)} AS still_contact,
-                     ${inGroupAt(id, sql`g.we`)} AS in_group,
-                     ${touchedBetween(id, sql`g.ws`, sql`g.we`)} AS touched,
-                     ${activationEventBetween(id, sql`g.ws`, sql`g.we`)} AS activation
+                     (c.external_userid IS NOT NULL) AS still_contact,
+                     (gr.external_userid IS NOT NULL) AS in_group,
+                     (t.external_userid IS NOT NULL) AS touched,
+                     (a.external_userid IS NOT NULL) AS activation
               FROM grid g
+              LEFT JOIN contact c ON c.external_userid = g.external_userid AND c.k = g.k
+              LEFT JOIN grouped gr ON gr.external_userid = g.external_userid AND gr.k = g.k
+              LEFT JOIN touched t ON t.external_userid = g.external_userid AND t.wk = g.wk
+              LEFT JOIN activated a ON a.external_userid = g.external_userid AND a.wk = g.wk
             ), ins AS (
               INSERT INTO retention_cohorts (cohort_week, channel_id, weeks_after, size, still_contact,
                                              in_group, touched, active)
