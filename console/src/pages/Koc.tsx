@@ -5,6 +5,7 @@ import { asApiError, Refusal } from '../failures.tsx';
 import { t } from '../messages.ts';
 import { type Client, maskName } from './clients/shared.tsx';
 import { KocExplanation } from './koc/KocExplanation.tsx';
+import { InfluenceList } from './koc/KocInfluence.tsx';
 
 type Candidate = Ok<'/koc/candidates', 'get'>['items'][number];
 
@@ -16,7 +17,7 @@ export const scoreText = (n: number) => n.toFixed(2);
 /**
  * KOC candidates (admin, ops, rm: an RM sees their own clients, branch ops their branch) ranked by their
  * score decayed to now, with each client's masked name and owner RM; the selected one (`?id=`) shows its
- * explanation and the invitation to a circle.
+ * explanation, its influence and the invitation to a circle; below, the KOCs ranked by influence.
  */
 export default function Koc({ me }: { me: Me }) {
   const [params, setParams] = useSearchParams();
@@ -106,6 +107,7 @@ export default function Koc({ me }: { me: Me }) {
           </table>
         )}
       </section>
+      <InfluenceList onSelect={select} />
     </section>
   );
 }

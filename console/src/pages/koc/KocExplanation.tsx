@@ -4,6 +4,7 @@ import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
 import { type MessageKey, messages, t } from '../../messages.ts';
 import { dayOf, timeOf } from '../../time.ts';
 import type { Policy } from '../clients/shared.tsx';
+import { InfluenceSummary } from './KocInfluence.tsx';
 
 type Explanation = Ok<'/koc/candidates/{id}', 'get'>;
 type Invited = Ok<'/circles/{id}/invites', 'post'>;
@@ -17,7 +18,7 @@ const whenText = (at: string) => `${dayOf(at)} ${timeOf(at)}`;
 
 /**
  * One candidate's score explained (`GET /api/v1/koc/candidates/:id`): every contribution with its kind,
- * weight, age and value decayed to now, summing to the score; and an invitation to one of the tier
+ * weight, age and value decayed to now, summing to the score; the KOC's influence; and an invitation to one of the tier
  * policy's invitation-only circles, showing the join link to send or the API's refusal.
  */
 export function KocExplanation({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
@@ -86,6 +87,7 @@ export function KocExplanation({ id, me, onClose }: { id: string; me: Me; onClos
               </tfoot>
             </table>
           )}
+          <InfluenceSummary influence={data.influence} />
           {me.role === 'compliance' ? null : <CircleInvite externalUserid={id} />}
         </>
       ) : null}
