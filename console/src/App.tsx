@@ -17,6 +17,7 @@ const Koc = lazy(() => import('./pages/Koc.tsx'));
 const Events = lazy(() => import('./pages/Events.tsx'));
 const FlashSales = lazy(() => import('./pages/FlashSales.tsx'));
 const Experiments = lazy(() => import('./pages/Experiments.tsx'));
+const Growth = lazy(() => import('./pages/Growth.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -34,6 +35,7 @@ export const PAGES: Page[] = [
   { path: '/events', label: 'nav.events', roles: ['admin', 'ops', 'rm'] },
   { path: '/flash-sales', label: 'nav.flashSales', roles: ['admin', 'ops'] },
   { path: '/experiments', label: 'nav.experiments', roles: ['admin', 'ops', 'compliance'] },
+  { path: '/growth', label: 'nav.growth', roles: ['admin', 'ops'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -159,6 +161,9 @@ export function App() {
               <Route path="/experiments">
                 <Guard me={me} page="/experiments">
                   <Experiments me={me} />
+              <Route path="/growth">
+                <Guard me={me} page="/growth">
+                  <Growth me={me} />
                 </Guard>
               </Route>
               <Route path="/audit">
