@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.ts';
 import { shiftableClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { playActivities } from './demo/activity-scenario.ts';
+import { openPosterLinks, playAnalytics } from './demo/analytics-scenario.ts';
 import { playCalendarWeek } from './demo/calendar-scenario.ts';
 import { playCommunities } from './demo/communities-scenario.ts';
 import { playContent } from './demo/content-scenario.ts';
@@ -47,6 +48,8 @@ try {
   say();
   const kit = await createDemoKit({ ...helix, url, emulator });
   await playCommunities(kit);
+  // Passers-by open the channels' tracked poster links on Monday too; part 9 counts them as awareness.
+  await openPosterLinks(kit);
   say();
   await playContent(kit);
   say();
@@ -55,6 +58,8 @@ try {
   await playCalendarWeek(kit, clock, weekStart);
   say();
   await playActivities(kit, clock);
+  say();
+  await playAnalytics(kit, weekStart);
   failures = kit.failures;
   say();
   say(`WeCom API calls Helix made: ${JSON.stringify(emulator.emulator.inspect().callCounts)}`);

@@ -39,6 +39,14 @@ describe('npm run demo', () => {
     expect(stdout).toContain('referral pending, 王先生 has 50 points');
     expect(stdout).toContain('(activation): 王先生 now has 250 points');
     expect(stdout).toMatch(/王先生 is invited to KOC核心圈 \(.+\) and joins it/);
+    // Growth analytics: the week's RM ranking with one score explained, the funnel and AAC/LROI per channel.
+    expect(stdout).toContain('RM engagement, week of 2026-09-28 (rank within branch):');
+    expect(stdout).toContain('名次  客户经理  分行      活跃度得分');
+    expect(stdout).toMatch(/ {5}客户覆盖 {2}\d+% +× weight 15 {2}→ \d+\.\d\d points/);
+    expect(stdout).toMatch(/the points sum to (\d+\.\d) = the score \1\b/);
+    expect(stdout).toContain('地铁灯箱广告: 曝光 12 → 获客 3 (25%) → 激活 2 (66.7%)');
+    expect(stdout).toContain('地铁灯箱广告: cost ¥12,000, 3 new, 2 activated, AAC ¥6,000, revenue ¥5,085.7');
+    expect(stdout).toContain('周末理财沙龙: cost ¥3,500, 2 new, 0 activated, AAC 暂无激活');
     expect(stdout).toContain('Demo finished: every step did what it should.');
   }, 140_000);
 });
