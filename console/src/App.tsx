@@ -161,6 +161,8 @@ export function App() {
               <Route path="/experiments">
                 <Guard me={me} page="/experiments">
                   <Experiments me={me} />
+                </Guard>
+              </Route>
               <Route path="/growth">
                 <Guard me={me} page="/growth">
                   <Growth me={me} />

@@ -285,7 +285,9 @@ try {
 } catch (err) {
   failed = true;
   const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.message}` : '';
-  process.stderr.write(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}\n`);
+  process.stderr.write(
+    `FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}\n`,
+  );
 } finally {
   if (server) await new Promise((r) => server?.close(r));
   await web.close();
