@@ -1382,7 +1382,7 @@ export interface paths {
         };
         /**
          * Channel profiles by month: new clients, activations, cost, revenue, AAC and LROI
-         * @description Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, `lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it, with the Chinese for "no activations" and "no cost entered" in those cells.
+         * @description Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated or no cost was entered, `lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it, with the Chinese for "no activations" and "no cost entered" in those cells.
          *
          *     Roles: admin, ops (branch-scoped: branch staff see their branch only).
          */
@@ -2852,10 +2852,10 @@ export interface components {
                     reach: number | null;
                     /** @description the new clients' revenue within their new-client period */
                     revenue: number;
-                    /** @description cost ÷ activated new clients; null without activations */
+                    /** @description cost ÷ activated new clients; null without activations or without cost */
                     aac: number | null;
-                    /** @constant */
-                    aacNote?: "no activations";
+                    /** @enum {string} */
+                    aacNote?: "no activations" | "no cost entered";
                     /** @description revenue ÷ cost; null when no cost was entered */
                     lroi: number | null;
                     /** @constant */
@@ -2869,10 +2869,10 @@ export interface components {
                     reach: number | null;
                     /** @description the new clients' revenue within their new-client period */
                     revenue: number;
-                    /** @description cost ÷ activated new clients; null without activations */
+                    /** @description cost ÷ activated new clients; null without activations or without cost */
                     aac: number | null;
-                    /** @constant */
-                    aacNote?: "no activations";
+                    /** @enum {string} */
+                    aacNote?: "no activations" | "no cost entered";
                     /** @description revenue ÷ cost; null when no cost was entered */
                     lroi: number | null;
                     /** @constant */
@@ -2892,10 +2892,10 @@ export interface components {
                 reach: number | null;
                 /** @description the new clients' revenue within their new-client period */
                 revenue: number;
-                /** @description cost ÷ activated new clients; null without activations */
+                /** @description cost ÷ activated new clients; null without activations or without cost */
                 aac: number | null;
-                /** @constant */
-                aacNote?: "no activations";
+                /** @enum {string} */
+                aacNote?: "no activations" | "no cost entered";
                 /** @description revenue ÷ cost; null when no cost was entered */
                 lroi: number | null;
                 /** @constant */
@@ -2927,10 +2927,10 @@ export interface components {
                 reach: number | null;
                 /** @description the new clients' revenue within their new-client period */
                 revenue: number;
-                /** @description cost ÷ activated new clients; null without activations */
+                /** @description cost ÷ activated new clients; null without activations or without cost */
                 aac: number | null;
-                /** @constant */
-                aacNote?: "no activations";
+                /** @enum {string} */
+                aacNote?: "no activations" | "no cost entered";
                 /** @description revenue ÷ cost; null when no cost was entered */
                 lroi: number | null;
                 /** @constant */

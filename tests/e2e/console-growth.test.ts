@@ -151,7 +151,7 @@ describe('the growth page', () => {
     // AAC is drawn for the channel with activations; the other is listed, not drawn as 0.
     const chart = page.getByRole('img', { name: /各渠道 AAC 柱状图/ });
     expect(await chart.getAttribute('aria-label')).toBe('各渠道 AAC 柱状图：地铁海报 ¥500.00。');
-    await page.getByText('暂无激活、未绘制的渠道：理财沙龙').waitFor();
+    await page.getByText('暂无激活或未录入成本、未绘制的渠道：理财沙龙').waitFor();
 
     // A channel's detail: its mixes and months.
     await page.getByRole('button', { name: '查看渠道 地铁海报 的画像' }).click();

@@ -194,11 +194,12 @@ describe('channel profiles', () => {
     expect(csv.text.startsWith('\uFEFF渠道ID,')).toBe(true);
     const bLine = csv.text.split('\r\n').find((l) => l.startsWith('ch-b,ch-b,2026-02'));
     expect(bLine).toContain('暂无激活');
-    // January: an activation but no cost entered, so LROI has no denominator.
+    // January: an activation but no cost entered: neither AAC (¥0 would read as a free channel) nor LROI.
     const jan = await admin().get('/api/v1/channel-profiles?from=2026-01&to=2026-01');
     expect(jan.body.channels[0].totals).toMatchObject({
       cost: 0,
-      aac: 0,
+      aac: null,
+      aacNote: 'no cost entered',
       lroi: null,
       lroiNote: 'no cost entered',
     });

@@ -1,7 +1,7 @@
 import type { ProfileRow } from './channel-economics.repository.ts';
 import type { EngagementShares, MixCounts } from './channel-economics.tables.ts';
 
-/** Why a ratio is missing: AAC without activations, LROI without cost. */
+/** Why a ratio is missing: AAC without activations or without cost, LROI without cost. */
 export const NOTES = { noActivations: 'no activations', noCost: 'no cost entered' } as const;
 
 /** The money figures of a channel over some months, with AAC and LROI and why either is missing. */
@@ -12,7 +12,7 @@ export type Figures = {
   reach: number | null;
   revenue: number;
   aac: number | null;
-  aacNote?: typeof NOTES.noActivations;
+  aacNote?: typeof NOTES.noActivations | typeof NOTES.noCost;
   lroi: number | null;
   lroiNote?: typeof NOTES.noCost;
 };
@@ -42,8 +42,9 @@ export function figures(s: {
     cost: round(s.cost, 2),
     reach: s.reach,
     revenue: round(s.revenue, 2),
-    aac: s.activated > 0 ? round(s.cost / s.activated, 2) : null,
-    ...(s.activated > 0 ? {} : { aacNote: NOTES.noActivations }),
+    // A channel with activations but no cost entered has no AAC either: ¥0 would read as a free channel.
+    aac: s.activated > 0 && s.cost > 0 ? round(s.cost / s.activated, 2) : null,
+    ...(s.activated === 0 ? { aacNote: NOTES.noActivations } : s.cost > 0 ? {} : { aacNote: NOTES.noCost }),
     lroi: s.cost > 0 ? round(s.revenue / s.cost, 4) : null,
     ...(s.cost > 0 ? {} : { lroiNote: NOTES.noCost }),
   };

@@ -172,10 +172,14 @@ export function createChannelEconomicsRepository() {
       const share = (n: ReturnType<typeof sql>) =>
         sql`(CASE WHEN a.acquired > 0 THEN round(${n}::numeric / a.acquired, 4) ELSE 0 END)`;
       const age = sql`date_part('year', age((c.acquired_at AT TIME ZONE ${tz})::date, c.birthday))`;
-      const mix = (col: ReturnType<typeof sql>) =>
-        sql`COALESCE((SELECT jsonb_object_agg(m.k, m.n) FROM (
-              SELECT COALESCE(${col}, 'unknown') AS k, count(*)::int AS n FROM cohort x
-              WHERE x.channel_id = a.channel_id AND x.month = a.month GROUP BY 1) m), '{}'::jsonb)`;
+      // Each mix is one GROUP BY over the cohort, joined to its (channel, month) by hash: never a scan of
+      // the cohort per key.
+      const mix = (name: string, col: ReturnType<typeof sql>) =>
+        sql.raw(`${name} AS (`).append(sql`
+              SELECT m.channel_id, m.month, jsonb_object_agg(m.k, m.n) AS mix FROM (
+                SELECT channel_id, month, COALESCE(${col}, 'unknown') AS k, count(*)::int AS n FROM cohort_in
+                GROUP BY 1, 2, 3) m
+              GROUP BY m.channel_id, m.month)`);
       await queryRows(tx, sql`DELETE FROM channel_profiles WHERE month = ANY(${months})`);
       const rows = await queryRows<{ channelId: string }>(
         tx,
@@ -196,6 +200,13 @@ export function createChannelEconomicsRepository() {
                 SELECT cc.channel_id, cc.month, cc.cost, NULL::int FROM ${channelCreationCosts(tz)} cc
                 WHERE cc.month = ANY(${months})
               ) e GROUP BY e.channel_id, e.month
+            ), ${mix('tier_mix', sql`tier`)}, ${mix('risk_mix', sql`risk_level`)}, tags AS (
+              SELECT t.channel_id, t.month,
+                     jsonb_agg(jsonb_build_array(t.tag, t.n) ORDER BY t.n DESC, t.tag) AS top FROM (
+                SELECT channel_id, month, tag, count(*)::int AS n,
+                       row_number() OVER (PARTITION BY channel_id, month ORDER BY count(*) DESC, tag) AS r
+                FROM cohort_in, unnest(tags) AS tag GROUP BY channel_id, month, tag) t
+              WHERE t.r <= 10 GROUP BY t.channel_id, t.month
             ), keys AS (
               SELECT channel_id, month FROM cohort_in UNION SELECT channel_id, month FROM costs
             ), a AS (
@@ -227,21 +238,20 @@ export function createChannelEconomicsRepository() {
                    tier_mix, risk_mix, top_tags, age_bands, engagement, cost, reach, revenue, aac, lroi,
                    computed_at)
             SELECT a.channel_id, a.month, a.acquired, a.activated, round(a.median_days::numeric, 2),
-                   ${mix(sql`x.tier`)}, ${mix(sql`x.risk_level`)},
-                   COALESCE((SELECT jsonb_agg(jsonb_build_array(t.tag, t.n) ORDER BY t.n DESC, t.tag) FROM (
-                     SELECT tag, count(*)::int AS n FROM cohort_in x, unnest(x.tags) AS tag
-                     WHERE x.channel_id = a.channel_id AND x.month = a.month
-                     GROUP BY tag ORDER BY n DESC, tag LIMIT 10) t), '[]'::jsonb),
+                   COALESCE(tm.mix, '{}'::jsonb), COALESCE(rm.mix, '{}'::jsonb), COALESCE(tg.top, '[]'::jsonb),
                    jsonb_build_object('<30', a.age_lt30, '30-44', a.age_30_44, '45-59', a.age_45_59,
                                       '60+', a.age_60, 'unknown', a.age_unknown),
                    jsonb_build_object('touched30d', ${share(sql`a.touched`)},
                                       'stillContact', ${share(sql`a.still_contact`)},
                                       'inGroup', ${share(sql`a.in_group`)}),
                    COALESCE(co.cost, 0), co.reach, a.revenue,
-                   CASE WHEN a.activated > 0 THEN round(COALESCE(co.cost, 0) / a.activated, 2) END,
+                   CASE WHEN a.activated > 0 AND COALESCE(co.cost, 0) > 0 THEN round(co.cost / a.activated, 2) END,
                    CASE WHEN COALESCE(co.cost, 0) > 0 THEN round(a.revenue / co.cost, 4) END,
                    ${q.now.toISOString()}::timestamptz
             FROM a LEFT JOIN costs co ON co.channel_id = a.channel_id AND co.month = a.month
+            LEFT JOIN tier_mix tm ON tm.channel_id = a.channel_id AND tm.month = a.month
+            LEFT JOIN risk_mix rm ON rm.channel_id = a.channel_id AND rm.month = a.month
+            LEFT JOIN tags tg ON tg.channel_id = a.channel_id AND tg.month = a.month
             RETURNING channel_id AS "channelId"`,
       );
       return rows.length;

@@ -51,8 +51,11 @@ const figuresShape = {
   cost: z.number(),
   reach: z.number().int().nullable(),
   revenue: z.number().meta({ description: "the new clients' revenue within their new-client period" }),
-  aac: z.number().nullable().meta({ description: 'cost ÷ activated new clients; null without activations' }),
-  aacNote: z.literal('no activations').optional(),
+  aac: z
+    .number()
+    .nullable()
+    .meta({ description: 'cost ÷ activated new clients; null without activations or without cost' }),
+  aacNote: z.enum(['no activations', 'no cost entered']).optional(),
   lroi: z.number().nullable().meta({ description: 'revenue ÷ cost; null when no cost was entered' }),
   lroiNote: z.literal('no cost entered').optional(),
 };
@@ -183,7 +186,7 @@ const csvRow = (id: string, name: string, m: string, f: Figures): CsvCell[] => [
   f.cost,
   f.reach,
   f.revenue,
-  f.aac ?? '暂无激活',
+  f.aac ?? (f.aacNote === 'no cost entered' ? '未录入成本' : '暂无激活'),
   f.lroi ?? '未录入成本',
 ];
 
@@ -320,7 +323,7 @@ export function createChannelEconomicsRouter(deps: { economics: ChannelEconomics
       summary: 'Channel profiles by month: new clients, activations, cost, revenue, AAC and LROI',
       description:
         'Per channel, totals over the months (AAC and LROI recomputed from the summed figures) and each ' +
-        "month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated, " +
+        "month's row, from the nightly aggregate. `aac` is null with `aacNote` when nobody activated or no cost was entered, " +
         '`lroi` null with `lroiNote` when no cost was entered. `?format=csv` downloads it, with the ' +
         'Chinese for "no activations" and "no cost entered" in those cells.',
       query: rangeQuery,

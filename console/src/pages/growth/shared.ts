@@ -22,9 +22,13 @@ export const cny = (n: number): string => YUAN.format(n);
 /** A ratio (LROI) with two decimals. */
 export const ratioText = (n: number): string => n.toFixed(2);
 
-/** AAC as shown: CNY, or 暂无激活 when nobody activated. */
-export const aacText = (f: { aac: number | null }) =>
-  f.aac === null ? t('growth.channels.noActivations') : cny(f.aac);
+/** AAC as shown: CNY, or 暂无激活 when nobody activated, or 未录入成本 when no cost was entered. */
+export const aacText = (f: { aac: number | null; aacNote?: string }) =>
+  f.aac !== null
+    ? cny(f.aac)
+    : f.aacNote === 'no cost entered'
+      ? t('growth.channels.noCost')
+      : t('growth.channels.noActivations');
 /** LROI as shown: two decimals, or 未录入成本 when no cost was entered. */
 export const lroiText = (f: { lroi: number | null }) =>
   f.lroi === null ? t('growth.channels.noCost') : ratioText(f.lroi);
