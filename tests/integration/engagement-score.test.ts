@@ -222,7 +222,7 @@ describe('RM engagement scores', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(
       res.text.startsWith(
-        '\uFEFF分行,名次,客户经理,总分,响应及时,客户覆盖,任务完成,情感触达,内容分发,转化\r\n',
+        '\uFEFF分行,名次,客户经理,总分,响应及时,客户覆盖,任务完成,情感关怀,内容分发,转化\r\n',
       ),
     ).toBe(true);
     expect(res.text.split('\r\n')[1]).toMatch(/^BR-A,1,rm-a1,/);

@@ -14,7 +14,7 @@ import { sendCsv } from '../../platform/http/csv-export.ts';
 import { decodeCursor, parseListQuery, toPage } from '../../platform/http/paging.ts';
 import { locals } from '../../platform/http/request-context.ts';
 import { parseOrThrow } from '../../platform/http/validate.ts';
-import type { StoredScore } from './rm-scores.repository.ts';
+import type { RankedScore } from './rm-scores.repository.ts';
 import { SCORE_COMPONENTS, type ScoreComponent } from './score-policy.ts';
 import type { ScoringService } from './scoring.service.ts';
 import type { DoneTouch } from './touches.repository.ts';
@@ -90,16 +90,15 @@ const COMPONENT_ZH: Record<ScoreComponent, string> = {
   responsiveness: '响应及时',
   coverage: '客户覆盖',
   taskCompletion: '任务完成',
-  emotional: '情感触达',
+  emotional: '情感关怀',
   contentDistribution: '内容分发',
   conversions: '转化',
 };
 
-const pointsOf = (s: StoredScore) =>
-  Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, s.components[c]?.points ?? 0]));
+const pointsOf = (s: RankedScore) => Object.fromEntries(SCORE_COMPONENTS.map((c) => [c, s.points?.[c] ?? 0]));
 
 /** The API's view of a ranked score. */
-export function presentRanked(s: StoredScore): z.infer<typeof rankedView> {
+export function presentRanked(s: RankedScore): z.infer<typeof rankedView> {
   return { rm: s.rm, branch: s.branch, rank: s.rank, score: s.score, points: pointsOf(s) };
 }
 
@@ -143,7 +142,7 @@ export function createEngagementRouter(deps: {
             s.rank,
             s.rm,
             s.score,
-            ...SCORE_COMPONENTS.map((c) => s.components[c]?.points ?? 0),
+            ...SCORE_COMPONENTS.map((c) => s.points?.[c] ?? 0),
           ]),
         );
       }

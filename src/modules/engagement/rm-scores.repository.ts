@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import type { PeriodKind } from '../../platform/calendar/periods.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
@@ -17,6 +17,23 @@ export type StoredScore = {
   policyVersion: string;
   computedAt: Date;
 };
+
+/** A score as the ranking lists it: each component's points, not its figures. */
+export type RankedScore = Omit<StoredScore, 'components'> & { points: Record<ScoreComponent, number> };
+
+type RankingQuery = { kind: PeriodKind; start: string; branch?: string; rm?: string; limit: number };
+
+function rankingSql(scope: Scope, q: RankingQuery, components: SQL): SQL {
+  return sql`SELECT * FROM (
+               SELECT s.rm, s.branch, rank() OVER (PARTITION BY s.branch ORDER BY s.score DESC)::int AS rank,
+                      s.score, ${components}, s.policy_version AS "policyVersion", s.computed_at AS "computedAt"
+                 FROM rm_scores s
+                WHERE s.period_kind = ${q.kind} AND s.period_start = ${q.start}::date) ranked
+              WHERE ${rmInScope(scope, sql`ranked.rm`)}
+                ${q.branch !== undefined ? sql`AND ranked.branch = ${q.branch}` : sql``}
+                ${q.rm !== undefined ? sql`AND ranked.rm = ${q.rm}` : sql``}
+              ORDER BY ranked.branch NULLS LAST, ranked.rank, ranked.rm LIMIT ${q.limit}`;
+}
 
 /** The rm_scores table's SQL. */
 export type RmScoresRepository = ReturnType<typeof createRmScoresRepository>;
@@ -62,26 +79,29 @@ export function createRmScoresRepository() {
     },
 
     /**
-     * The period's scores within `scope` (optionally one branch), by branch then rank within the branch.
-     * Ranks are taken over the whole branch before the scope filter, so an RM sees their real place.
+     * The period's scores within `scope` (optionally one branch), by branch then rank within the branch,
+     * with each component's points only (the explanation reads the rest): what the ranking shows. Ranks are
+     * taken over the whole branch before the scope filter, so an RM sees their real place.
      */
-    ranking: (
-      db: Db | Tx,
-      scope: Scope,
-      q: { kind: PeriodKind; start: string; branch?: string; rm?: string; limit: number },
-    ) =>
-      queryRows<StoredScore>(
+    ranking: (db: Db | Tx, scope: Scope, q: RankingQuery) =>
+      queryRows<RankedScore>(
         db,
-        sql`SELECT * FROM (
-              SELECT s.rm, s.branch, rank() OVER (PARTITION BY s.branch ORDER BY s.score DESC)::int AS rank,
-                     s.score, s.components, s.policy_version AS "policyVersion", s.computed_at AS "computedAt"
-                FROM rm_scores s
-               WHERE s.period_kind = ${q.kind} AND s.period_start = ${q.start}::date) ranked
-             WHERE ${rmInScope(scope, sql`ranked.rm`)}
-               ${q.branch !== undefined ? sql`AND ranked.branch = ${q.branch}` : sql``}
-               ${q.rm !== undefined ? sql`AND ranked.rm = ${q.rm}` : sql``}
-             ORDER BY ranked.branch NULLS LAST, ranked.rank, ranked.rm LIMIT ${q.limit}`,
+        rankingSql(
+          scope,
+          q,
+          sql`(SELECT jsonb_object_agg(e.key, (e.value->>'points')::float8) FROM jsonb_each(s.components) e)
+                AS points`,
+        ),
       ),
+
+    /** One RM's stored score with every component in full, ranked within the branch; undefined if none. */
+    async score(db: Db | Tx, scope: Scope, q: Omit<RankingQuery, 'limit'> & { rm: string }) {
+      const [row] = await queryRows<StoredScore>(
+        db,
+        rankingSql(scope, { ...q, limit: 1 }, sql`s.components`),
+      );
+      return row;
+    },
 
     /** The RM's scores for the periods of `kind` starting on `starts` (missing periods have no row). */
     trend: (db: Db | Tx, kind: PeriodKind, rm: string, starts: readonly string[]) =>

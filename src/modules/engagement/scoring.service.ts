@@ -99,12 +99,7 @@ export function createScoringService(deps: {
 
   async function findScore(scope: Scope, q: PeriodQuery, rm: string): Promise<StoredScore> {
     const { period } = bounds(q);
-    const [row] = await deps.scores.ranking(deps.db, scope, {
-      kind: q.kind,
-      start: period.start,
-      rm,
-      limit: 1,
-    });
+    const row = await deps.scores.score(deps.db, scope, { kind: q.kind, start: period.start, rm });
     if (!row) {
       throw new AppError('not_found', {
         message: `no ${q.kind} score of RM ${rm} for ${period.start} within your scope`,
