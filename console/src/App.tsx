@@ -16,6 +16,7 @@ const Audit = lazy(() => import('./pages/Audit.tsx'));
 const Koc = lazy(() => import('./pages/Koc.tsx'));
 const Events = lazy(() => import('./pages/Events.tsx'));
 const FlashSales = lazy(() => import('./pages/FlashSales.tsx'));
+const Engagement = lazy(() => import('./pages/Engagement.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -32,6 +33,7 @@ export const PAGES: Page[] = [
   { path: '/koc', label: 'nav.koc', roles: ['admin', 'ops', 'rm'] },
   { path: '/events', label: 'nav.events', roles: ['admin', 'ops', 'rm'] },
   { path: '/flash-sales', label: 'nav.flashSales', roles: ['admin', 'ops'] },
+  { path: '/engagement', label: 'nav.engagement', roles: ['admin', 'ops', 'rm'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -152,6 +154,11 @@ export function App() {
               <Route path="/flash-sales">
                 <Guard me={me} page="/flash-sales">
                   <FlashSales />
+                </Guard>
+              </Route>
+              <Route path="/engagement">
+                <Guard me={me} page="/engagement">
+                  <Engagement me={me} />
                 </Guard>
               </Route>
               <Route path="/audit">
