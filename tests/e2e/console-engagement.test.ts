@@ -10,7 +10,7 @@ import { useConsoleWorld } from '../helpers/console-world.ts';
  * The console's RM engagement page in a real headless Chromium: RMs of two branches log touches with their
  * clients through the API and today is recomputed; head-office ops see both branches' rankings, open one
  * RM's explanation down to the touch-log rows and recompute a period not computed yet; branch ops see only
- * their branch.
+ * their branch, an RM only themself.
  */
 const world = useConsoleWorld([
   { userid: 'ops_all', name: '总行运营' },
@@ -201,7 +201,7 @@ describe('the RM engagement page', () => {
     expect(await page.getByText('尚未计算').count()).toBe(0);
   });
 
-  it("shows branch ops only their branch's RMs, without the branch filter or recompute", async () => {
+  it("shows branch ops only their branch's RMs and an RM only themself, without the branch filter or recompute", async () => {
     const page = await todayAs('甲行运营');
     expect((await rows(page, 'BR-A 排名')).map((r) => r[2])).toEqual(['rm_a1', 'rm_a2']);
     expect(await page.getByRole('table', { name: 'BR-B 排名' }).count()).toBe(0);
@@ -212,5 +212,10 @@ describe('the RM engagement page', () => {
     await page.goto(`${world.base}/console/engagement?period=day&date=${today}&rm=rm_b1`);
     await page.getByRole('region', { name: '得分说明 · rm_b1' }).getByRole('alert').waitFor();
     expect(await axeProblems(page)).toEqual([]);
+    const rm = await todayAs('李经理');
+    expect((await rows(rm, 'BR-A 排名')).map((r) => r.slice(0, 3))).toEqual([['BR-A', '2', 'rm_a2']]);
+    expect(await rm.locator('main').textContent()).not.toContain('rm_a1');
+    expect(await rm.getByRole('button', { name: '重新计算' }).count()).toBe(0);
+    expect(await axeProblems(rm)).toEqual([]);
   });
 });
