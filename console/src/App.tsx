@@ -18,6 +18,7 @@ const Events = lazy(() => import('./pages/Events.tsx'));
 const FlashSales = lazy(() => import('./pages/FlashSales.tsx'));
 const Experiments = lazy(() => import('./pages/Experiments.tsx'));
 const Growth = lazy(() => import('./pages/Growth.tsx'));
+const Engagement = lazy(() => import('./pages/Engagement.tsx'));
 
 type Page = { path: string; label: MessageKey; roles: Me['role'][] };
 
@@ -36,6 +37,7 @@ export const PAGES: Page[] = [
   { path: '/flash-sales', label: 'nav.flashSales', roles: ['admin', 'ops'] },
   { path: '/experiments', label: 'nav.experiments', roles: ['admin', 'ops', 'compliance'] },
   { path: '/growth', label: 'nav.growth', roles: ['admin', 'ops'] },
+  { path: '/engagement', label: 'nav.engagement', roles: ['admin', 'ops', 'rm'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'compliance'] },
 ];
 
@@ -166,6 +168,11 @@ export function App() {
               <Route path="/growth">
                 <Guard me={me} page="/growth">
                   <Growth me={me} />
+                </Guard>
+              </Route>
+              <Route path="/engagement">
+                <Guard me={me} page="/engagement">
+                  <Engagement me={me} />
                 </Guard>
               </Route>
               <Route path="/audit">
