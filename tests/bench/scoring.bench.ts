@@ -10,6 +10,7 @@
  *
  * Prints {rms, clients, touches, seconds, reportP99Ms, generateSeconds, jobs, reports, baseline, ratios,
  * goals, rows, db}: `seconds` is the nightly run (every job in NIGHTLY, one after the other); `reportP99Ms`
+ * (at `--concurrency` requests in flight) and `reportSerialP99Ms` (one at a time, 50 requests)
  * is the largest p99 of the ranking and funnel reports. Baseline, measured in the same run on the same
  * data: one full scan `SELECT rm, count(*) FROM touches GROUP BY rm`, and `SELECT 1` round trips through the
  * app's own pool; `ratios.nightlyOverScan` = seconds / scan seconds, `ratios.reportP99OverSelect1` =
@@ -213,6 +214,9 @@ try {
     };
     // A few warm-up requests (connections, plans, caches) are not counted.
     for (let i = 0; i < Math.min(5, requests); i++) await once();
+    // One at a time (what a single user waits), then `concurrency` in flight (a busy morning).
+    const serial: number[] = [];
+    for (let i = 0; i < Math.min(50, requests); i++) serial.push(await once());
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -223,12 +227,18 @@ try {
       name: r.name,
       kind: r.kind,
       path: r.path,
+      serialP50Ms: ms2(percentile(serial, 50)),
+      serialP99Ms: ms2(percentile(serial, 99)),
       p50Ms: ms2(percentile(latencies, 50)),
       p99Ms: ms2(percentile(latencies, 99)),
       statuses,
     });
   }
   const reportP99Ms = Math.max(0, ...reports.filter((r) => r.kind !== 'other').map((r) => r.p99Ms));
+  const reportSerialP99Ms = Math.max(
+    0,
+    ...reports.filter((r) => r.kind !== 'other').map((r) => r.serialP99Ms),
+  );
   const errors = reports.filter((r) => Object.keys(r.statuses).some((s) => s !== '200'));
 
   say('baseline: full scan of touches, SELECT 1 round trips…');
@@ -249,6 +259,8 @@ try {
     touches: sizes.touches,
     seconds: Number(seconds.toFixed(2)),
     reportP99Ms: ms2(reportP99Ms),
+    reportSerialP99Ms: ms2(reportSerialP99Ms),
+    concurrency,
     generateSeconds: Number(data.seconds.toFixed(2)),
     db: ctx.database.kind,
     runDate,
