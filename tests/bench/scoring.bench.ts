@@ -10,8 +10,8 @@
  *
  * Prints {rms, clients, touches, seconds, reportP99Ms, generateSeconds, jobs, reports, baseline, ratios,
  * goals, rows, db}: `seconds` is the nightly run (every job in NIGHTLY, one after the other); `reportP99Ms`
- * (at `--concurrency` requests in flight) and `reportSerialP99Ms` (one at a time, 50 requests)
- * is the largest p99 of the ranking and funnel reports. Baseline, measured in the same run on the same
+ * (at `--concurrency` requests in flight) and `reportSerialP99Ms` (one at a time, 50 requests) are the
+ * largest p99 of the ranking and funnel reports. Baseline, measured in the same run on the same
  * data: one full scan `SELECT rm, count(*) FROM touches GROUP BY rm`, and `SELECT 1` round trips through the
  * app's own pool; `ratios.nightlyOverScan` = seconds / scan seconds, `ratios.reportP99OverSelect1` =
  * reportP99Ms / SELECT 1 p99.
