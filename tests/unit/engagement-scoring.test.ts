@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ranksWithinBranch } from '../../src/modules/engagement/rm-scores.repository.ts';
 import {
   compileScorePolicy,
   ScorePolicyError,
@@ -82,5 +83,19 @@ describe('engagement normalisation', () => {
     expect(() =>
       compileScorePolicy(scorePolicySchema.parse({ weights: { emotional: 20 } }), 'policy.yaml'),
     ).toThrow(/policy\.yaml: weights: must sum to 100, they sum to 90/);
+  });
+});
+
+describe('ranks within a branch', () => {
+  it('ranks each branch on its own, best first, equal scores sharing a rank', () => {
+    const ranks = ranksWithinBranch([
+      { rm: 'a1', branch: 'A', score: 40 },
+      { rm: 'a2', branch: 'A', score: 70 },
+      { rm: 'a3', branch: 'A', score: 40 },
+      { rm: 'a4', branch: 'A', score: 10 },
+      { rm: 'b1', branch: 'B', score: 5 },
+      { rm: 'n1', branch: null, score: 1 },
+    ]);
+    expect(Object.fromEntries(ranks)).toEqual({ a2: 1, a1: 2, a3: 2, a4: 4, b1: 1, n1: 1 });
   });
 });

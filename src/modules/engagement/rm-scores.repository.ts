@@ -24,15 +24,35 @@ export type RankedScore = Omit<StoredScore, 'components'> & { points: Record<Sco
 type RankingQuery = { kind: PeriodKind; start: string; branch?: string; rm?: string; limit: number };
 
 function rankingSql(scope: Scope, q: RankingQuery, components: SQL): SQL {
-  return sql`SELECT * FROM (
-               SELECT s.rm, s.branch, rank() OVER (PARTITION BY s.branch ORDER BY s.score DESC)::int AS rank,
-                      s.score, ${components}, s.policy_version AS "policyVersion", s.computed_at AS "computedAt"
-                 FROM rm_scores s
-                WHERE s.period_kind = ${q.kind} AND s.period_start = ${q.start}::date) ranked
-              WHERE ${rmInScope(scope, sql`ranked.rm`)}
-                ${q.branch !== undefined ? sql`AND ranked.branch = ${q.branch}` : sql``}
-                ${q.rm !== undefined ? sql`AND ranked.rm = ${q.rm}` : sql``}
-              ORDER BY ranked.branch NULLS LAST, ranked.rank, ranked.rm LIMIT ${q.limit}`;
+  return sql`SELECT s.rm, s.branch, s.rank, s.score, ${components}, s.policy_version AS "policyVersion",
+                    s.computed_at AS "computedAt"
+               FROM rm_scores s
+              WHERE s.period_kind = ${q.kind} AND s.period_start = ${q.start}::date
+                AND ${rmInScope(scope, sql`s.rm`)}
+                ${q.branch !== undefined ? sql`AND s.branch = ${q.branch}` : sql``}
+                ${q.rm !== undefined ? sql`AND s.rm = ${q.rm}` : sql``}
+              ORDER BY s.branch NULLS LAST, s.rank, s.rm LIMIT ${q.limit}`;
+}
+
+/** Each RM's rank within their branch by score, best first; equal scores share a rank (as SQL's rank()). */
+export function ranksWithinBranch(
+  scores: readonly Pick<RmScore, 'rm' | 'branch' | 'score'>[],
+): Map<string, number> {
+  const byBranch = new Map<string | null, Pick<RmScore, 'rm' | 'score'>[]>();
+  for (const s of scores) {
+    const list = byBranch.get(s.branch) ?? [];
+    list.push(s);
+    byBranch.set(s.branch, list);
+  }
+  const ranks = new Map<string, number>();
+  for (const list of byBranch.values()) {
+    list.sort((a, b) => b.score - a.score);
+    list.forEach((s, i) => {
+      const prev = list[i - 1];
+      ranks.set(s.rm, prev && prev.score === s.score ? ranks.get(prev.rm)! : i + 1);
+    });
+  }
+  return ranks;
 }
 
 /** The rm_scores table's SQL. */
@@ -51,19 +71,28 @@ export function createRmScoresRepository() {
         tx,
         sql`DELETE FROM rm_scores WHERE period_kind = ${p.kind} AND period_start = ${p.start}::date`,
       );
+      const ranks = ranksWithinBranch(scores);
       for (let i = 0; i < scores.length; i += 1_000) {
         const chunk = scores.slice(i, i + 1_000);
         // One INSERT … SELECT from a JSON array per chunk, not a statement per RM.
         const rows = JSON.stringify(
-          chunk.map((s) => ({ rm: s.rm, branch: s.branch, score: s.score, components: s.components })),
+          chunk.map((s) => ({
+            rm: s.rm,
+            branch: s.branch,
+            score: s.score,
+            rank: ranks.get(s.rm) ?? 1,
+            components: s.components,
+            points: Object.fromEntries(Object.entries(s.components).map(([c, v]) => [c, v.points])),
+          })),
         );
         await queryRows(
           tx,
-          sql`INSERT INTO rm_scores (period_kind, period_start, rm, branch, score, components, policy_version, computed_at)
-              SELECT ${p.kind}, ${p.start}::date, r.rm, r.branch, r.score, r.components, ${p.policyVersion},
-                     ${p.at.toISOString()}::timestamptz
+          sql`INSERT INTO rm_scores (period_kind, period_start, rm, branch, score, rank, components, points,
+                                     policy_version, computed_at)
+              SELECT ${p.kind}, ${p.start}::date, r.rm, r.branch, r.score, r.rank, r.components, r.points,
+                     ${p.policyVersion}, ${p.at.toISOString()}::timestamptz
                 FROM jsonb_to_recordset(${rows}::jsonb)
-                     AS r(rm text, branch text, score float8, components jsonb)`,
+                     AS r(rm text, branch text, score float8, rank int, components jsonb, points jsonb)`,
         );
       }
     },
@@ -81,18 +110,10 @@ export function createRmScoresRepository() {
     /**
      * The period's scores within `scope` (optionally one branch), by branch then rank within the branch,
      * with each component's points only (the explanation reads the rest): what the ranking shows. Ranks are
-     * taken over the whole branch before the scope filter, so an RM sees their real place.
+     * stored when the period is scored, over the whole branch, so an RM sees their real place.
      */
     ranking: (db: Db | Tx, scope: Scope, q: RankingQuery) =>
-      queryRows<RankedScore>(
-        db,
-        rankingSql(
-          scope,
-          q,
-          sql`(SELECT jsonb_object_agg(e.key, (e.value->>'points')::float8) FROM jsonb_each(s.components) e)
-                AS points`,
-        ),
-      ),
+      queryRows<RankedScore>(db, rankingSql(scope, q, sql`s.points`)),
 
     /** One RM's stored score with every component in full, ranked within the branch; undefined if none. */
     async score(db: Db | Tx, scope: Scope, q: Omit<RankingQuery, 'limit'> & { rm: string }) {
