@@ -20,6 +20,7 @@
  *   activation_events  one per activated client (feed), a later purchase for ~20% of them
  *   content_outcomes   0.8·C sends over 3 components × 2 variants (a, b) and their clicks (18% / 24%)
  *   flash_sales + flash_claims  3 sales in the month, each sold out (claims won/redeemed/expired/returned)
+ *   referrals, koc_contributions  5% of clients referred by 2% (the KOCs), 3 helpful answers per KOC
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { dateInZone } from '../../src/platform/calendar/dates.ts';
@@ -323,6 +324,27 @@ export async function generateScoringData(
           SELECT comp, 1, variant, client, 'single', 'clicked', least(at + u * interval '3 hours', ${n})
             FROM sent WHERE u < CASE WHEN variant = 'a' THEN 0.18 ELSE 0.24 END`,
     );
+    // KOCs: 5% of clients came through another client's referral code (the referrers are 2% of clients),
+    // and each referrer has a few helpful answers: what KOC influence measures.
+    await step(
+      'referrals',
+      tx,
+      sql`INSERT INTO referrals (referrer, referred, rm, state, status, added_at, activated_at)
+          SELECT x.referrer, x.external_userid, x.owner_rm, 'rf-bench',
+                 CASE WHEN x.activated_at IS NOT NULL THEN 'rewarded' ELSE 'pending' END, x.acquired_at, x.activated_at
+            FROM (SELECT ${clientId(sql`floor(random() * ${Math.max(1, Math.round(C * 0.02))}::int)::int`)} AS referrer, c.*
+                    FROM clients c
+                   WHERE c.owner_rm IS NOT NULL AND c.acquired_at IS NOT NULL AND random() < 0.05) x
+           WHERE x.referrer <> x.external_userid`,
+    );
+    await step(
+      'koc_contributions',
+      tx,
+      sql`INSERT INTO koc_contributions (external_userid, kind, ref, weight, occurred_at)
+          SELECT r.referrer, 'helpful_answer', 'bench-koc-' || r.referrer || '-' || g, 3,
+                 ${n} - random() * interval '31 days'
+            FROM (SELECT DISTINCT referrer FROM referrals) r CROSS JOIN generate_series(1, 3) AS g`,
+    );
     // Three lunch-time sales, 10 days apart, each sold out within minutes.
     await step(
       'flash_sales',
@@ -371,7 +393,9 @@ export async function generateScoringData(
                (SELECT count(*)::int FROM conversations) AS conversations,
                (SELECT count(*)::int FROM activation_events) AS activation_events,
                (SELECT count(*)::int FROM content_outcomes) AS content_outcomes,
-               (SELECT count(*)::int FROM flash_claims) AS flash_claims`,
+               (SELECT count(*)::int FROM flash_claims) AS flash_claims,
+               (SELECT count(*)::int FROM referrals) AS referrals,
+               (SELECT count(*)::int FROM koc_contributions) AS koc_contributions`,
   );
   return { seconds, steps, rows: rows ?? {} };
 }
