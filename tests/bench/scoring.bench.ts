@@ -147,6 +147,9 @@ const loaded = loadConfig({
   QUEUE_PREFIX: `{benchscoring${process.pid}}`,
   HELIX_DATA_DIR: 'memory://',
   SCHEDULER_TIMEZONE: TZ,
+  // Tests check every answer against its contract (strict); production logs mismatches (log): both pay for
+  // the check. API_RESPONSE_CHECK=off measures the reports without it.
+  API_RESPONSE_CHECK: process.env.API_RESPONSE_CHECK,
 });
 // PGlite in memory when there is no DATABASE_URL (as the tests run it).
 const config: Config = loaded.db.url ? loaded : { ...loaded, db: { ...loaded.db, pgliteDir: 'memory://' } };
