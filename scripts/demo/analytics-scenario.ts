@@ -7,7 +7,7 @@ const COMPONENT_ZH: Record<string, string> = {
   responsiveness: '响应及时',
   coverage: '客户覆盖',
   taskCompletion: '任务完成',
-  emotional: '情感触达',
+  emotional: '情感关怀',
   contentDistribution: '内容分发',
   conversions: '转化',
 };
@@ -60,6 +60,7 @@ type Figures = {
   cost: number;
   revenue: number;
   aac: number | null;
+  aacNote?: 'no activations' | 'no cost entered';
   lroi: number | null;
 };
 
@@ -177,12 +178,12 @@ export async function playAnalytics(k: DemoKit, weekStart: Date) {
   for (const c of profiles.channels) {
     const t = c.totals;
     say(
-      `     ${c.name}: cost ¥${yuan(t.cost)}, ${t.acquired} new, ${t.activated} activated, AAC ${t.aac === null ? '暂无激活' : `¥${yuan(t.aac)}`}, revenue ¥${yuan(t.revenue)}, LROI ${t.lroi === null ? '未录入成本' : t.lroi.toFixed(2)}`,
+      `     ${c.name}: cost ¥${yuan(t.cost)}, ${t.acquired} new, ${t.activated} activated, AAC ${t.aac !== null ? `¥${yuan(t.aac)}` : t.aacNote === 'no cost entered' ? '未录入成本' : '暂无激活'}, revenue ¥${yuan(t.revenue)}, LROI ${t.lroi === null ? '未录入成本' : t.lroi.toFixed(2)}`,
     );
   }
   k.expect(
     profiles.channels.some((c) => c.totals.aac !== null) &&
-      profiles.channels.some((c) => c.totals.aac === null),
+      profiles.channels.some((c) => c.totals.aacNote === 'no activations'),
     'one channel has an AAC, the other no activations',
   );
 }
