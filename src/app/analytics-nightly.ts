@@ -3,7 +3,7 @@ import { RecomputeExperiments } from '../modules/content/experiments.jobs.ts';
 import { ScoreRms } from '../modules/engagement/engagement.jobs.ts';
 import { AggregateFunnel } from '../modules/funnel/funnel.jobs.ts';
 import { ComputeKocInfluence } from '../modules/koc/koc.jobs.ts';
-import { dateInZone } from '../platform/calendar/dates.ts';
+import { previousDateInZone } from '../platform/calendar/dates.ts';
 import type { Queues } from '../platform/queue/queues.ts';
 
 /** The nightly analytics jobs, each filling its own module's aggregate tables that the reports read. */
@@ -20,9 +20,7 @@ export const NIGHTLY_ANALYTICS = [
  * 03:00 on the 6th scores the 5th, its week to date and its month to date).
  */
 export function analyticsRunDate(now: Date, timeZone: string): string {
-  const today = new Date(`${dateInZone(now, timeZone)}T00:00:00Z`);
-  today.setUTCDate(today.getUTCDate() - 1);
-  return today.toISOString().slice(0, 10);
+  return previousDateInZone(now, timeZone);
 }
 
 /** Enqueues every nightly analytics job for the day just ended; the job ids make a repeat a no-op. */

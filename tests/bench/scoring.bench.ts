@@ -33,7 +33,7 @@ import { buildWebApp } from '../../src/app/web.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
-import { dateInZone } from '../../src/platform/calendar/dates.ts';
+import { previousDateInZone } from '../../src/platform/calendar/dates.ts';
 import { PERIOD_KINDS, periodOf, periodsBack } from '../../src/platform/calendar/periods.ts';
 import { type Database, openDatabase, queryRows } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -180,7 +180,7 @@ try {
   say(`generated in ${data.seconds.toFixed(1)} s`);
 
   // The nightly run is for the local day that just ended.
-  const runDate = dateInZone(new Date(now.getTime() - 24 * 3600_000), TZ);
+  const runDate = previousDateInZone(now, TZ);
   const jobs: Record<string, number> = {};
   const tn = performance.now();
   for (const [name, job] of Object.entries(NIGHTLY)) {

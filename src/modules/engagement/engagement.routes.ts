@@ -6,7 +6,7 @@ import {
   requireScopedRole,
   scopeOf,
 } from '../../platform/auth/auth.middleware.ts';
-import { dateInZone, isIsoDate } from '../../platform/calendar/dates.ts';
+import { isIsoDate, previousDateInZone } from '../../platform/calendar/dates.ts';
 import { PERIOD_KINDS, periodOf } from '../../platform/calendar/periods.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { contract, isoTime, listQuery, pageOf } from '../../platform/http/api-contract.ts';
@@ -114,7 +114,7 @@ export function createEngagementRouter(deps: {
 }): Router {
   const router = Router();
   // Default: yesterday in the business time zone (the last day the nightly job has scored).
-  const yesterday = () => dateInZone(new Date(deps.clock.now().getTime() - 24 * 3600 * 1000), deps.timeZone);
+  const yesterday = () => previousDateInZone(deps.clock.now(), deps.timeZone);
   router.get(
     '/engagement/rms',
     contract({

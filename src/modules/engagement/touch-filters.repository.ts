@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
-// The engagement module's SQL on the touch log, as conditions other modules' repositories embed.
+// The engagement module's SQL on the touch log, as conditions and subqueries other modules'
+// repositories embed.
 
 /**
  * SQL that is true when an RM completed a touch (status 'done') toward the client `clientUserid` yields,
@@ -11,4 +12,14 @@ export function touchedBetween(clientUserid: SQL, from: SQL, to: SQL): SQL {
                      AND tf_t.status = 'done'
                      AND COALESCE(tf_t.done_at, tf_t.created_at) >= ${from}
                      AND COALESCE(tf_t.done_at, tf_t.created_at) < ${to})`;
+}
+
+/**
+ * The touches RMs completed (status done) in [from, to) with a client: `(external_userid, done_at)`, the
+ * engagement module's touch log, for the funnel's retention cohorts (which bucket them by week).
+ */
+export function doneTouchesBetween(from: SQL, to: SQL): SQL {
+  return sql`(SELECT src_t.external_userid, src_t.done_at FROM touches src_t
+              WHERE src_t.status = 'done' AND src_t.external_userid IS NOT NULL
+                AND src_t.done_at >= ${from} AND src_t.done_at < ${to})`;
 }

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Scope } from '../../platform/auth/scope.ts';
 import type { IsoDate } from '../../platform/calendar/dates.ts';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
-import { clientGroupSpans } from '../communities/funnel-sources.repository.ts';
+import { clientGroupSpans } from '../communities/member-filters.repository.ts';
 import {
   acquisitionsBetween,
   activationEventsBetween,
@@ -12,7 +12,7 @@ import {
   removalsBetween,
 } from '../contacts/funnel-sources.repository.ts';
 import { channelIdInScope, rmInScope } from '../contacts/scope-filters.repository.ts';
-import { doneTouchesBetween } from '../engagement/funnel-sources.repository.ts';
+import { doneTouchesBetween } from '../engagement/touch-filters.repository.ts';
 
 /** What the funnel report groups by. */
 export type FunnelBy = 'channel' | 'rm' | 'week';

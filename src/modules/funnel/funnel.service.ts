@@ -1,6 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { Scope } from '../../platform/auth/scope.ts';
-import { dateInZone, type IsoDate } from '../../platform/calendar/dates.ts';
+import { addDays, dateInZone, type IsoDate } from '../../platform/calendar/dates.ts';
 import { localMidnight, periodOf, periodsBack } from '../../platform/calendar/periods.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/client.ts';
@@ -37,11 +37,6 @@ export type Actor = { name: string; requestId: string | null };
 /** A tracked link's outcome: where to send the visitor, or nothing (unknown, archived or no QR code). */
 export type LinkOpen = { redirectTo: string } | null;
 
-const addDays = (d: IsoDate, n: number): IsoDate => {
-  const x = new Date(`${d}T00:00:00Z`);
-  x.setUTCDate(x.getUTCDate() + n);
-  return x.toISOString().slice(0, 10);
-};
 const weekOf = (d: IsoDate) => periodOf('week', d).start;
 /** The longest range a report covers: two years of weeks. */
 const MAX_RANGE_DAYS = 731;

@@ -14,6 +14,18 @@ export function dateInZone(at: Date, timeZone: string): IsoDate {
   }).format(at);
 }
 
+/** `date` moved by `days` calendar days (negative: back). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The business date before the one `at` falls on in `timeZone`: the day a nightly job has just closed. */
+export function previousDateInZone(at: Date, timeZone: string): IsoDate {
+  return addDays(dateInZone(at, timeZone), -1);
+}
+
 /** True when `date` is a real YYYY-MM-DD date (so 2026-02-30 is not). */
 export function isIsoDate(date: string): boolean {
   const m = ISO_DATE.exec(date);

@@ -1,4 +1,4 @@
-import { type IsoDate, isIsoDate } from './dates.ts';
+import { addDays, type IsoDate, isIsoDate } from './dates.ts';
 
 /** The reporting periods scores and reports are kept for. Weeks start on Monday. */
 export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
@@ -8,12 +8,6 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 /** One period: local dates in the scheduler's time zone, `start` inclusive and `end` exclusive. */
 export type Period = { kind: PeriodKind; start: IsoDate; end: IsoDate };
-
-const addDays = (date: IsoDate, days: number): IsoDate => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
 
 /** The period of `kind` that holds the local date `date`. Throws on a malformed date. */
 export function periodOf(kind: PeriodKind, date: IsoDate): Period {
