@@ -1,8 +1,8 @@
 import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
 use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
@@ -21,12 +21,8 @@ export default function TopScoresChart({
   bars: { name: string; score: number }[];
   label: string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -48,14 +44,9 @@ export default function TopScoresChart({
           label: { show: true, position: 'right', color: INK },
         },
       ],
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [bars]);
+    }),
+    [bars],
+  );
   return (
     <div
       ref={ref}

@@ -1,8 +1,8 @@
 import { LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
 use([LineChart, GridComponent, TooltipComponent, SVGRenderer]);
@@ -21,12 +21,8 @@ export default function TrendChart({
   points: { periodStart: string; score: number | null }[];
   label: string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       grid: { left: 40, right: 16, top: 16, bottom: 28 },
       tooltip: { trigger: 'axis' },
@@ -47,14 +43,9 @@ export default function TrendChart({
           connectNulls: false,
         },
       ],
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [points]);
+    }),
+    [points],
+  );
   return (
     <div ref={ref} role="img" aria-label={label} style={{ width: '100%', maxWidth: 560, height: 180 }} />
   );

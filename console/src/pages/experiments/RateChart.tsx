@@ -1,9 +1,9 @@
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemReturn } from 'echarts';
 import { BarChart, CustomChart } from 'echarts/charts';
 import { GridComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
 use([BarChart, CustomChart, GridComponent, SVGRenderer]);
@@ -53,12 +53,8 @@ function errorBar(_params: unknown, api: CustomSeriesRenderItemAPI): CustomSerie
  * interval; the table beside it carries the same figures.
  */
 export default function RateChart({ bars, label }: { bars: RateBar[]; label: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       grid: { left: 48, right: 16, top: 16, bottom: 32 },
       xAxis: {
@@ -86,13 +82,8 @@ export default function RateChart({ bars, label }: { bars: RateBar[]; label: str
           ),
         },
       ],
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [bars]);
+    }),
+    [bars],
+  );
   return <div ref={ref} className="experiment-plot" role="img" aria-label={label} />;
 }

@@ -1,8 +1,8 @@
 import { BarChart } from 'echarts/charts';
 import { GridComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
 use([BarChart, GridComponent, SVGRenderer]);
@@ -21,12 +21,8 @@ export default function DeflectionChart({
   bars: { name: string; rate: number }[];
   label: string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       grid: { left: 56, right: 16, top: 24, bottom: 40 },
       xAxis: {
@@ -50,14 +46,9 @@ export default function DeflectionChart({
           label: { show: true, position: 'top', color: INK, formatter: '{c}%' },
         },
       ],
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [bars]);
+    }),
+    [bars],
+  );
   return (
     <div
       ref={ref}

@@ -1,8 +1,8 @@
 import { BarChart as Bars } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
 use([Bars, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
@@ -27,12 +27,8 @@ export default function BarChart({
   label: string;
   format?: (n: number) => string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: series.length > 1 ? { top: 0, textStyle: { color: INK } } : { show: false },
@@ -57,13 +53,8 @@ export default function BarChart({
           formatter: (p: { value: number }) => format(p.value),
         },
       })),
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [categories, series, format]);
+    }),
+    [categories, series, format],
+  );
   return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height: 280 }} />;
 }

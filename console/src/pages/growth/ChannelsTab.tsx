@@ -1,10 +1,11 @@
 import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { type ApiError, api, type Me, type Ok } from '../../api.ts';
-import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
+import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { ChannelDetail } from './ChannelDetail.tsx';
 import { CostForm } from './CostForm.tsx';
+import { RecomputeButton } from './RecomputeButton.tsx';
 import { RevenueImport } from './RevenueImport.tsx';
 import { aacText, cny, headOffice, lroiText, medianText, monthBack, useChannels } from './shared.ts';
 
@@ -117,7 +118,10 @@ export function ChannelsTab({ me }: { me: Me }) {
           {t('growth.csv')}
         </a>
       </form>
-      {headOffice(me) ? <RecomputeProfiles range={range} onDone={refresh} /> : null}
+      {headOffice(me) ? (
+        // Head office recomputes the channel profiles for the months shown.
+        <RecomputeButton run={() => recomputeProfiles(range)} onDone={refresh} />
+      ) : null}
       <ErrorNote error={error} id="growth-channels-error" />
       {profiles === null ? (
         error ? null : (
@@ -203,35 +207,10 @@ export function ChannelsTab({ me }: { me: Me }) {
   );
 }
 
-/** Head office's manual recompute of the channel profiles for the months shown. */
-function RecomputeProfiles({ range, onDone }: { range: { from: string; to: string }; onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      const r = await api<Ok<'/channel-profiles/recompute', 'post'>>('/channel-profiles/recompute', {
-        method: 'POST',
-        body: range,
-      });
-      setNotice(t('growth.recomputedProfiles', { from: r.from, to: r.to, months: r.months, rows: r.rows }));
-      onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div>
-      <button type="button" onClick={run} disabled={busy}>
-        {busy ? t('growth.recomputing') : t('growth.recompute')}
-      </button>
-      <Refusal error={error} />
-      <p role="status">{notice}</p>
-    </div>
-  );
+async function recomputeProfiles(range: { from: string; to: string }): Promise<string> {
+  const r = await api<Ok<'/channel-profiles/recompute', 'post'>>('/channel-profiles/recompute', {
+    method: 'POST',
+    body: range,
+  });
+  return t('growth.recomputedProfiles', { from: r.from, to: r.to, months: r.months, rows: r.rows });
 }

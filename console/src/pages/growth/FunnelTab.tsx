@@ -1,8 +1,9 @@
 import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { type ApiError, api, type Me, type Ok } from '../../api.ts';
-import { asApiError, ErrorNote, Refusal } from '../../failures.tsx';
+import { asApiError, ErrorNote } from '../../failures.tsx';
 import { t } from '../../messages.ts';
 import { Churn } from './Churn.tsx';
+import { RecomputeButton } from './RecomputeButton.tsx';
 import { channelName, headOffice, mondayWeeksBack, pct, today, useChannels } from './shared.ts';
 
 // ECharts loads after the table is usable.
@@ -107,7 +108,10 @@ export function FunnelTab({ me }: { me: Me }) {
           {t('growth.csv')}
         </a>
       </form>
-      {headOffice(me) ? <RecomputeFunnel onDone={() => setReload((n) => n + 1)} /> : null}
+      {headOffice(me) ? (
+        // Head office recomputes the funnel, cohorts and churn alerts for today.
+        <RecomputeButton run={recomputeFunnel} onDone={() => setReload((n) => n + 1)} />
+      ) : null}
       <ErrorNote error={error} id="growth-funnel-error" />
       {funnel === null ? (
         error ? null : (
@@ -162,39 +166,12 @@ export function FunnelTab({ me }: { me: Me }) {
   );
 }
 
-/** Head office's manual recompute of the funnel, cohorts and churn alerts for today. */
-function RecomputeFunnel({ onDone }: { onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      const r = await api<Ok<'/funnel/recompute', 'post'>>('/funnel/recompute', { method: 'POST', body: {} });
-      setNotice(
-        t('growth.recomputedFunnel', {
-          first: r.weeks.first,
-          last: r.weeks.last,
-          rows: r.funnelRows,
-          alerts: r.alertsRaised,
-        }),
-      );
-      onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div>
-      <button type="button" onClick={run} disabled={busy}>
-        {busy ? t('growth.recomputing') : t('growth.recompute')}
-      </button>
-      <Refusal error={error} />
-      <p role="status">{notice}</p>
-    </div>
-  );
+async function recomputeFunnel(): Promise<string> {
+  const r = await api<Ok<'/funnel/recompute', 'post'>>('/funnel/recompute', { method: 'POST', body: {} });
+  return t('growth.recomputedFunnel', {
+    first: r.weeks.first,
+    last: r.weeks.last,
+    rows: r.funnelRows,
+    alerts: r.alertsRaised,
+  });
 }

@@ -1,8 +1,8 @@
 import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 import { INK, STATUS_COLORS, STATUSES, type Status } from './chart-data.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
@@ -22,12 +22,8 @@ export default function DailyChart({
   names: Record<Status, string>;
   label: string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       grid: { left: 40, right: 12, top: 36, bottom: 28 },
       legend: { top: 0, textStyle: { color: INK } },
@@ -48,13 +44,8 @@ export default function DailyChart({
         itemStyle: { color: STATUS_COLORS[s] },
         barMaxWidth: 32,
       })),
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [days, names]);
+    }),
+    [days, names],
+  );
   return <div ref={ref} className="plot" role="img" aria-label={label} />;
 }

@@ -1,8 +1,8 @@
 import { FunnelChart as Funnel } from 'echarts/charts';
 import { TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useSvgChart } from '../../svg-chart.ts';
 import { INK, STAGE_COLORS, type Stage } from './chart-data.ts';
 
 // Only the parts this chart draws, so the chunk stays small.
@@ -19,12 +19,8 @@ export default function FunnelChart({
   stages: { stage: Stage; name: string; value: number }[];
   label: string;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = init(el, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const ref = useSvgChart(
+    () => ({
       animation: false,
       tooltip: { trigger: 'item', formatter: '{b}: {c}' },
       series: [
@@ -51,13 +47,8 @@ export default function FunnelChart({
           })),
         },
       ],
-    });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      chart.dispose();
-    };
-  }, [stages]);
+    }),
+    [stages],
+  );
   return <div ref={ref} className="plot" role="img" aria-label={label} />;
 }
