@@ -59,7 +59,8 @@ describe('after the fan-out', () => {
     const occ = await fire('brief-follow');
     expect(occ.status).toBe('done');
     occurrenceId = occ.id;
-    const sim = w.h.emu.emulator.simulateRms({ confirmRate: 0.5, seed: 'follow-up' });
+    // Task ids are random, so a rate could pick everyone or no one: name the two RMs who act.
+    const sim = w.h.emu.emulator.simulateRms({ confirmRate: 1, senders: ['rm_1', 'rm_3'] });
     const confirmed = new Set(sim.massMessages.flatMap((m) => m.confirmed));
     const waiting = new Set(sim.massMessages.flatMap((m) => m.left));
     expect(confirmed.size).toBeGreaterThan(0);

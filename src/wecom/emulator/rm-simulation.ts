@@ -4,9 +4,16 @@ import type { EmulatorState } from './emulator-state.ts';
 import type { MassMessages } from './group-messages.ts';
 import type { Moments } from './moments.ts';
 
-/** Body of `POST /emulator/rm/simulate`: the share of pending senders who act, and what makes the pick repeat. */
+/**
+ * Body of `POST /emulator/rm/simulate`: the share of pending senders who act, what makes the pick repeat,
+ * and optionally the only senders who may act (everyone by default).
+ */
 export const rmSimulationSchema = z
-  .object({ confirmRate: z.number().min(0).max(1), seed: z.string().max(256).default('') })
+  .object({
+    confirmRate: z.number().min(0).max(1),
+    seed: z.string().max(256).default(''),
+    senders: z.array(z.string().min(1).max(256)).max(10_000).optional(),
+  })
   .strict();
 
 /** Simulation input, the seed optional. */
@@ -32,13 +39,16 @@ export function simulateRms(
   deps: { state: EmulatorState; mass: Pick<MassMessages, 'confirm'>; moments: Pick<Moments, 'publish'> },
   input: RmSimulationInput,
 ) {
-  const { confirmRate, seed } = rmSimulationSchema.parse(input);
+  const { confirmRate, seed, senders } = rmSimulationSchema.parse(input);
+  const mayAct = senders ? new Set(senders) : undefined;
+  const acts = (id: string, sender: string) =>
+    (mayAct === undefined || mayAct.has(sender)) && rmActs(seed, id, sender, confirmRate);
   const massMessages: { msgid: string; confirmed: string[]; left: string[] }[] = [];
   for (const task of deps.state.tasks.values()) {
     if (task.cancelledAt !== undefined) continue;
     const pending = [...task.senders].filter(([, p]) => p.status === 0).map(([userid]) => userid);
     if (pending.length === 0) continue;
-    const confirmed = pending.filter((s) => rmActs(seed, task.msgid, s, confirmRate));
+    const confirmed = pending.filter((s) => acts(task.msgid, s));
     for (const sender of confirmed) deps.mass.confirm(task.msgid, sender);
     massMessages.push({ msgid: task.msgid, confirmed, left: pending.filter((s) => !confirmed.includes(s)) });
   }
@@ -46,7 +56,7 @@ export function simulateRms(
   for (const moment of deps.state.moments.values()) {
     const pending = [...moment.senders].filter(([, p]) => p.publishStatus === 0).map(([userid]) => userid);
     if (pending.length === 0) continue;
-    const published = pending.filter((s) => rmActs(seed, moment.momentId, s, confirmRate));
+    const published = pending.filter((s) => acts(moment.momentId, s));
     for (const sender of published) deps.moments.publish(moment.momentId, sender);
     moments.push({
       momentId: moment.momentId,
