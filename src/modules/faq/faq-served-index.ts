@@ -3,8 +3,29 @@ import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { FaqRepository, ServableEntry } from './faq.repository.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
-import { createFaqIndex } from './retrieval/faq-index.ts';
+import { createFaqIndex, type ScoreAdjuster } from './retrieval/faq-index.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
+
+/**
+ * What a refit of the learning loop deployed: the supervised model's evidence for a query's candidates, and
+ * the thresholds calibrated together with it.
+ */
+export type LearnedRanker = {
+  /** Identifies the fit (in logs and the status report). */
+  version: string;
+  adjusterFor: (query: string) => ScoreAdjuster;
+  thresholds: DecisionThresholds;
+};
+
+/** The sum of two adjusters (either may be absent). */
+export function combineAdjusters(a?: ScoreAdjuster, b?: ScoreAdjuster): ScoreAdjuster | undefined {
+  if (!a || !b) return a ?? b;
+  return (ids) => {
+    const x = a(ids);
+    const y = b(ids);
+    return ids.map((_, i) => (x[i] ?? 0) + (y[i] ?? 0));
+  };
+}
 
 /** The servable KB of this process and its retrieval index. */
 export type ServedFaqIndex = ReturnType<typeof createServedFaqIndex>;
@@ -27,6 +48,7 @@ export function createServedFaqIndex(deps: {
   const index = createFaqIndex({ lexicon: deps.lexicon, thresholds: deps.thresholds });
   let served = new Map<string, ServableEntry>();
   let fingerprint = '';
+  let learned: LearnedRanker | null = null;
 
   /**
    * Applies KB changes. `handle` lets a caller inside a transaction read through it (embedded PGlite has one
@@ -66,8 +88,24 @@ export function createServedFaqIndex(deps: {
     refresh,
     /** The servable entry, if it is servable now. */
     get: (entryId: string): ServableEntry | undefined => served.get(entryId),
-    /** Answer, clarify or hand off, over everything servable (tiers are the caller's to apply). */
-    decide: (message: string) => index.decide(message),
+    /**
+     * Answer, clarify or hand off, over everything servable (tiers are the caller's to apply), with the
+     * deployed learned ranker if any, plus `extra` evidence for this one query (dense similarity, say).
+     */
+    decide: (message: string, extra?: ScoreAdjuster) =>
+      index.decide(
+        message,
+        learned?.thresholds ?? deps.thresholds,
+        combineAdjusters(learned?.adjusterFor(message), extra),
+      ),
+    /** Deploys a learned ranker (null: back to the shipped lexical model and the configured thresholds). */
+    deploy(next: LearnedRanker | null) {
+      learned = next;
+    },
+    /** The deployed learned ranker, if any. */
+    learned: (): LearnedRanker | null => learned,
+    /** The ids of every servable entry. */
+    entryIds: (): string[] => [...served.keys()],
     /** How many entries and questions are indexed. */
     size: () => index.size(),
   };

@@ -11,6 +11,7 @@ import type { FaqRepository, FaqVersionRow, ServableEntry } from './faq.reposito
 import type { FaqRow, FaqRowProblem } from './faq-import.parser.ts';
 import { createServedFaqIndex } from './faq-served-index.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
+import type { ScoreAdjuster } from './retrieval/faq-index.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
 
 /** The FAQ knowledge base service. */
@@ -82,6 +83,12 @@ export function createFaqService(deps: {
 
   return {
     refresh,
+    /** Deploys (or with null withdraws) a learned ranker in this process's index. */
+    deployLearned: kb.deploy,
+    /** The learned ranker this process serves with, if any. */
+    learned: kb.learned,
+    /** What this process serves now (after the last refresh): every servable entry's newest approved version. */
+    servedEntries: (): ServableEntry[] => kb.entryIds().map((id) => kb.get(id) as ServableEntry),
     /** Records the shipped starter FAQ as approved versions (head office's code review is the approval). */
     async syncLibrary(rows: FaqRow[]): Promise<number> {
       let added = 0;
@@ -246,10 +253,15 @@ export function createFaqService(deps: {
      * Suggestions for a client's message: the decision, and the candidates the client's tier may see, each
      * with its approved answer and the compliance verdict on it (product answers carry their disclosure).
      */
-    async suggest(message: string, client: { tier?: string | null } = {}, handle: Db | Tx = db) {
+    async suggest(
+      message: string,
+      client: { tier?: string | null } = {},
+      handle: Db | Tx = db,
+      extra?: ScoreAdjuster,
+    ) {
       await refresh(handle);
       const visible = (id: string) => visibleTo(kb.get(id), client);
-      const d = kb.decide(message);
+      const d = kb.decide(message, extra);
       const candidates = d.candidates.filter((c) => visible(c.id));
       // The top answer is for a higher tier, or tiers leave nothing to choose between: a person answers.
       const outcome =

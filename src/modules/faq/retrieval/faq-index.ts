@@ -7,12 +7,18 @@ import {
   type DecisionThresholds,
 } from './decision-defaults.ts';
 import { EMPTY_LEXICON, type Lexicon } from './lexicon.loader.ts';
-import { type CandidatePool, type FaqHit, type QueryAnalysis, rankPool } from './query-analysis.ts';
+import {
+  type CandidatePool,
+  type FaqHit,
+  type QueryAnalysis,
+  rankPool,
+  type ScoreAdjuster,
+} from './query-analysis.ts';
 import type { RetrievalModel } from './ranking-model.ts';
 import { createTokenizer, type TermBag, type TokenizerOptions } from './tokenizer.ts';
 
 /** Re-exported so callers need only this module. */
-export type { CandidatePool, FaqHit, QueryAnalysis } from './query-analysis.ts';
+export type { CandidatePool, FaqHit, QueryAnalysis, ScoreAdjuster } from './query-analysis.ts';
 
 /** An FAQ entry as retrieval sees it: its standard question, similar questions (相似问法) and answer. */
 export type FaqEntryInput = {
@@ -145,18 +151,20 @@ export function createFaqIndex(
     };
   }
 
-  const analyze = (query: string): QueryAnalysis => rankPool(pool(query), model.ranker);
+  const analyze = (query: string, adjust?: ScoreAdjuster): QueryAnalysis =>
+    rankPool(pool(query), model.ranker, adjust);
 
   function inspect(
     query: string,
     thresholds: DecisionThresholds = defaultThresholds,
+    adjust?: ScoreAdjuster,
   ): { decision: FaqDecision; analysis: QueryAnalysis | null } {
     if (query.length > thresholds.maxQueryChars)
       return {
         decision: { outcome: 'handoff', reason: 'too_long', confidence: 0, candidates: [] },
         analysis: null,
       };
-    const analysis = analyze(query);
+    const analysis = analyze(query, adjust);
     return { decision: makeDecision(analysis, model, thresholds), analysis };
   }
 
@@ -175,9 +183,15 @@ export function createFaqIndex(
         .ranked.slice(0, Math.max(0, k))
         .map(({ id, score, probability, matchedQuestion }) => ({ id, score, probability, matchedQuestion }));
     },
-    /** Answer, clarify or hand off (thresholds default to the index's). Never throws. */
-    decide: (query: string, thresholds: DecisionThresholds = defaultThresholds): FaqDecision =>
-      inspect(query, thresholds).decision,
+    /**
+     * Answer, clarify or hand off (thresholds default to the index's; `adjust` adds evidence beyond the
+     * lexical features to the ranker's scores). Never throws.
+     */
+    decide: (
+      query: string,
+      thresholds: DecisionThresholds = defaultThresholds,
+      adjust?: ScoreAdjuster,
+    ): FaqDecision => inspect(query, thresholds, adjust).decision,
     /** The decision together with the analysis behind it (for benchmarks, logs and model fitting). */
     inspect,
     /** The full analysis of a query: for benchmarks and logs. */

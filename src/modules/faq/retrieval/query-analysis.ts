@@ -43,8 +43,18 @@ const RCOV = RANK_FEATURES.indexOf('rcov');
 const VOTE = RANK_FEATURES.indexOf('vote');
 const LOGQ = RANK_FEATURES.indexOf('logq');
 
-/** Ranks a candidate pool with the ranker's weights and computes the decision features. Pure; ties break by id. */
-export function rankPool(pool: CandidatePool, ranker: Ranker): QueryAnalysis {
+/**
+ * Further evidence about the candidates of one query, beyond the lexical features: a supervised in-domain
+ * model, dense similarity. It returns one number per candidate id, added to the ranker's score (a logit),
+ * so 0 changes nothing. Must be pure and fast: it runs inside `decide`.
+ */
+export type ScoreAdjuster = (ids: readonly string[]) => readonly number[];
+
+/**
+ * Ranks a candidate pool with the ranker's weights (plus `adjust`, if given) and computes the decision
+ * features. Pure; ties break by id.
+ */
+export function rankPool(pool: CandidatePool, ranker: Ranker, adjust?: ScoreAdjuster): QueryAnalysis {
   const features: Record<DecisionFeature, number> = {
     p1: 0,
     p3: 0,
@@ -60,8 +70,12 @@ export function rankPool(pool: CandidatePool, ranker: Ranker): QueryAnalysis {
     logq: 0,
     covered: 0,
   };
+  const extra = adjust && pool.candidates.length > 0 ? adjust(pool.candidates.map((c) => c.id)) : undefined;
   const scored = pool.candidates
-    .map((c) => ({ c, z: rankScore(c.features, ranker) }))
+    .map((c, i) => {
+      const e = extra?.[i] ?? 0;
+      return { c, z: rankScore(c.features, ranker) + (Number.isFinite(e) ? e : 0) };
+    })
     .sort((a, b) => b.z - a.z || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
   const probs = softmax(scored.map((s) => s.z));
   const ranked: RankedCandidate[] = scored.map(({ c, z }, i) => ({
