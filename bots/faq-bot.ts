@@ -27,13 +27,13 @@ export const FAQ_BOT_TEXTS = {
 type BotOutcome = 'answer' | 'clarify' | 'handoff' | 'fallback';
 
 /** What the bot answers: an approved answer as it is, or one of its library texts. */
-type BotReply = { outcome: BotOutcome; details: Record<string, unknown> } & (
+export type BotReply = { outcome: BotOutcome; details: Record<string, unknown> } & (
   | { text: string }
   | { component: string; context?: Record<string, unknown> }
 );
 
 /** The bot's reply to a plan: only an LLM reply that passed its check or a compliant approved answer is sent. */
-function replyFor(s: SmartAnswer): BotReply {
+export function replyFor(s: SmartAnswer): BotReply {
   const best = s.suggestions[0];
   // Nothing to understand (emoji, a blank, a pasted document): ask politely, keep the conversation.
   if (s.unreadable) return { outcome: 'fallback', component: FAQ_BOT_TEXTS.unreadable, details: {} };

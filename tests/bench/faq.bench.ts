@@ -11,6 +11,10 @@
  * p50Ms, p99Ms}: top1/top3 judged by answer text (by id when the KB has no answers); resolveRate = share of
  * queries auto-answered correctly; resolvePrecision = share correct among auto-answered; oodAbstain = share
  * of out-of-domain queries not auto-answered. The data is read where it lies; nothing is copied.
+ *
+ * `npm run bench:faq -- --kb <kb.tsv> --stream <queries.tsv> --review-every <n> [--seed <s>] [--json]`
+ * replays the queries through Helix's smart service and review queue on a real database, with a simulated
+ * ops review every n questions: the learning curve (see faq-stream.ts and docs/faq-retrieval.md).
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
@@ -27,6 +31,7 @@ import {
   runQueries,
   summarize,
 } from './faq-bench-data.ts';
+import { runStream } from './faq-stream.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,22 +40,50 @@ const { values: args } = parseArgs({
     queries: { type: 'string' },
     ood: { type: 'string' },
     cv: { type: 'string' },
+    stream: { type: 'string' },
+    'review-every': { type: 'string' },
+    seed: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
-if (!args.kb || !args.queries) {
+if (!args.kb || (!args.queries && !args.stream)) {
   process.stderr.write(
-    'usage: --kb <kb.tsv> --queries <queries.tsv> [--similar <tsv> | --cv <k>] [--ood <tsv>] [--json]\n',
+    'usage: --kb <kb.tsv> --queries <queries.tsv> [--similar <tsv> | --cv <k>] [--ood <tsv>] [--json]\n' +
+      '       --kb <kb.tsv> --stream <queries.tsv> [--review-every <n>] [--seed <s>] [--json]\n',
   );
   process.exit(2);
 }
+const print = (result: unknown): boolean =>
+  process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+if (args.stream) {
+  const reviewEvery = Number(args['review-every'] ?? 200);
+  const seed = Number(args.seed ?? 1);
+  if (!Number.isInteger(reviewEvery) || reviewEvery < 1 || !Number.isInteger(seed)) {
+    process.stderr.write('--review-every must be a positive integer and --seed an integer\n');
+    process.exit(2);
+  }
+  const kb = readKb(args.kb);
+  const started = performance.now();
+  const result = await runStream({
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }),
+    kb,
+    stream: readQueries(args.stream),
+    reviewEvery,
+    seed,
+    judge: makeJudge(kb),
+    say: (line) => process.stderr.write(`${line}\n`),
+  });
+  print({ ...result, reviewEvery, seed, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
+  process.exit(0);
+}
+const queriesFile = args.queries as string;
 const lexicon = projectLexicon();
 // The configured thresholds (FAQ_* variables, else their defaults): what a running Helix would decide with.
 const thresholds = loadConfig().faq.thresholds;
 const model = DEFAULT_RETRIEVAL_MODEL;
 const kb = readKb(args.kb);
 const judge = makeJudge(kb);
-const queries = readQueries(args.queries);
+const queries = readQueries(queriesFile);
 const ood = args.ood ? readOod(args.ood) : [];
 const tally = newTally();
 let oodAnswered = 0;
@@ -81,4 +114,4 @@ const result = {
   seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   thresholds,
 };
-process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+print(result);

@@ -13,16 +13,16 @@ import type { Lexicon } from './retrieval/lexicon.loader.ts';
 export type LearnedRanker = {
   /** Identifies the fit (in logs and the status report). */
   version: string;
-  adjusterFor: (query: string) => ScoreAdjuster;
+  adjust: ScoreAdjuster;
   thresholds: DecisionThresholds;
 };
 
 /** The sum of two adjusters (either may be absent). */
 export function combineAdjusters(a?: ScoreAdjuster, b?: ScoreAdjuster): ScoreAdjuster | undefined {
   if (!a || !b) return a ?? b;
-  return (ids) => {
-    const x = a(ids);
-    const y = b(ids);
+  return (ids, query) => {
+    const x = a(ids, query);
+    const y = b(ids, query);
     return ids.map((_, i) => (x[i] ?? 0) + (y[i] ?? 0));
   };
 }
@@ -93,11 +93,7 @@ export function createServedFaqIndex(deps: {
      * deployed learned ranker if any, plus `extra` evidence for this one query (dense similarity, say).
      */
     decide: (message: string, extra?: ScoreAdjuster) =>
-      index.decide(
-        message,
-        learned?.thresholds ?? deps.thresholds,
-        combineAdjusters(learned?.adjusterFor(message), extra),
-      ),
+      index.decide(message, learned?.thresholds ?? deps.thresholds, combineAdjusters(learned?.adjust, extra)),
     /** Deploys a learned ranker (null: back to the shipped lexical model and the configured thresholds). */
     deploy(next: LearnedRanker | null) {
       learned = next;

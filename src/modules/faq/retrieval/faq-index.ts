@@ -104,7 +104,7 @@ export function createFaqIndex(
 
   function pool(query: string): CandidatePool {
     const { bag, units } = tokenize(query);
-    if (bag.size === 0) return { empty: true, candidates: [], known: 0, knownChars: 0, len: 0 };
+    if (bag.size === 0) return { empty: true, candidates: [], known: 0, knownChars: 0, len: 0, bag };
     const found = buildCandidates({
       query: bag,
       queryUnits: units,
@@ -148,6 +148,7 @@ export function createFaqIndex(
       known: words > 0 ? known / words : 0,
       knownChars: chars > 0 ? knownChars / chars : 0,
       len: Math.log(1 + chars),
+      bag,
     };
   }
 
@@ -198,6 +199,8 @@ export function createFaqIndex(
     analyze,
     /** The candidates before the learned ranker: for fitting the model on cross-validation folds. */
     pool,
+    /** The terms of a text, as the index reads it. */
+    terms: (text: string): TermBag => tokenize(text).bag,
   };
 }
 

@@ -1,5 +1,6 @@
 import { RANK_FEATURES } from './candidate-features.ts';
 import { type DecisionFeature, type Ranker, rankScore, softmax } from './ranking-model.ts';
+import type { TermBag } from './tokenizer.ts';
 
 /** A ranked entry: ranker score, its probability among the candidates, and its best-matching question. */
 export type FaqHit = { id: string; score: number; probability: number; matchedQuestion: string };
@@ -23,6 +24,8 @@ export type CandidatePool = {
   knownChars: number;
   /** ln(1 + characters of the query). */
   len: number;
+  /** The query's terms. */
+  bag: TermBag;
 };
 
 /** One ranked candidate with its answer key and features. */
@@ -48,7 +51,7 @@ const LOGQ = RANK_FEATURES.indexOf('logq');
  * model, dense similarity. It returns one number per candidate id, added to the ranker's score (a logit),
  * so 0 changes nothing. Must be pure and fast: it runs inside `decide`.
  */
-export type ScoreAdjuster = (ids: readonly string[]) => readonly number[];
+export type ScoreAdjuster = (ids: readonly string[], query: TermBag) => readonly number[];
 
 /**
  * Ranks a candidate pool with the ranker's weights (plus `adjust`, if given) and computes the decision
@@ -70,7 +73,13 @@ export function rankPool(pool: CandidatePool, ranker: Ranker, adjust?: ScoreAdju
     logq: 0,
     covered: 0,
   };
-  const extra = adjust && pool.candidates.length > 0 ? adjust(pool.candidates.map((c) => c.id)) : undefined;
+  const extra =
+    adjust && pool.candidates.length > 0
+      ? adjust(
+          pool.candidates.map((c) => c.id),
+          pool.bag,
+        )
+      : undefined;
   const scored = pool.candidates
     .map((c, i) => {
       const e = extra?.[i] ?? 0;
