@@ -186,10 +186,20 @@ const envSchema = z.object({
   LLM_MODEL: z.string().min(1).max(100).default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: int(50, 30_000).default(1500),
   LLM_MAX_OUTPUT_CHARS: int(50, 4000).default(600),
+  // `none`: the endpoint serves embeddings only (an on-premises embedding server without a chat model).
   LLM_FEATURES: z
     .string()
-    .regex(/^(rewrite|compose)(,(rewrite|compose))*$/, 'must be rewrite, compose or rewrite,compose')
+    .regex(
+      /^(none|(rewrite|compose)(,(rewrite|compose))*)$/,
+      'must be rewrite, compose, rewrite,compose or none',
+    )
     .default('rewrite,compose'),
+  // Dense similarity from the same endpoint's /embeddings as extra ranker evidence; unset, none.
+  LLM_EMBEDDINGS_MODEL: z.string().min(1).max(100).optional(),
+  // A query's embedding is on the reply's path: it must be fast, or retrieval goes on without it.
+  LLM_EMBEDDINGS_TIMEOUT_MS: int(20, 10_000).default(300),
+  // Logit per unit of cosine above the candidates' mean (docs/faq-retrieval.md); 0 turns the evidence off.
+  FAQ_DENSE_WEIGHT: z.coerce.number().min(0).max(50).default(3),
   HANDOFF_SLA_MINUTES: int(1, 7 * 24 * 60).default(30),
   HANDOFF_BUSINESS_HOURS: z
     .string()
@@ -402,6 +412,22 @@ function toConfig(env: z.infer<typeof envSchema>) {
           compose: env.LLM_FEATURES.split(',').includes('compose'),
         }
       : null,
+    /**
+     * Optional dense similarity (null unless LLM_BASE_URL and LLM_EMBEDDINGS_MODEL are set): the embeddings
+     * endpoint, with the LLM's URL and key, and the weight of its evidence in the FAQ ranker.
+     */
+    embeddings:
+      env.LLM_BASE_URL && env.LLM_EMBEDDINGS_MODEL
+        ? {
+            settings: {
+              baseUrl: env.LLM_BASE_URL,
+              apiKey: env.LLM_API_KEY ?? 'none',
+              model: env.LLM_EMBEDDINGS_MODEL,
+              timeoutMs: env.LLM_EMBEDDINGS_TIMEOUT_MS,
+            },
+            denseWeight: env.FAQ_DENSE_WEIGHT,
+          }
+        : null,
     /** Hand-off SLA: business minutes until a person must take over, and who is told when nobody did. */
     handoff: {
       slaMinutes: env.HANDOFF_SLA_MINUTES,
@@ -520,5 +546,9 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     problems.push('MARKET_DATA_FIELDS is required with MARKET_DATA_URL (variable name → path in the answer)');
   if (env.MARKET_DATA_FIELDS && !env.MARKET_DATA_URL)
     problems.push('MARKET_DATA_FIELDS is set but MARKET_DATA_URL is not: the field map applies to the feed');
+  if (env.LLM_EMBEDDINGS_MODEL && !env.LLM_BASE_URL)
+    problems.push(
+      'LLM_EMBEDDINGS_MODEL needs LLM_BASE_URL: embeddings come from that OpenAI-compatible endpoint',
+    );
   return problems;
 }

@@ -4,11 +4,13 @@ import type { Config } from '../config.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
 import type { RiskLevel } from '../modules/compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../modules/compliance/compliance.service.ts';
+import { createDenseSimilarity } from '../modules/faq/dense-similarity.ts';
 import { createFaqRepository } from '../modules/faq/faq.repository.ts';
 import { createFaqService } from '../modules/faq/faq.service.ts';
 import { parseFaqFile } from '../modules/faq/faq-import.parser.ts';
 import { createFaqQuestionsRepository } from '../modules/faq/faq-questions.repository.ts';
 import { createFaqReviewService } from '../modules/faq/faq-review.service.ts';
+import { createEmbeddingsClient } from '../modules/faq/llm/embeddings-client.ts';
 import { createLlmClient } from '../modules/faq/llm/llm-client.ts';
 import { createQuestionLog } from '../modules/faq/question-log.ts';
 import { loadLexicon } from '../modules/faq/retrieval/lexicon.loader.ts';
@@ -43,8 +45,8 @@ export function loadStarterFaq(config: Config, check: ComplianceChecker) {
 }
 
 /**
- * The smart service on the content library's lexicon (synonyms, stop words), the configured thresholds and
- * the optional LLM: the FAQ, the answerer, the question log and the review (learning-loop) service.
+ * The smart service on the content library's lexicon (synonyms, stop words), the configured thresholds,
+ * the optional LLM and optional dense similarity (embeddings): the FAQ, the answerer, the question log and the review (learning-loop) service.
  */
 export function createConfiguredSmartService(deps: {
   config: Config;
@@ -75,11 +77,24 @@ export function createConfiguredSmartService(deps: {
         compose: config.llm.compose,
       }
     : null;
+  // Dense similarity keeps its own vectors of what `faq` serves, so it is built once per FAQ service.
+  const dense = config.embeddings
+    ? createDenseSimilarity({
+        embedder: createEmbeddingsClient({ settings: config.embeddings.settings, log, metrics }),
+        entries: faq.servedEntries,
+        weight: config.embeddings.denseWeight,
+        mask,
+        clock: deps.clock,
+        log,
+      })
+    : null;
   const questions = createFaqQuestionsRepository();
   return {
     faq,
     questions,
-    answerer: createSmartAnswerer({ faq, check, llm, log }),
+    /** Dense similarity (null without an embeddings model): its readiness, for status and tests. */
+    dense,
+    answerer: createSmartAnswerer({ faq, check, llm, dense, log }),
     questionLog: createQuestionLog({ questions, mask, metrics }),
     review: createFaqReviewService({ db, questions, faq, audit, tokenize: createTokenizer(lexicon) }),
   };

@@ -20,12 +20,26 @@ export type StubReply =
 /** Decides the reply to each chat request. */
 export type StubResponder = (req: StubChatRequest) => StubReply;
 
+/**
+ * How the stub answers one embeddings request: `stubEmbedding` vectors (at once, or after a delay), a
+ * status with a body (a string body is sent verbatim, to play garbage), or never.
+ */
+export type StubEmbeddingReply =
+  | { embed: true; delayMs?: number }
+  | { status: number; body?: unknown }
+  | { hang: true };
+
+/** Decides the reply to each embeddings request. */
+export type StubEmbeddingResponder = (req: StubEmbeddingRequest) => StubEmbeddingReply;
+
 /** A running stub: its base URL (ending in /v1), what it received, and how to change or stop it. */
 export type OpenAiStub = {
   url: string;
   requests: StubChatRequest[];
   embeddingRequests: StubEmbeddingRequest[];
   setResponder(fn: StubResponder): void;
+  /** Changes how embeddings requests are answered (by default: `stubEmbedding` vectors at once). */
+  setEmbeddingResponder(fn: StubEmbeddingResponder): void;
   close(): Promise<void>;
 };
 
@@ -80,11 +94,12 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 
 /**
  * Starts a local OpenAI-compatible server on 127.0.0.1 (a free port) serving `POST /v1/chat/completions`
- * through `respond` and `POST /v1/embeddings` with `stubEmbedding`. `close()` drops open connections, so
+ * through `respond` and `POST /v1/embeddings` with `stubEmbedding` (or as `setEmbeddingResponder` says). `close()` drops open connections, so
  * a hanging reply never keeps a test run alive.
  */
 export async function startOpenAiStub(respond: StubResponder): Promise<OpenAiStub> {
   let responder = respond;
+  let embeddingResponder: StubEmbeddingResponder = () => ({ embed: true });
   const requests: StubChatRequest[] = [];
   const embeddingRequests: StubEmbeddingRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -115,7 +130,30 @@ export async function startOpenAiStub(respond: StubResponder): Promise<OpenAiStu
   function embeddings(body: Record<string, unknown>, res: ServerResponse): void {
     const input = (Array.isArray(body.input) ? body.input : [body.input]).map(String);
     const model = String(body.model ?? '');
-    embeddingRequests.push({ model, input });
+    const req: StubEmbeddingRequest = { model, input };
+    embeddingRequests.push(req);
+    const reply = embeddingResponder(req);
+    if ('hang' in reply) return;
+    if ('status' in reply) {
+      sendJson(res, reply.status, reply.body ?? { error: { message: 'stub error', type: 'server_error' } });
+      return;
+    }
+    if (reply.delayMs) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed) sendEmbeddings(body, req, res);
+      }, reply.delayMs);
+      timers.add(timer);
+      return;
+    }
+    sendEmbeddings(body, req, res);
+  }
+
+  function sendEmbeddings(
+    body: Record<string, unknown>,
+    { model, input }: StubEmbeddingRequest,
+    res: ServerResponse,
+  ) {
     // The openai SDK asks for base64 unless told otherwise: little-endian float32s, as the real API sends.
     const base64 = body.encoding_format === 'base64';
     const data = input.map((text, index) => {
@@ -156,6 +194,9 @@ export async function startOpenAiStub(respond: StubResponder): Promise<OpenAiStu
     embeddingRequests,
     setResponder(fn) {
       responder = fn;
+    },
+    setEmbeddingResponder(fn) {
+      embeddingResponder = fn;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

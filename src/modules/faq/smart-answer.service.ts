@@ -2,6 +2,7 @@ import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { RiskLevel } from '../compliance/compliance.rules.ts';
 import type { ComplianceChecker } from '../compliance/compliance.service.ts';
+import type { DenseSimilarity } from './dense-similarity.ts';
 import type { FaqService } from './faq.service.ts';
 import type { LlmClient } from './llm/llm-client.ts';
 
@@ -32,11 +33,17 @@ const RISK_ORDER: readonly RiskLevel[] = ['R1', 'R2', 'R3', 'R4', 'R5'];
  *   choose as before.
  * Every LLM failure (down, slow, unusable output) falls back to retrieval alone; the LLM client bounds
  * each call by its timeout. Helix is fully useful with `llm` null.
+ *
+ * With `dense` (an embeddings endpoint), the client's question is embedded first and its similarity to
+ * the entries' questions is added to the ranker's evidence; that one call is bounded by the embeddings
+ * timeout, and when it fails the question is decided exactly as without `dense`. A rewrite is retried
+ * lexically only: it is already a standard question, and a second embedding would spend the deadline.
  */
 export function createSmartAnswerer(deps: {
   faq: Pick<FaqService, 'suggest'>;
   check: ComplianceChecker;
   llm: { client: LlmClient; rewrite: boolean; compose: boolean } | null;
+  dense?: Pick<DenseSimilarity, 'adjusterFor'> | null;
   log: Log;
 }) {
   const { llm } = deps;
@@ -68,7 +75,8 @@ export function createSmartAnswerer(deps: {
   return {
     /** The reply plan for a client's message; `handle` reads the KB through a caller's transaction. */
     async answer(question: string, client: { tier?: string | null }, handle?: Db | Tx): Promise<SmartAnswer> {
-      const first = await deps.faq.suggest(question, client, handle);
+      const dense = deps.dense ? await deps.dense.adjusterFor(question) : undefined;
+      const first = await deps.faq.suggest(question, client, handle, dense);
       let s: SmartAnswer = { ...first, via: 'retrieval', composed: null };
       if (!llm || s.unreadable || s.outcome === 'answer') return s;
       if (llm.rewrite) {
