@@ -1,6 +1,7 @@
 import { createEventSignupBot } from '../../bots/event-signup.ts';
 import { createFaqBot } from '../../bots/faq-bot.ts';
 import { createFlashSaleBot } from '../../bots/flash-sale.ts';
+import { createKfBot } from '../../bots/kf-bot.ts';
 import { createOptOutBot } from '../../bots/opt-out.ts';
 import { createPointsQueryBot } from '../../bots/points-query.ts';
 import { createRmAssistant } from '../../bots/rm-assistant.ts';
@@ -15,6 +16,7 @@ import type { EventsService } from '../modules/events/events.service.ts';
 import type { PromotionNotice } from '../modules/events/promotion-notice.ts';
 import type { FlashSalesService } from '../modules/flash-sales/flash-sales.service.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { KfBot } from '../modules/kf/kf-sync.service.ts';
 import type { Membership } from '../modules/points/membership.ts';
 import type { PointsService } from '../modules/points/points.service.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -91,4 +93,22 @@ export function wireBots(deps: {
     }),
     createRmTakeover({ conversations: deps.conversations, touches: deps.touches, clock: deps.clock }),
   ];
+}
+
+/**
+ * The FAQ bot in WeChat customer service (bots/kf-bot.ts), for the kf module's sync: the same services as
+ * the chat bot, replying and moving sessions through the app's kf API.
+ */
+export function wireKfBot(deps: {
+  db: Db;
+  smart: ReturnType<typeof createConfiguredSmartService>;
+  clients: Pick<ContactsRepository, 'clientTierAndOwner'>;
+  conversations: ConversationsService;
+  content: ContentRenderService;
+  cards: HandoffCardBuilder;
+  app: Pick<WecomClient, 'sendAppMessage' | 'kfSendText' | 'kfSendWelcome' | 'kfTransferSession'>;
+  mask: (text: string) => string;
+  log: Log;
+}): KfBot {
+  return createKfBot({ ...deps.smart, ...deps, kf: deps.app });
 }

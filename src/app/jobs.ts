@@ -9,6 +9,7 @@ import { SendEventReminders } from '../modules/events/events.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { AggregateFunnel } from '../modules/funnel/funnel.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
+import { SyncKfMessages } from '../modules/kf/kf.jobs.ts';
 import { ComputeKocInfluence } from '../modules/koc/koc.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { defineJobMap } from '../platform/queue/registry.ts';
@@ -36,4 +37,5 @@ export const Jobs = defineJobMap({
   ScoreRms,
   RecomputeExperiments,
   RecomputeChannelProfiles,
+  SyncKfMessages,
 });

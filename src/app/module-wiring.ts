@@ -17,10 +17,14 @@ import { createEventReminders, registerEventsJobs } from '../modules/events/even
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { registerFunnelJobs } from '../modules/funnel/funnel.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import { createKfInboundHandler } from '../modules/kf/kf.inbound.ts';
+import { registerKfJobs } from '../modules/kf/kf.jobs.ts';
+import { createKfRepository } from '../modules/kf/kf.repository.ts';
+import { createKfSync } from '../modules/kf/kf-sync.service.ts';
 import { registerKocJobs } from '../modules/koc/koc.jobs.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
-import { wireBots } from './bot-wiring.ts';
+import { wireBots, wireKfBot } from './bot-wiring.ts';
 import type { AppContext } from './context.ts';
 import type { Services } from './services.ts';
 
@@ -83,8 +87,29 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
     clock,
     log,
   });
+  const mask = (text: string) => checker.check(text).masked;
+  // WeChat customer service: the callback enqueues a sync; the sync hands each message to the kf bot.
+  const kfSync = createKfSync({
+    db,
+    repo: createKfRepository(),
+    api: wecom.app,
+    bot: wireKfBot({
+      db,
+      smart,
+      clients: contactsRepo,
+      conversations,
+      content,
+      cards,
+      app: wecom.app,
+      mask,
+      log,
+    }),
+    mask,
+    log,
+  });
   return {
     inboundHandlers: [
+      createKfInboundHandler({ queues: services.queues() }),
       ...createContactsInboundHandlers({
         db,
         repo: contactsRepo,
@@ -109,7 +134,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         content,
         cards,
         app: wecom.app,
-        mask: (text) => checker.check(text).masked,
+        mask,
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
         points: pts.points,
@@ -172,6 +197,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       ...registerEngagementJobs({ scoring: services.engagement() }),
       ...registerExperimentsJobs({ experiments: services.experiments(), log }),
       ...registerChannelEconomicsJobs({ economics: services.channelEconomics() }),
+      ...registerKfJobs({ sync: kfSync }),
     ],
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAQ_BOT_TEXTS } from '../../bots/faq-bot.ts';
+import { KF_BOT_TEXTS } from '../../bots/kf-bot.ts';
 import { WELCOME_TEXTS } from '../../bots/welcome.ts';
 import { createConfiguredChecker } from '../../src/app/compliance-wiring.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -18,6 +19,7 @@ const BOT_TEXTS = [
   ...Object.values(FAQ_BOT_TEXTS),
   ...Object.values(HANDOFF_CARD_COMPONENTS),
   ...Object.values(WELCOME_TEXTS),
+  ...Object.values(KF_BOT_TEXTS),
 ];
 
 // A copy of the shipped library in which head office has reworded the hand-off reply and the 接手 card.

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../platform/db/client.ts';
 
 /** Where a question reached the smart service. */
-export type QuestionChannel = 'bot' | 'assist' | 'rm-app';
+export type QuestionChannel = 'bot' | 'assist' | 'rm-app' | 'kf';
 
 /** One decided question, as recorded. */
 export type NewQuestion = {

@@ -208,3 +208,66 @@ export const corpTagListResponse = ok.extend({
 
 /** Any call whose answer carries nothing but errcode/errmsg. */
 export const emptyResponse = ok;
+
+/** A kf/sync_msg text entry (origin 3: the client; 4 the system; 5 a servicer in WeCom). */
+export const kfTextMessage = z
+  .object({
+    msgid: z.string().min(1).max(128),
+    open_kfid: z.string().max(256),
+    external_userid: z.string().max(256),
+    send_time: z.number(),
+    origin: z.number(),
+    msgtype: z.literal('text'),
+    text: z.object({ content: z.string().max(10_000) }).passthrough(),
+  })
+  .passthrough();
+
+/** A kf/sync_msg event entry (enter_session carries the welcome code for kf/send_msg_on_event). */
+export const kfEventMessage = z
+  .object({
+    msgid: z.string().min(1).max(128),
+    send_time: z.number(),
+    msgtype: z.literal('event'),
+    event: z
+      .object({
+        event_type: z.string().max(64),
+        open_kfid: z.string().max(256).optional(),
+        external_userid: z.string().max(256).optional(),
+        welcome_code: z.string().max(512).optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+/** Any kf/sync_msg entry: Helix reads texts and events (above) and keeps every other type as it is. */
+const kfMessage = z
+  .object({
+    msgid: z.string().min(1).max(128),
+    msgtype: z.string().max(64),
+    open_kfid: z.string().max(256).optional(),
+    external_userid: z.string().max(256).optional(),
+    send_time: z.number().optional(),
+  })
+  .passthrough();
+
+/** A kf/sync_msg message as the client returns it. */
+export type KfSyncedMessage = z.infer<typeof kfMessage>;
+
+/** kf/sync_msg: one page of an account's messages and the cursor to read the next one from. */
+export const kfSyncResponse = ok.extend({
+  next_cursor: z.string().max(512),
+  has_more: z.union([z.literal(0), z.literal(1), z.boolean()]).transform((v) => v === 1 || v === true),
+  msg_list: z.array(kfMessage).max(1000),
+});
+
+/** kf/send_msg and kf/send_msg_on_event. */
+export const kfSendResponse = ok.extend({ msgid: z.string().max(128).optional() });
+
+/** kf/service_state/get: 0 new, 1 bot, 2 pending pool, 3 human servicer, 4 ended. */
+export const kfServiceStateResponse = ok.extend({
+  service_state: z.number().int().min(0).max(4),
+  servicer_userid: z.string().max(256).optional(),
+});
+
+/** kf/service_state/trans. */
+export const kfTransResponse = ok.extend({ msg_code: z.string().max(512).optional() });

@@ -3,6 +3,7 @@ import type { Log } from '../../platform/logger.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type ClientPolicy, createClientCore, DEFAULT_POLICY } from './client-core.ts';
+import { createCustomerServiceApi } from './customer-service.ts';
 import { TRANSPORT, WecomApiError } from './errors.ts';
 import { createMassOutreachApi } from './mass-outreach.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -10,6 +11,7 @@ import * as S from './schemas.ts';
 import { createTokenCache } from './token-cache.ts';
 import { fetchTransport, type Transport } from './transport.ts';
 
+export type { KfServiceState } from './customer-service.ts';
 export type { MassMessage, MomentTask } from './mass-outreach.ts';
 
 /** An app message to staff (message/send). The content object is passed through as WeCom defines it. */
@@ -65,6 +67,7 @@ export function createWecomClient(deps: {
 
   return {
     ...createMassOutreachApi(core, reject),
+    ...createCustomerServiceApi(core, reject),
 
     /** message/send. Partial failures (`invalidUser` …) are returned, not thrown. */
     async sendAppMessage(msg: AppMessage) {

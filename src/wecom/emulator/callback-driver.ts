@@ -83,6 +83,10 @@ export const SCENARIO_SCHEMAS = {
     changeType: z.enum(['create', 'update', 'delete', 'shuffle']).default('update'),
     tagType: z.enum(['tag', 'tag_group']).default('tag'),
   }),
+  kfMsgOrEvent: z.object({
+    openKfid: z.string().min(1).max(256),
+    token: z.string().min(1).max(512),
+  }),
 } as const;
 
 /** A scenario's name. */
@@ -292,6 +296,15 @@ export function createCallbackDriver(opts: CallbackDriverOptions) {
         ChangeType: a.changeType,
       });
       return deliver('rmEditsTags', 'app', plaintext);
+    },
+    /**
+     * A customer-service account has news (a client's message or event): kf_msg_or_event carries only the
+     * Token for the next sync_msg and the account; the messages themselves are pulled with kf/sync_msg.
+     */
+    kfMsgOrEvent(args: ScenarioArgs<'kfMsgOrEvent'>) {
+      const a = SCENARIO_SCHEMAS.kfMsgOrEvent.parse(args);
+      const plaintext = xml({ ...sys(), Event: 'kf_msg_or_event', Token: a.token, OpenKfId: a.openKfid });
+      return deliver('kfMsgOrEvent', 'app', plaintext);
     },
   };
   return {

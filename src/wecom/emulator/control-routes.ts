@@ -6,6 +6,7 @@ import type { EmulatorState } from './emulator-state.ts';
 import { type Faults, faultRuleSchema } from './faults.ts';
 import type { MassMessages } from './group-messages.ts';
 import type { JoinWayOutcome, JoinWaysAndTags } from './join-ways-and-tags.ts';
+import type { KfModel } from './kf.ts';
 import type { Moments } from './moments.ts';
 import { rmSimulationSchema, simulateRms } from './rm-simulation.ts';
 
@@ -86,7 +87,7 @@ export function applySeed(
 }
 
 /** What every member, client and group received, plus tasks, contact ways, faults and call counts. */
-export function inspectState(state: EmulatorState, faults: Faults) {
+export function inspectState(state: EmulatorState, faults: Faults, kf: KfModel) {
   return {
     members: [...state.members.values()],
     clients: [...state.contacts.values()],
@@ -116,6 +117,8 @@ export function inspectState(state: EmulatorState, faults: Faults) {
     })),
     webhookMessages: Object.fromEntries(state.webhookMessages),
     botReplies: Object.fromEntries(state.botReplies),
+    /** WeChat customer service: accounts, what Helix sent through them, and every session's state. */
+    kf: kf.inspect(),
     faults: faults.list(),
     callCounts: Object.fromEntries(state.callCounts),
   };
@@ -142,6 +145,12 @@ export function createControlRouter(deps: {
   driver: () => CallbackDriver | undefined;
   joinViaJoinWay: (configId: string, externalUserId: string) => Promise<JoinWayOutcome>;
   seedTags: JoinWaysAndTags['seedTags'];
+  kf: KfModel;
+  kfClient: (
+    action: { says: string } | { enters: true },
+    openKfid: string,
+    externalUserid: string,
+  ) => Promise<{ msgid: string; token: string; delivered: boolean }>;
 }): Router {
   const router = express.Router();
   router.use(express.json({ limit: '10mb' }));
@@ -153,7 +162,7 @@ export function createControlRouter(deps: {
   };
 
   router.get('/state', (_req: Request, res: Response) => {
-    res.json(inspectState(deps.state, deps.faults));
+    res.json(inspectState(deps.state, deps.faults, deps.kf));
   });
   router.post('/seed', (req: Request, res: Response) => {
     applySeed(deps.state, parse(seedSchema, req.body), deps.seedTags);
@@ -190,6 +199,23 @@ export function createControlRouter(deps: {
       });
     }
     res.json(outcome);
+  });
+  // WeChat customer service: create an account; a client writes to it or opens its chat (kf.ts).
+  router.post('/kf/accounts', (req: Request, res: Response) => {
+    const body = parse(z.object({ openKfid: id, name: z.string().max(64).optional() }).strict(), req.body);
+    deps.kf.addAccount(body.openKfid, body.name);
+    res.json({ ok: true });
+  });
+  router.post('/kf/:openKfid/messages', async (req: Request, res: Response) => {
+    const body = parse(
+      z.object({ externalUserId: id, content: z.string().min(1).max(4096) }).strict(),
+      req.body,
+    );
+    res.json(await deps.kfClient({ says: body.content }, String(req.params.openKfid), body.externalUserId));
+  });
+  router.post('/kf/:openKfid/enter-session', async (req: Request, res: Response) => {
+    const body = parse(z.object({ externalUserId: id }).strict(), req.body);
+    res.json(await deps.kfClient({ enters: true }, String(req.params.openKfid), body.externalUserId));
   });
   router.post('/callbacks/:scenario', async (req: Request, res: Response) => {
     const driver = deps.driver();

@@ -21,6 +21,7 @@ import { apiKey, createFaults, type FaultRuleInput } from './faults.ts';
 import { registerGroupChatRoutes } from './group-chats.ts';
 import { createMassMessages } from './group-messages.ts';
 import { createJoinWaysAndTags, type JoinWayOutcome } from './join-ways-and-tags.ts';
+import { createKf } from './kf.ts';
 import { registerMessageRoutes } from './messages.ts';
 import { createMoments } from './moments.ts';
 import { registerQrImages } from './qr-images.ts';
@@ -97,6 +98,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     remindsPerDay: opts.massMsgRemindsPerDay ?? 3,
   });
   const moments = createMoments(state);
+  const kf = createKf({ clock, isMember: (userid) => state.members.has(userid) });
 
   const joinWaysAndTags = createJoinWaysAndTags(state, { groupCapacity: opts.groupCapacity ?? 500 });
 
@@ -140,6 +142,23 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     return placed;
   }
 
+  /**
+   * A client writes to a customer-service account (or opens its chat): the message or enter_session event
+   * joins the account's log, then WeCom calls Helix with kf_msg_or_event if a driver is set.
+   */
+  async function kfClient(
+    action: { says: string } | { enters: true },
+    openKfid: string,
+    externalUserid: string,
+  ) {
+    const logged =
+      'says' in action
+        ? kf.clientSends(openKfid, externalUserid, action.says)
+        : kf.clientEnters(openKfid, externalUserid);
+    const callback = driver ? await driver.kfMsgOrEvent({ openKfid, token: logged.token }) : undefined;
+    return { ...logged, delivered: callback?.delivered ?? false };
+  }
+
   const signIn = createSignIn({ corpId: opts.corpId, state, clock });
   const cgi = express.Router();
   cgi.use((req: Request, _res: Response, next: NextFunction) => {
@@ -163,6 +182,7 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
   joinWaysAndTags.register(cgi);
   mass.register(cgi);
   moments.register(cgi);
+  kf.register(cgi);
   cgi.use((req: Request, res: Response) => {
     res.status(404).json({ errcode: 404, errmsg: `emulator: no api ${req.method} ${req.path}` });
   });
@@ -202,6 +222,8 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
       driver: () => driver,
       joinViaJoinWay,
       seedTags: joinWaysAndTags.seedTags,
+      kf,
+      kfClient,
     }),
   );
 
@@ -209,9 +231,17 @@ export function createWecomEmulator(opts: WecomEmulatorOptions) {
     app,
     state,
     /** What every member, client and group received, pending tasks, contact ways and call counts. */
-    inspect: (): EmulatorSnapshot => inspectState(state, faults),
+    inspect: (): EmulatorSnapshot => inspectState(state, faults, kf),
     /** Adds members (RMs), external contacts with their follow users, and groups. */
     seed: saving((input: SeedInput) => applySeed(state, input, joinWaysAndTags.seedTags)),
+    /** Creates (or renames) a WeChat customer-service account (open_kfid). */
+    addKfAccount: (openKfid: string, name?: string) => kf.addAccount(openKfid, name),
+    /** A client writes to a customer-service account; Helix is told with kf_msg_or_event (driver set). */
+    kfClientSays: (openKfid: string, externalUserid: string, content: string) =>
+      kfClient({ says: content }, openKfid, externalUserid),
+    /** A client opens a customer-service chat: enter_session with a welcome code, then kf_msg_or_event. */
+    kfClientEnters: (openKfid: string, externalUserid: string) =>
+      kfClient({ enters: true }, openKfid, externalUserid),
     /** Adds corp tag groups and tags (what get_corp_tag_list reports and mark_tag accepts). */
     seedTags: saving(joinWaysAndTags.seedTags),
     /** A client joins through a join way's QR code; see `joinViaJoinWay` above. */
