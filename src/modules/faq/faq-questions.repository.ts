@@ -110,7 +110,7 @@ export function createFaqQuestionsRepository() {
                    count(*) FILTER (WHERE outcome = 'clarify' AND resolved_entry_id IS NOT NULL)::int AS "clarifiedAndChosen",
                    count(*) FILTER (WHERE outcome = 'clarify')::int AS clarified,
                    count(*) FILTER (WHERE outcome = 'handoff')::int AS "handedOff"
-            FROM faq_questions WHERE channel = 'bot' AND outcome <> 'fallback' AND asked_at >= ${since}
+            FROM faq_questions WHERE channel IN ('bot', 'kf') AND outcome <> 'fallback' AND asked_at >= ${since}
             GROUP BY 1 ORDER BY asked DESC, key`,
       ),
   };
