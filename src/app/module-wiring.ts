@@ -17,9 +17,11 @@ import { createEventReminders, registerEventsJobs } from '../modules/events/even
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { registerFunnelJobs } from '../modules/funnel/funnel.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
+import type { SweepHook } from '../modules/inbox/inbox.sweeper.ts';
 import { createKfInboundHandler } from '../modules/kf/kf.inbound.ts';
 import { registerKfJobs } from '../modules/kf/kf.jobs.ts';
 import { createKfRepository } from '../modules/kf/kf.repository.ts';
+import { createKfSweep } from '../modules/kf/kf.sweep.ts';
 import { createKfSync } from '../modules/kf/kf-sync.service.ts';
 import { registerKocJobs } from '../modules/koc/koc.jobs.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
@@ -29,10 +31,14 @@ import type { AppContext } from './context.ts';
 import type { Services } from './services.ts';
 
 /**
- * What the feature modules give the worker: reactions to inbound callbacks, job handlers, and the library
- * sync the worker runs before it takes jobs.
+ * What the feature modules give the worker: reactions to inbound callbacks, job handlers, and the sweeps run
+ * on the inbox sweeper's cadence.
  */
-export type ModuleWiring = { inboundHandlers: InboundHandler[]; jobs: JobRegistration[] };
+export type ModuleWiring = {
+  inboundHandlers: InboundHandler[];
+  jobs: JobRegistration[];
+  sweeps: SweepHook[];
+};
 
 /**
  * Builds every module's inbound handlers and job handlers on the shared infrastructure. Content files are
@@ -89,9 +95,10 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
   });
   const mask = (text: string) => checker.check(text).masked;
   // WeChat customer service: the callback enqueues a sync; the sync hands each message to the kf bot.
+  const kfRepo = createKfRepository();
   const kfSync = createKfSync({
     db,
-    repo: createKfRepository(),
+    repo: kfRepo,
     api: wecom.app,
     bot: wireKfBot({
       db,
@@ -107,7 +114,18 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
     mask,
     log,
   });
+  // Messages a dead worker stored but never handled: on the inbox sweeper's cadence and age threshold.
+  const kfSweep = createKfSweep({
+    db,
+    repo: kfRepo,
+    queues: services.queues(),
+    clock,
+    minAgeMs: config.inbox.sweepMinAgeMs,
+    bucketMs: config.inbox.sweepIntervalMs,
+    log,
+  });
   return {
+    sweeps: [{ name: 'kf', run: () => kfSweep.sweepOnce() }],
     inboundHandlers: [
       createKfInboundHandler({ queues: services.queues() }),
       ...createContactsInboundHandlers({

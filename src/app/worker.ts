@@ -10,7 +10,7 @@ import { Jobs } from './jobs.ts';
 import { wireWorkerModules } from './module-wiring.ts';
 import { createServices, type Services } from './services.ts';
 
-/** The worker role: BullMQ workers for every job, plus the inbox sweeper. */
+/** The worker role: BullMQ workers for every job, plus the inbox sweeper (and the modules' sweeps on it). */
 export type WorkerRole = Awaited<ReturnType<typeof startWorkerRole>>;
 
 /** Starts the worker role. Fails at boot if any job type lacks a handler or has two. */
@@ -53,6 +53,7 @@ export async function startWorkerRole(
     intervalMs: config.inbox.sweepIntervalMs,
     minAgeMs: config.inbox.sweepMinAgeMs,
     retentionS: config.inbox.dedupRetentionS,
+    hooks: modules.sweeps,
   });
   sweeper.start();
   await Promise.all(workers.workers.map((w) => w.waitUntilReady()));

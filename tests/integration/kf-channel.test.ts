@@ -1,8 +1,16 @@
 import { sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wireKfBot } from '../../src/app/bot-wiring.ts';
 import type { AppContext } from '../../src/app/context.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
+import { createWecomClients } from '../../src/app/wecom-runtime.ts';
 import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
+import { createKfRepository } from '../../src/modules/kf/kf.repository.ts';
+import { createKfSync, type KfBot } from '../../src/modules/kf/kf-sync.service.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { createRedis } from '../../src/platform/redis/connection.ts';
+import type { WecomClient } from '../../src/wecom/client/wecom-client.ts';
 import { postAppCallback } from '../helpers/callbacks.ts';
 import { type HelixWithEmulator, startHelixWithEmulator } from '../helpers/helix-with-emulator.ts';
 import { TEST_WECOM, waitUntil } from '../helpers/infra.ts';
@@ -26,7 +34,8 @@ beforeAll(async () => {
   await queryRows(
     ctx.database.db,
     sql`INSERT INTO clients (external_userid, owner_rm, tier) VALUES ('wm_kf_a', 'rm_zhang', 'basic'),
-          ('wm_kf_c', 'rm_zhang', 'basic'), ('wm_kf_h', 'rm_zhang', 'basic'), ('wm_kf_r', 'rm_zhang', 'basic')`,
+          ('wm_kf_c', 'rm_zhang', 'basic'), ('wm_kf_h', 'rm_zhang', 'basic'), ('wm_kf_r', 'rm_zhang', 'basic'),
+          ('wm_kf_s', 'rm_zhang', 'basic'), ('wm_kf_t', 'rm_zhang', 'basic')`,
   );
 });
 afterAll(async () => {
@@ -175,5 +184,144 @@ describe('the FAQ bot in WeChat customer service', () => {
       sql`SELECT count(*)::int AS n FROM kf_messages WHERE external_userid = 'wm_kf_r'`,
     );
     expect(dupes?.n).toBe(2);
+  });
+});
+
+describe('kf messages left pending', () => {
+  let services: Services;
+  let redis: Redis;
+  let app: WecomClient;
+  beforeAll(async () => {
+    services = createServices(ctx);
+    // The WeCom client's token cache connection fails fast while it connects: wait for it to be ready.
+    redis = createRedis(ctx.redisUrl, 'general');
+    if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+    app = createWecomClients({
+      config: ctx.config,
+      baseUrl: ctx.wecomBaseUrl,
+      redis,
+      log: ctx.log,
+      metrics: ctx.metrics,
+      circuits: ctx.wecomCircuits,
+    }).app;
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await services?.close();
+  });
+
+  /** The client writes while WeCom's kf_msg_or_event never reaches Helix (lost, or its enqueue refused). */
+  async function saysUnannounced(client: string, questions: readonly string[]) {
+    emu.emulator.connectCallbacks({
+      helixUrl: 'http://127.0.0.1:1',
+      corpId: TEST_WECOM.corpId,
+      agentId: '1000002',
+      app: { token: TEST_WECOM.token, encodingAesKey: TEST_WECOM.encodingAesKey },
+      bot: { token: TEST_WECOM.botToken, encodingAesKey: TEST_WECOM.botEncodingAesKey },
+      retryDelaysMs: [],
+    });
+    try {
+      const out = [];
+      for (const q of questions) out.push(await emu.emulator.kfClientSays(KF, client, q));
+      expect(out.some((o) => o.delivered)).toBe(false);
+      return out;
+    } finally {
+      h.connectDriver();
+    }
+  }
+  /** A sync as the worker builds it, with the given bot. */
+  const syncWith = (bot: KfBot) =>
+    createKfSync({
+      db: ctx.database.db,
+      repo: createKfRepository(),
+      api: app,
+      bot,
+      mask: (t) => services.checker().check(t).masked,
+      log: ctx.log,
+    });
+  const realBot = () =>
+    wireKfBot({
+      db: ctx.database.db,
+      smart: services.smart(),
+      clients: services.contactsRepo(),
+      conversations: services.conversations(),
+      content: services.rendering(),
+      cards: services.cards(),
+      app,
+      mask: (t) => services.checker().check(t).masked,
+      log: ctx.log,
+    });
+  const statuses = async (msgids: readonly string[]) =>
+    (
+      await queryRows<{ status: string }>(
+        ctx.database.db,
+        sql`SELECT status FROM kf_messages WHERE msgid IN (${sql.join(
+          msgids.map((m) => sql`${m}`),
+          sql`, `,
+        )}) ORDER BY id`,
+      )
+    ).map((r) => r.status);
+
+  it('answers messages a dead worker stored but never handled, once each, when the worker starts again', async () => {
+    const questionsBefore = await kfQuestions();
+    const sendsBefore = sendsTo('wm_kf_s').length;
+    const asked = await saysUnannounced('wm_kf_s', ['信用卡丢了要怎么挂失', '跨行转账多久到账']);
+    const msgids = asked.map((a) => a.msgid);
+    // A run stores the page, then the worker dies before the bot handles anything.
+    const dying = syncWith({
+      prepare: () => Promise.reject(new Error('worker died')),
+    });
+    await expect(dying.sync(KF, undefined)).rejects.toThrow('worker died');
+    expect(await statuses(msgids)).toEqual(['pending', 'pending']);
+    // The crash was a while ago: older than the sweep's age threshold.
+    await queryRows(
+      ctx.database.db,
+      sql`UPDATE kf_messages SET received_at = received_at - interval '1 hour' WHERE external_userid = 'wm_kf_s'`,
+    );
+    // No callback comes for this account; the worker's start-up sweep finds the messages.
+    await restarted?.stopWorkers();
+    await restarted?.closeQueues();
+    restarted = await startWorkerRole(ctx);
+    for (const m of msgids) await handled(m);
+    await waitUntil(() => sendsTo('wm_kf_s').length >= sendsBefore + 2, 10_000, 'both replies');
+    expect(
+      sendsTo('wm_kf_s')
+        .slice(sendsBefore)
+        .map((r) => r.text),
+    ).toEqual([expect.stringContaining('临时挂失'), expect.stringContaining('实时到账')]);
+    expect(await kfQuestions()).toBe(questionsBefore + 2);
+    // A later sweep has nothing left to do for the account.
+    await restarted.sweeper.sweepOnce();
+    expect(await statuses(msgids)).toEqual(['done', 'done']);
+    expect(sendsTo('wm_kf_s').length).toBe(sendsBefore + 2);
+  });
+
+  it('two runs for one account started at the same moment answer every message exactly once', async () => {
+    const questionsBefore = await kfQuestions();
+    const sendsBefore = sendsTo('wm_kf_t').length;
+    const asked = await saysUnannounced('wm_kf_t', [
+      '信用卡丢了要怎么挂失',
+      '跨行转账多久到账',
+      '信用卡年费怎么收取',
+    ]);
+    const runs = await Promise.all([
+      syncWith(realBot()).sync(KF, undefined),
+      syncWith(realBot()).sync(KF, undefined),
+    ]);
+    // The page is stored once, whichever run got the cursor first.
+    expect(runs[0].stored + runs[1].stored).toBe(3);
+    expect(await statuses(asked.map((a) => a.msgid))).toEqual(['done', 'done', 'done']);
+    const replies = sendsTo('wm_kf_t')
+      .slice(sendsBefore)
+      .map((r) => r.text);
+    expect(replies).toHaveLength(3);
+    expect(replies).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('临时挂失'),
+        expect.stringContaining('实时到账'),
+        expect.stringContaining('年费'),
+      ]),
+    );
+    expect(await kfQuestions()).toBe(questionsBefore + 3);
   });
 });

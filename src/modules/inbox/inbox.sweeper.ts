@@ -5,6 +5,12 @@ import type { Queues } from '../../platform/queue/queues.ts';
 import { ProcessInbound } from './inbox.jobs.ts';
 import type { InboxRepository } from './inbox.repository.ts';
 
+/**
+ * Another module's safety net run on the sweeper's cadence, after its own work (the wiring in `src/app`
+ * passes these in, so inbox imports no feature module). A failure is logged and retried next interval.
+ */
+export type SweepHook = { name: string; run: () => Promise<unknown> };
+
 /** Re-enqueues stored-but-unprocessed callbacks and prunes old processed ones. */
 export type InboxSweeper = ReturnType<typeof createInboxSweeper>;
 
@@ -12,7 +18,7 @@ export type InboxSweeper = ReturnType<typeof createInboxSweeper>;
  * The safety net behind "acknowledged means processed": a row can be committed while Redis is down, or its
  * job can be lost with Redis. Every `intervalMs` the sweeper finds rows still `received` after `minAgeMs`
  * and makes sure each has a live job. Rows that failed far more often than a job retries are dead-lettered
- * so a poison message cannot loop forever.
+ * so a poison message cannot loop forever. `hooks` run on the same cadence (on start, then every interval).
  */
 export function createInboxSweeper(deps: {
   db: Db;
@@ -24,6 +30,7 @@ export function createInboxSweeper(deps: {
   minAgeMs: number;
   retentionS: number;
   batch?: number;
+  hooks?: readonly SweepHook[];
 }) {
   const { db, repo, queues, log, metrics } = deps;
   const maxAttempts = ProcessInbound.policy.attempts * 3;
@@ -41,6 +48,10 @@ export function createInboxSweeper(deps: {
       log.info({ rows: live.length }, 'inbox sweeper re-enqueued unprocessed callbacks');
     }
     const pruned = await repo.pruneProcessed(db, deps.retentionS);
+    for (const hook of deps.hooks ?? []) {
+      // One module's failing sweep must not keep the others (or the next interval) from running.
+      await hook.run().catch((err: unknown) => log.warn({ err, sweep: hook.name }, 'sweep hook failed'));
+    }
     return { requeued: requeued > 0 ? live.length : 0, failed: poisoned.length, pruned };
   };
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import { type KfMessageKind, kfCursors, kfMessages } from './kf.tables.ts';
 
@@ -77,12 +77,23 @@ export function createKfRepository() {
       return rows.map((r) => r.id);
     },
 
-    /** Every account with pending messages (the sweep after a restart). */
-    async accountsWithPending(db: Db): Promise<string[]> {
+    /**
+     * The accounts with a message still pending `minAgeMs` after it was stored: a sync stored the page but
+     * never handled it (the worker died, or the job was never enqueued). Younger ones are left to the run
+     * that is storing them. Reads the pending partial index (kf_messages_pending_idx).
+     */
+    async accountsWithPending(db: Db, minAgeMs: number, limit = 500): Promise<string[]> {
       const rows = await db
         .selectDistinct({ openKfid: kfMessages.openKfid })
         .from(kfMessages)
-        .where(eq(kfMessages.status, 'pending'));
+        .where(
+          and(
+            eq(kfMessages.status, 'pending'),
+            lt(kfMessages.receivedAt, sql`now() - make_interval(secs => ${minAgeMs / 1000})`),
+          ),
+        )
+        .orderBy(asc(kfMessages.openKfid))
+        .limit(limit);
       return rows.map((r) => r.openKfid);
     },
 
