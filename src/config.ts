@@ -180,6 +180,13 @@ const envSchema = z.object({
   FAQ_CLARIFY_MIN_SHARE: probability.default(DEFAULT_DECISION_THRESHOLDS.clarifyMinShare),
   FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
   FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
+  // The learning loop's refit of the ranker on approved similar questions ('off': never), and the
+  // precision of direct answers (the 95% lower bound in its cross-validation) it must keep.
+  FAQ_REFIT_CRON: z
+    .string()
+    .default('20 * * * *')
+    .refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "20 * * * *", or off'),
+  FAQ_REFIT_PRECISION: z.coerce.number().min(0.5).max(0.999).default(0.95),
   // The optional LLM: any OpenAI-compatible endpoint. Unset, Helix answers from retrieval alone.
   LLM_BASE_URL: optionalUrl(['http:', 'https:']),
   LLM_API_KEY: z.string().min(1).max(500).optional(),
@@ -395,6 +402,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
         clarifyMinShare: env.FAQ_CLARIFY_MIN_SHARE,
         clarifyMaxCandidates: env.FAQ_CLARIFY_MAX_CANDIDATES,
         maxQueryChars: env.FAQ_MAX_QUERY_CHARS,
+      },
+      refit: {
+        cron: env.FAQ_REFIT_CRON === 'off' ? null : env.FAQ_REFIT_CRON,
+        precisionTarget: env.FAQ_REFIT_PRECISION,
       },
     },
     /** The optional LLM (null when LLM_BASE_URL is unset): settings and which steps use it. */

@@ -10,9 +10,11 @@ import { createFaqService } from '../modules/faq/faq.service.ts';
 import { parseFaqFile } from '../modules/faq/faq-import.parser.ts';
 import { createFaqQuestionsRepository } from '../modules/faq/faq-questions.repository.ts';
 import { createFaqReviewService } from '../modules/faq/faq-review.service.ts';
+import { createRankerRefitService } from '../modules/faq/learning/ranker-refit.service.ts';
 import { createEmbeddingsClient } from '../modules/faq/llm/embeddings-client.ts';
 import { createLlmClient } from '../modules/faq/llm/llm-client.ts';
 import { createQuestionLog } from '../modules/faq/question-log.ts';
+import { createRankerFitsRepository } from '../modules/faq/ranker-fits.repository.ts';
 import { loadLexicon } from '../modules/faq/retrieval/lexicon.loader.ts';
 import { createTokenizer } from '../modules/faq/retrieval/tokenizer.ts';
 import { createSmartAnswerer } from '../modules/faq/smart-answer.service.ts';
@@ -60,9 +62,11 @@ export function createConfiguredSmartService(deps: {
   const audit = createAuditRepository();
   const lexicon = loadLexicon(path.join(config.contentLibraryDir, 'faq'));
   const mask = (text: string) => check.check(text).masked;
+  const fits = createRankerFitsRepository();
   const faq = createFaqService({
     db,
     repo: createFaqRepository(),
+    fits,
     audit,
     check,
     lexicon,
@@ -97,5 +101,16 @@ export function createConfiguredSmartService(deps: {
     answerer: createSmartAnswerer({ faq, check, llm, dense, log }),
     questionLog: createQuestionLog({ questions, mask, metrics }),
     review: createFaqReviewService({ db, questions, faq, audit, tokenize: createTokenizer(lexicon) }),
+    /** The learning loop's refit of the ranker on the approved similar questions. */
+    refit: createRankerRefitService({
+      db,
+      faq,
+      fits,
+      audit,
+      lexicon,
+      thresholds: config.faq.thresholds,
+      options: { precisionTarget: config.faq.refit.precisionTarget },
+      log,
+    }),
   };
 }

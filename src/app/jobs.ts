@@ -6,6 +6,7 @@ import { RecomputeExperiments } from '../modules/content/experiments.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { ScoreRms } from '../modules/engagement/engagement.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
+import { RefitFaqRanker } from '../modules/faq/learning/ranker-refit.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { AggregateFunnel } from '../modules/funnel/funnel.jobs.ts';
 import { ProcessInbound, ProcessUrgentInbound } from '../modules/inbox/inbox.jobs.ts';
@@ -38,4 +39,5 @@ export const Jobs = defineJobMap({
   RecomputeExperiments,
   RecomputeChannelProfiles,
   SyncKfMessages,
+  RefitFaqRanker,
 });

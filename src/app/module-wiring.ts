@@ -14,6 +14,7 @@ import { registerExperimentsJobs } from '../modules/content/experiments.jobs.ts'
 import { registerConversationsJobs } from '../modules/conversations/handoff-sla.jobs.ts';
 import { registerEngagementJobs } from '../modules/engagement/engagement.jobs.ts';
 import { createEventReminders, registerEventsJobs } from '../modules/events/events.jobs.ts';
+import { registerFaqJobs } from '../modules/faq/learning/ranker-refit.jobs.ts';
 import { registerFlashSalesJobs } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { registerFunnelJobs } from '../modules/funnel/funnel.jobs.ts';
 import type { InboundHandler } from '../modules/inbox/inbound-dispatcher.ts';
@@ -216,6 +217,7 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       ...registerExperimentsJobs({ experiments: services.experiments(), log }),
       ...registerChannelEconomicsJobs({ economics: services.channelEconomics() }),
       ...registerKfJobs({ sync: kfSync }),
+      ...registerFaqJobs({ refit: smart.refit }),
     ],
   };
 }

@@ -7,6 +7,7 @@ import { ReconcileGroups } from '../modules/communities/communities.jobs.ts';
 import { BackfillAttribution, SweepWelcomes, welcomeSweepSlot } from '../modules/contacts/contacts.jobs.ts';
 import { CheckHandoffSla } from '../modules/conversations/handoff-sla.jobs.ts';
 import { SendEventReminders } from '../modules/events/events.jobs.ts';
+import { RefitFaqRanker } from '../modules/faq/learning/ranker-refit.jobs.ts';
 import { SweepFlashSales } from '../modules/flash-sales/flash-sales.jobs.ts';
 import { ExpirePoints } from '../modules/points/points.jobs.ts';
 import { dateInZone } from '../platform/calendar/dates.ts';
@@ -53,6 +54,14 @@ export async function startSchedulerRole(ctx: AppContext, opts: { services?: Ser
     await queues.enqueue(BackfillAttribution, { runDate });
     await queues.enqueue(ExpirePoints, { runDate });
   });
+  // The FAQ learning loop: refit the ranker on the approved similar questions (skipped if nothing changed).
+  const refitCron = config.faq.refit.cron;
+  if (refitCron)
+    every('faq-refit', refitCron, () =>
+      queues
+        .enqueue(RefitFaqRanker, { minute: clock.now().toISOString().slice(0, 16).replace(/\D/g, '') })
+        .then(() => undefined),
+    );
   // The nightly analytics, for the business day that just ended: each job fills its own aggregate tables,
   // which the reports read.
   every('analytics', config.scheduler.analyticsCron, async () => {

@@ -11,7 +11,9 @@
  * - Every N questions the simulated ops review runs through the review service: the queue (clustered), each
  *   question attached to its true entry as a similar question by `ops-reviewer`, every draft approved by
  *   `compliance-reviewer` (maker ≠ checker; a draft with a blocking finding is refused and counted), and
- *   the served index refreshed. Then the learning loop's refit runs, as its scheduled job would.
+ *   the served index refreshed. After every `refitEvery` reviews the learning loop's refit runs, as its
+ *   scheduled job would (it may deploy a fit, or keep what is served).
+ * - At the end, the out-of-domain questions (if given) are asked once of the final bot.
  */
 import pino from 'pino';
 import { replyFor } from '../../bots/faq-bot.ts';
@@ -63,6 +65,10 @@ export async function runStream(opts: {
   seed: number;
   judge: (got: string, gold: string) => boolean;
   say: (line: string) => void;
+  /** Run the learning loop's refit after every this many reviews (0: never; the lexical ranker alone). */
+  refitEvery: number;
+  /** Out-of-domain questions, asked once at the end (not logged): what the final bot does with them. */
+  ood: readonly string[];
 }) {
   const scratch = process.env.DATABASE_URL
     ? await createScratchDatabase('helix_bench_faq_stream')
@@ -125,6 +131,8 @@ export async function runStream(opts: {
     let approvals = 0;
     let refusedDrafts = 0;
     const times: number[] = [];
+    let refitSeconds = 0;
+    const refits: Record<string, unknown>[] = [];
 
     async function review() {
       reviews++;
@@ -149,6 +157,29 @@ export async function runStream(opts: {
         } catch {
           refusedDrafts++;
         }
+      }
+      if (opts.refitEvery === 0 || reviews % opts.refitEvery !== 0) return;
+      // The learning loop's refit, as its scheduled job runs it after the review.
+      const t = performance.now();
+      const out = await smart.refit.refit('scheduler');
+      refitSeconds += (performance.now() - t) / 1000;
+      if (out.status !== 'skipped') {
+        refits.push({
+          afterQuestions: labelOf.size,
+          status: out.status,
+          reason: out.report.reason,
+          examples: out.report.examples,
+          heldBack: out.report.heldBack,
+          chosen: out.report.chosen && {
+            beta: out.report.chosen.beta,
+            answerThreshold: out.report.chosen.answerThreshold,
+            clarifyThreshold: out.report.chosen.clarifyThreshold,
+            cvResolve: out.report.chosen.cv.resolveRate,
+            cvPrecision: out.report.chosen.cv.precision,
+          },
+          heldBackCandidate: out.report.heldBackCandidate?.resolveRate ?? null,
+          heldBackCurrent: out.report.heldBackCurrent?.resolveRate ?? null,
+        });
       }
     }
 
@@ -184,6 +215,13 @@ export async function runStream(opts: {
       }
     }
 
+    let oodAnswered = 0;
+    let oodClarified = 0;
+    for (const q of opts.ood) {
+      const outcome = replyFor(await smart.answerer.answer(q, {})).outcome;
+      if (outcome === 'answer') oodAnswered++;
+      else if (outcome === 'clarify') oodClarified++;
+    }
     const total = blocks.reduce(add, newBlock());
     const last = each.slice(Math.floor(order.length * 0.75)).reduce(add, newBlock());
     const sorted = [...times].sort((a, b) => a - b);
@@ -207,6 +245,11 @@ export async function runStream(opts: {
       attached,
       approvals,
       refusedDrafts,
+      oodAbstain: opts.ood.length ? r4(1 - oodAnswered / opts.ood.length) : null,
+      oodClarified: opts.ood.length ? r4(oodClarified / opts.ood.length) : null,
+      refitSeconds: Number(refitSeconds.toFixed(1)),
+      deployedFits: refits.filter((r) => r.status === 'deployed').length,
+      refits,
       p50Ms: r4(pct(0.5)),
       p99Ms: r4(pct(0.99)),
       database: database.kind,

@@ -43,13 +43,14 @@ const { values: args } = parseArgs({
     stream: { type: 'string' },
     'review-every': { type: 'string' },
     seed: { type: 'string' },
+    'refit-every': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 if (!args.kb || (!args.queries && !args.stream)) {
   process.stderr.write(
     'usage: --kb <kb.tsv> --queries <queries.tsv> [--similar <tsv> | --cv <k>] [--ood <tsv>] [--json]\n' +
-      '       --kb <kb.tsv> --stream <queries.tsv> [--review-every <n>] [--seed <s>] [--json]\n',
+      '       --kb <kb.tsv> --stream <queries.tsv> [--review-every <n>] [--refit-every <reviews>] [--seed <s>] [--ood <tsv>] [--json]\n',
   );
   process.exit(2);
 }
@@ -58,8 +59,9 @@ const print = (result: unknown): boolean =>
 if (args.stream) {
   const reviewEvery = Number(args['review-every'] ?? 200);
   const seed = Number(args.seed ?? 1);
-  if (!Number.isInteger(reviewEvery) || reviewEvery < 1 || !Number.isInteger(seed)) {
-    process.stderr.write('--review-every must be a positive integer and --seed an integer\n');
+  const refitEvery = Number(args['refit-every'] ?? 5);
+  if (!Number.isInteger(reviewEvery) || reviewEvery < 1 || !Number.isInteger(seed) || !(refitEvery >= 0)) {
+    process.stderr.write('--review-every must be a positive integer, --seed an integer, --refit-every ≥ 0\n');
     process.exit(2);
   }
   const kb = readKb(args.kb);
@@ -70,10 +72,18 @@ if (args.stream) {
     stream: readQueries(args.stream),
     reviewEvery,
     seed,
+    refitEvery,
+    ood: args.ood ? readOod(args.ood) : [],
     judge: makeJudge(kb),
     say: (line) => process.stderr.write(`${line}\n`),
   });
-  print({ ...result, reviewEvery, seed, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
+  print({
+    ...result,
+    reviewEvery,
+    refitEvery,
+    seed,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+  });
   process.exit(0);
 }
 const queriesFile = args.queries as string;

@@ -2,6 +2,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/client.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { FaqRepository, ServableEntry } from './faq.repository.ts';
+import { fitAdjuster } from './learning/ranker-refit.ts';
+import type { RankerFitsRepository } from './ranker-fits.repository.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
 import { createFaqIndex, type ScoreAdjuster } from './retrieval/faq-index.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
@@ -40,6 +42,8 @@ export type ServedFaqIndex = ReturnType<typeof createServedFaqIndex>;
 export function createServedFaqIndex(deps: {
   db: Db;
   repo: Pick<FaqRepository, 'approvedFingerprint' | 'servable'>;
+  /** The learning loop's refits: the deployed one is served with (none: the shipped ranker alone). */
+  fits: Pick<RankerFitsRepository, 'deployedId' | 'deployed'>;
   lexicon: Lexicon;
   thresholds: DecisionThresholds;
   clock: Clock;
@@ -49,6 +53,7 @@ export function createServedFaqIndex(deps: {
   let served = new Map<string, ServableEntry>();
   let fingerprint = '';
   let learned: LearnedRanker | null = null;
+  let learnedId: number | null = null;
 
   /**
    * Applies KB changes. `handle` lets a caller inside a transaction read through it (embedded PGlite has one
@@ -81,6 +86,22 @@ export function createServedFaqIndex(deps: {
     }
     served = next;
     fingerprint = print;
+    const fitId = await deps.fits.deployedId(handle);
+    if (fitId !== learnedId) {
+      const d = fitId === null ? null : await deps.fits.deployed(handle);
+      learned = d
+        ? {
+            version: `fit-${d.id}`,
+            adjust: fitAdjuster(d.fit),
+            thresholds: { ...deps.thresholds, ...d.fit.thresholds },
+          }
+        : null;
+      learnedId = d?.id ?? null;
+      deps.log.info(
+        { fit: learnedId },
+        learned ? 'FAQ learned ranker deployed' : 'FAQ serves the shipped ranker',
+      );
+    }
     if (changed > 0) deps.log.info({ entries: rows.length, changed }, 'FAQ index updated');
   }
 
@@ -94,10 +115,6 @@ export function createServedFaqIndex(deps: {
      */
     decide: (message: string, extra?: ScoreAdjuster) =>
       index.decide(message, learned?.thresholds ?? deps.thresholds, combineAdjusters(learned?.adjust, extra)),
-    /** Deploys a learned ranker (null: back to the shipped lexical model and the configured thresholds). */
-    deploy(next: LearnedRanker | null) {
-      learned = next;
-    },
     /** The deployed learned ranker, if any. */
     learned: (): LearnedRanker | null => learned,
     /** The ids of every servable entry. */

@@ -238,12 +238,14 @@ export function createFaqRepository() {
      * "approved", so it changes exactly when `servable` could return something different (for one date).
      */
     async approvedFingerprint(handle: Db | Tx): Promise<string> {
-      const [f] = await queryRows<{ n: number; last: string | null }>(
+      // The deployed refit of the learning loop is part of what is served (faq_ranker_fits, this module's).
+      const [f] = await queryRows<{ n: number; last: string | null; fit: string | null }>(
         handle,
-        sql`SELECT count(*)::int AS n, max(id)::text || '/' || COALESCE(max(reviewed_at)::text, '') AS last
+        sql`SELECT count(*)::int AS n, max(id)::text || '/' || COALESCE(max(reviewed_at)::text, '') AS last,
+                   (SELECT max(id)::text FROM faq_ranker_fits WHERE status = 'deployed') AS fit
             FROM faq_versions WHERE status = 'approved'`,
       );
-      return `${f?.n}:${f?.last}`;
+      return `${f?.n}:${f?.last}:${f?.fit ?? ''}`;
     },
 
     /** The newest approved version of every entry whose validity window contains `today` (YYYY-MM-DD). */

@@ -10,6 +10,7 @@ import type { ComplianceChecker } from '../compliance/compliance.service.ts';
 import type { FaqRepository, FaqVersionRow, ServableEntry } from './faq.repository.ts';
 import type { FaqRow, FaqRowProblem } from './faq-import.parser.ts';
 import { createServedFaqIndex } from './faq-served-index.ts';
+import type { RankerFitsRepository } from './ranker-fits.repository.ts';
 import type { DecisionThresholds } from './retrieval/decision-defaults.ts';
 import type { ScoreAdjuster } from './retrieval/faq-index.ts';
 import type { Lexicon } from './retrieval/lexicon.loader.ts';
@@ -32,6 +33,7 @@ const awaitingReview = (status: string): ApprovalStatus =>
 export function createFaqService(deps: {
   db: Db;
   repo: FaqRepository;
+  fits: RankerFitsRepository;
   audit: AuditRepository;
   check: ComplianceChecker;
   lexicon: Lexicon;
@@ -83,8 +85,6 @@ export function createFaqService(deps: {
 
   return {
     refresh,
-    /** Deploys (or with null withdraws) a learned ranker in this process's index. */
-    deployLearned: kb.deploy,
     /** The learned ranker this process serves with, if any. */
     learned: kb.learned,
     /** What this process serves now (after the last refresh): every servable entry's newest approved version. */
