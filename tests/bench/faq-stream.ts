@@ -21,7 +21,7 @@ import { createConfiguredChecker } from '../../src/app/compliance-wiring.ts';
 import { createConfiguredSmartService } from '../../src/app/faq-wiring.ts';
 import type { Config } from '../../src/config.ts';
 import { systemClock } from '../../src/platform/clock.ts';
-import { openDatabase } from '../../src/platform/db/client.ts';
+import { type Db, openDatabase } from '../../src/platform/db/client.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
 import { createScratchDatabase } from '../helpers/scratch-database.ts';
@@ -69,6 +69,8 @@ export async function runStream(opts: {
   refitEvery: number;
   /** Out-of-domain questions, asked once at the end (not logged): what the final bot does with them. */
   ood: readonly string[];
+  /** Called with the database before it is dropped (tests look at what the run recorded). */
+  onFinish?: (db: Db) => Promise<void>;
 }) {
   const scratch = process.env.DATABASE_URL
     ? await createScratchDatabase('helix_bench_faq_stream')
@@ -222,6 +224,7 @@ export async function runStream(opts: {
       if (outcome === 'answer') oodAnswered++;
       else if (outcome === 'clarify') oodClarified++;
     }
+    await opts.onFinish?.(db);
     const total = blocks.reduce(add, newBlock());
     const last = each.slice(Math.floor(order.length * 0.75)).reduce(add, newBlock());
     const sorted = [...times].sort((a, b) => a - b);

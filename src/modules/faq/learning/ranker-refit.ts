@@ -344,7 +344,7 @@ export async function refitRanker(input: {
   report.heldBackCandidate = candidate;
   report.heldBackCurrent = current;
   const precisionFloor = Math.min(o.precisionTarget, current.precision) - 0.01;
-  if (candidate.resolveRate < current.resolveRate)
+  if (utility(candidate) < utility(current))
     return { report: { ...report, reason: 'resolves less of the held-back slice than what is served' }, fit };
   if (candidate.precision < precisionFloor)
     return {
