@@ -1083,6 +1083,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/faq/ranker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The FAQ ranker's deployed fit and the latest refits of the learning loop
+         * @description The `limit` most recent refits (default 20), newest first, without their weights.
+         *
+         *     Roles: admin, compliance, ops.
+         */
+        get: operations["getFaqRanker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faq/ranker/refit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refit the FAQ ranker now on the approved similar questions
+         * @description Runs at once and answers when done: deployed only when it does at least as well as the served fit on a held-back slice; skipped when the served KB has not changed, unless `force`. 409 while another refit asked here is still running.
+         *
+         *     Roles: admin, ops.
+         */
+        post: operations["postFaqRankerRefit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -2743,6 +2787,77 @@ export interface components {
             handedOff: number;
             /** @description (answered + clarifiedAndChosen) / asked, 4 decimals */
             deflectionRate: number;
+        };
+        FaqDeployedFit: {
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            examples: number;
+            report: components["schemas"]["FaqRefitReport"];
+        };
+        FaqRefitReport: {
+            /** @description similar questions the ranker was fitted on */
+            examples: number;
+            /** @description similar questions held back to judge the fit */
+            heldBack: number;
+            /** @description questions scored in cross-validation */
+            cvQuestions: number;
+            deploy: boolean;
+            /** @description why the fit was or was not deployed */
+            reason: string;
+            /** @description the weight and thresholds cross-validation chose; null when nothing was fitted */
+            chosen: {
+                /** @description how much the fitted n-gram weights count */
+                beta: number;
+                answerThreshold: number;
+                clarifyThreshold: number;
+                clarifyMinShare: number;
+                cv: components["schemas"]["FaqRefitScore"];
+            } | null;
+            /** @description the new fit on the held-back slice */
+            heldBackCandidate: components["schemas"]["FaqRefitScore"] | null;
+            /** @description what is served now, on the same slice */
+            heldBackCurrent: components["schemas"]["FaqRefitScore"] | null;
+        };
+        FaqRefitScore: {
+            questions: number;
+            answered: number;
+            correct: number;
+            clarifiedResolved: number;
+            /** @description (correct answers + resolved clarifications) / questions */
+            resolveRate: number;
+            /** @description correct / answered (1 when nothing was answered) */
+            precision: number;
+            /** @description share of clarifications whose choices held the right answer (1 when none) */
+            clarifyHit: number;
+        };
+        FaqRefit: {
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description `retired`: deployed once, replaced by a later deployment
+             * @enum {string}
+             */
+            status: "deployed" | "not_deployed" | "retired";
+            /** @description a digest of the served KB the refit was made from */
+            kbDigest: string;
+            examples: number;
+            /** @description who ran it (`scheduler` for the scheduled refit) */
+            actor: string;
+            report: components["schemas"]["FaqRefitReport"];
+        };
+        FaqRefitOutcome: {
+            id: number;
+            /** @enum {string} */
+            status: "deployed" | "not_deployed";
+            report: components["schemas"]["FaqRefitReport"];
+        } | {
+            id: null;
+            /** @constant */
+            status: "skipped";
+            /** @description why nothing was fitted (the KB has not changed) */
+            reason: string;
         };
         Conversation: {
             id: number;
@@ -5453,6 +5568,81 @@ export interface operations {
                         categories: components["schemas"]["FaqDeflectionCounts"][];
                         entries: components["schemas"]["FaqDeflectionCounts"][];
                     };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFaqRanker: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the fit served now; null before the first one */
+                        deployed: components["schemas"]["FaqDeployedFit"] | null;
+                        /** @description the latest refits, newest first */
+                        refits: components["schemas"]["FaqRefit"][];
+                    };
+                };
+            };
+            /** @description An error: `code` names it, `problems` lists each invalid field */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFaqRankerRefit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description refit even when the served KB has not changed since the last refit
+                     * @default false
+                     */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqRefitOutcome"];
                 };
             };
             /** @description An error: `code` names it, `problems` lists each invalid field */

@@ -38,6 +38,7 @@ import { createEngagementRouter } from '../modules/engagement/engagement.routes.
 import { createTouchesRepository } from '../modules/engagement/touches.repository.ts';
 import { createEventLinkRouter, createEventsRouter } from '../modules/events/events.routes.ts';
 import { createFaqRouter } from '../modules/faq/faq.routes.ts';
+import { createFaqRankerRouter } from '../modules/faq/faq-ranker.routes.ts';
 import { createFaqReviewRouter } from '../modules/faq/faq-review.routes.ts';
 import { createFlashClaimRouter, createFlashSalesRouter } from '../modules/flash-sales/flash-sales.routes.ts';
 import { createFunnelLinkRouter, createFunnelRouter } from '../modules/funnel/funnel.routes.ts';
@@ -346,6 +347,7 @@ export function buildWebApp(
   const { faq } = smart;
   api.use(createFaqRouter({ faq, questionLog: smart.questionLog, db }));
   api.use(createFaqReviewRouter({ review: smart.review, now: () => clock.now() }));
+  api.use(createFaqRankerRouter({ refit: smart.refit }));
   api.use(createConversationsRouter({ db, conversations: services.conversations(), audit }));
   const clientsRepo = createClientsRepository();
   api.use(createClientsRouter({ db, repo: clientsRepo, imports: profiles.imports }));

@@ -148,6 +148,8 @@ const FIXTURES: Record<string, Fixture> = {
   'POST /api/v1/faq/review-queue/draft': {},
   'POST /api/v1/faq/review-queue/dismiss': {},
   'GET /api/v1/faq/deflection': {},
+  'GET /api/v1/faq/ranker': {},
+  'POST /api/v1/faq/ranker/refit': {},
   'GET /api/v1/conversations': { scoped: [{ expect: 'hides', mark: (t) => `chat-${t.branch}` }] },
   'POST /api/v1/conversations/:id/resolve': {
     scoped: [{ expect: 404, params: (t) => ({ id: String(t.conversation) }) }],

@@ -38,6 +38,18 @@ export function createRankerFitsRepository() {
       return row ?? null;
     },
 
+    /** The deployed fit as ops see it: when and from how many examples it was made, and its report. */
+    async deployedSummary(
+      handle: Db | Tx,
+    ): Promise<Pick<RankerFitSummary, 'id' | 'createdAt' | 'examples' | 'report'> | null> {
+      const [row] = await queryRows<Pick<RankerFitSummary, 'id' | 'createdAt' | 'examples' | 'report'>>(
+        handle,
+        sql`SELECT id::int AS id, created_at::text AS "createdAt", examples, report FROM faq_ranker_fits
+            WHERE status = 'deployed' ORDER BY id DESC LIMIT 1`,
+      );
+      return row ?? null;
+    },
+
     /** The digest of the KB the latest refit (deployed or not) was made from. */
     async latestDigest(handle: Db | Tx): Promise<string | null> {
       const [row] = await queryRows<{ kbDigest: string }>(

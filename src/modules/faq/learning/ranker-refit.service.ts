@@ -106,6 +106,9 @@ export function createRankerRefitService(deps: {
       return { id, status, report: status === 'deployed' ? report : { ...report } };
     },
 
+    /** The fit served now (without its weights), or null before the first deployment. */
+    deployed: () => fits.deployedSummary(db),
+
     /** The latest refits, newest first (without their weights). */
     recent: (limit: number) => fits.recent(db, limit),
   };
