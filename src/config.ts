@@ -181,7 +181,7 @@ const envSchema = z.object({
   FAQ_CLARIFY_MAX_CANDIDATES: int(2, 5).default(DEFAULT_DECISION_THRESHOLDS.clarifyMaxCandidates),
   FAQ_MAX_QUERY_CHARS: int(10, 1000).default(DEFAULT_DECISION_THRESHOLDS.maxQueryChars),
   // The learning loop's refit of the ranker on approved similar questions ('off': never), and the
-  // precision of direct answers (the 95% lower bound in its cross-validation) it must keep.
+  // precision of direct answers (one standard error below its cross-validated estimate) it must keep.
   FAQ_REFIT_CRON: z
     .string()
     .default('20 * * * *')

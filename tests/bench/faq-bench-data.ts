@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DecisionThresholds } from '../../src/modules/faq/retrieval/decision-defaults.ts';
-import { createFaqIndex, type FaqIndex } from '../../src/modules/faq/retrieval/faq-index.ts';
+import {
+  createFaqIndex,
+  type FaqIndex,
+  type ScoreAdjuster,
+} from '../../src/modules/faq/retrieval/faq-index.ts';
 import { type Lexicon, loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
 import type { RetrievalModel } from '../../src/modules/faq/retrieval/ranking-model.ts';
 import type { TokenizerOptions } from '../../src/modules/faq/retrieval/tokenizer.ts';
@@ -102,10 +106,11 @@ export function runQueries(
   thresholds: DecisionThresholds,
   judge: (got: string, gold: string) => boolean,
   tally: Tally,
+  adjust?: ScoreAdjuster,
 ): number {
   for (const row of queries) {
     const start = performance.now();
-    const { decision: d, analysis } = index.inspect(row.q, thresholds);
+    const { decision: d, analysis } = index.inspect(row.q, thresholds, adjust);
     tally.times.push(performance.now() - start);
     tally.n++;
     const top = analysis?.ranked.slice(0, 3) ?? [];
@@ -120,7 +125,7 @@ export function runQueries(
     }
   }
   let oodAnswered = 0;
-  for (const q of ood) if (index.decide(q, thresholds).outcome === 'answer') oodAnswered++;
+  for (const q of ood) if (index.decide(q, thresholds, adjust).outcome === 'answer') oodAnswered++;
   return oodAnswered;
 }
 

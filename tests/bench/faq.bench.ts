@@ -1,6 +1,6 @@
 /**
  * `npm run bench:faq -- --kb <kb.tsv> --similar <queries.tsv> --queries <queries.tsv> [--ood <ood.tsv>] [--json]`
- * `npm run bench:faq -- --kb <kb.tsv> --cv 5 --queries <queries.tsv> [--ood <ood.tsv>] [--json]`
+ * `npm run bench:faq -- --kb <kb.tsv> --cv 5 --queries <queries.tsv> [--ood <ood.tsv>] [--refit] [--json]`
  *
  * Loads the KB (id, question, answer), loads the `--similar` rows (query, id) as similar questions (相似问法)
  * and answers every `--queries` row with the configured thresholds (FAQ_* env, defaults in decision-defaults.ts)
@@ -10,7 +10,9 @@
  * as similar questions measures nothing). Prints {top1, top3, resolveRate, resolvePrecision, oodAbstain,
  * p50Ms, p99Ms}: top1/top3 judged by answer text (by id when the KB has no answers); resolveRate = share of
  * queries auto-answered correctly; resolvePrecision = share correct among auto-answered; oodAbstain = share
- * of out-of-domain queries not auto-answered. The data is read where it lies; nothing is copied.
+ * of out-of-domain queries not auto-answered. The data is read where it lies; nothing is copied. With
+ * `--refit` each fold's questions are answered with the learning loop's refit on the other folds (when
+ * the refit would deploy it): the learned ranker and thresholds against the shipped ones.
  *
  * `npm run bench:faq -- --kb <kb.tsv> --stream <queries.tsv> --review-every <n> [--seed <s>] [--json]`
  * replays the queries through Helix's smart service and review queue on a real database, with a simulated
@@ -18,6 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
+import { fitAdjuster, type RankerFit, refitRanker } from '../../src/modules/faq/learning/ranker-refit.ts';
 import { DEFAULT_RETRIEVAL_MODEL } from '../../src/modules/faq/retrieval/decision-defaults.ts';
 import {
   buildIndex,
@@ -44,6 +47,7 @@ const { values: args } = parseArgs({
     'review-every': { type: 'string' },
     seed: { type: 'string' },
     'refit-every': { type: 'string' },
+    refit: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -100,18 +104,48 @@ let oodAnswered = 0;
 const folds = Number(args.cv ?? 0);
 const started = performance.now();
 
+const refits: Record<string, unknown>[] = [];
 if (folds > 1) {
   for (let f = 0; f < folds; f++) {
-    const index = buildIndex(
-      kb,
-      queries.filter((_, i) => foldOf(i, folds) !== f),
-      lexicon,
-      { model },
-    );
+    const train = queries.filter((_, i) => foldOf(i, folds) !== f);
+    const index = buildIndex(kb, train, lexicon, { model });
     const test = queries.filter((_, i) => foldOf(i, folds) === f);
     // Each OOD row is asked once, against the index of its own fold.
     const oodFold = ood.filter((_, i) => foldOf(i, folds) === f);
-    oodAnswered += runQueries(index, test, oodFold, thresholds, judge, tally);
+    // --refit: the learning loop's refit on the fold's similar questions (never on the fold's own), used
+    // for the fold's questions when it would be deployed.
+    let fit: RankerFit | null = null;
+    if (args.refit) {
+      const t = performance.now();
+      const out = await refitRanker({
+        entries: kb.map((e) => ({
+          entryId: e.id,
+          question: e.question,
+          similar: train.filter((x) => x.id === e.id).map((x) => x.q),
+          answer: e.answer || e.id,
+        })),
+        lexicon,
+        thresholds,
+        current: null,
+      });
+      fit = out.report.deploy ? out.fit : null;
+      refits.push({
+        fold: f,
+        deployed: !!fit,
+        reason: out.report.reason,
+        chosen: out.report.chosen,
+        seconds: Number(((performance.now() - t) / 1000).toFixed(1)),
+      });
+    }
+    oodAnswered += runQueries(
+      index,
+      test,
+      oodFold,
+      fit?.thresholds ?? thresholds,
+      judge,
+      tally,
+      fit ? fitAdjuster(fit) : undefined,
+    );
   }
 } else {
   const index = buildIndex(kb, args.similar ? readQueries(args.similar) : [], lexicon, { model });
@@ -120,7 +154,8 @@ if (folds > 1) {
 
 const result = {
   ...summarize(tally, { n: ood.length, answered: oodAnswered }),
-  mode: folds > 1 ? `cv${folds}` : 'fixed',
+  mode: folds > 1 ? `cv${folds}${args.refit ? '+refit' : ''}` : 'fixed',
+  ...(args.refit ? { refits } : {}),
   seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   thresholds,
 };

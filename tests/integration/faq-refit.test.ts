@@ -5,6 +5,7 @@ import { createConfiguredSmartService } from '../../src/app/faq-wiring.ts';
 import { createServices } from '../../src/app/services.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { createRankerRefitService } from '../../src/modules/faq/learning/ranker-refit.service.ts';
+import { refitUtility } from '../../src/modules/faq/learning/ranker-refit.ts';
 import { createRankerFitsRepository } from '../../src/modules/faq/ranker-fits.repository.ts';
 import { loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
@@ -109,10 +110,11 @@ describe('the learning loop refits the ranker on approved similar questions', ()
     if (out.status === 'skipped') return;
     expect(out.report.examples).toBeGreaterThanOrEqual(TEST_OPTIONS.minExamples);
     expect(out.report.heldBack).toBeGreaterThanOrEqual(TEST_OPTIONS.minHeldBack);
-    // The held-back questions were never fitted on, and the fit resolves no fewer of them.
+    // The held-back questions were never fitted on, and the fit does no worse on them.
     const { heldBackCandidate: cand, heldBackCurrent: cur } = out.report;
-    expect(cand?.resolveRate).toBeGreaterThanOrEqual(cur?.resolveRate ?? 1);
-    // Chosen by cross-validation, with the answers' precision (95% lower bound) at the target.
+    if (!cand || !cur) throw new Error('a deployed refit was judged on the held-back slice');
+    expect(refitUtility(cand)).toBeGreaterThanOrEqual(refitUtility(cur));
+    // Chosen by cross-validation, with the precision of direct answers at the target.
     expect(out.report.chosen?.cv.precision).toBeGreaterThanOrEqual(0.95);
     expect(await deployedId()).toBe(out.id);
 
@@ -153,9 +155,9 @@ describe('the learning loop refits the ranker on approved similar questions', ()
     expect(worse.status).toBe('not_deployed');
     if (worse.status === 'skipped') return;
     expect(worse.report.reason).toMatch(/held-back slice/);
-    expect(worse.report.heldBackCandidate?.resolveRate).toBeLessThan(
-      worse.report.heldBackCurrent?.resolveRate ?? 0,
-    );
+    const { heldBackCandidate: worseCand, heldBackCurrent: served0 } = worse.report;
+    if (!worseCand || !served0) throw new Error('the refit was judged on the held-back slice');
+    expect(refitUtility(worseCand)).toBeLessThan(refitUtility(served0));
     expect(await deployedId()).toBe(before);
     // The client gets the same reply as before the refit.
     const after = await smart.answerer.answer(question, {});

@@ -72,8 +72,10 @@ export type RefitOptions = {
   cvFolds: number;
   /** At most this many cross-validation questions (they cost a lexical analysis per weight tried). */
   cvCap: number;
-  /** The 95% lower bound of direct answers' precision in cross-validation must reach this. */
+  /** The lower bound of direct answers' precision in cross-validation must reach this… */
   precisionTarget: number;
+  /** …that many standard errors below the estimate (1: one; 1.645: a one-sided 95% bound). */
+  precisionZ: number;
   /** At least this share of clarifications must offer the right answer (a client is not asked in vain). */
   clarifyHitFloor: number;
   /** Below this many examples nothing is fitted. */
@@ -96,6 +98,7 @@ export const DEFAULT_REFIT: RefitOptions = {
   cvFolds: 3,
   cvCap: 600,
   precisionTarget: 0.95,
+  precisionZ: 1,
   clarifyHitFloor: 0.6,
   minExamples: 50,
   minHeldBack: 30,
@@ -114,13 +117,12 @@ const bucket = (text: string, salt: string): number =>
   createHash('sha1').update(`${salt}\u0000${text}`).digest().readUInt32BE(0) / 2 ** 32;
 
 /**
- * The one-sided 95% Wilson lower bound of direct answers' precision: a few hundred cross-validation
- * questions measure precision loosely, and the target is for the questions still to come.
+ * A Wilson lower bound of direct answers' precision, `z` standard errors below the estimate: a few hundred
+ * cross-validation questions measure precision loosely, and the target is for the questions still to come.
  */
-export function precisionLowerBound(s: Pick<RefitScore, 'answered' | 'correct'>): number {
+export function precisionLowerBound(s: Pick<RefitScore, 'answered' | 'correct'>, z: number): number {
   const n = s.answered;
   if (n === 0) return 1;
-  const z = 1.645;
   const p = s.correct / n;
   const centre = p + (z * z) / (2 * n);
   const margin = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
@@ -133,7 +135,7 @@ export function precisionLowerBound(s: Pick<RefitScore, 'answered' | 'correct'>)
  * one that answers more directly wins.
  */
 const CLARIFY_WORTH = 0.9;
-const utility = (s: RefitScore) => s.correct + CLARIFY_WORTH * s.clarifiedResolved;
+export const refitUtility = (s: RefitScore) => s.correct + CLARIFY_WORTH * s.clarifiedResolved;
 
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -302,8 +304,9 @@ export async function refitRanker(input: {
           const s = score(
             rows.map((r) => outcomeOf(makeDecision(r.a, DEFAULT_RETRIEVAL_MODEL, t), r.entryId, sameAnswer)),
           );
-          if (precisionLowerBound(s) < o.precisionTarget || s.clarifyHit < o.clarifyHitFloor) continue;
-          if (!best || utility(s) > utility(best.cv))
+          if (precisionLowerBound(s, o.precisionZ) < o.precisionTarget || s.clarifyHit < o.clarifyHitFloor)
+            continue;
+          if (!best || refitUtility(s) > refitUtility(best.cv))
             best = { beta, answerThreshold, clarifyThreshold, clarifyMinShare, cv: s };
         }
       }
@@ -344,7 +347,7 @@ export async function refitRanker(input: {
   report.heldBackCandidate = candidate;
   report.heldBackCurrent = current;
   const precisionFloor = Math.min(o.precisionTarget, current.precision) - 0.01;
-  if (utility(candidate) < utility(current))
+  if (refitUtility(candidate) < refitUtility(current))
     return { report: { ...report, reason: 'resolves less of the held-back slice than what is served' }, fit };
   if (candidate.precision < precisionFloor)
     return {
