@@ -68,14 +68,16 @@ export function ngramScores(
 }
 
 /**
- * Fits the weights: for each example, a softmax over its pool (its own entry included), and a gradient
+ * Fits the weights (deterministic: the pauses only let other work in): for each example, a softmax over its pool (its own entry included), and a gradient
  * step on the weights of the pool's entries for the example's terms. Terms are binary, scaled by
  * 1/√(number of terms) so long and short questions weigh alike.
  */
-export function fitNgramRanker(
+export async function fitNgramRanker(
   examples: readonly TrainingExample[],
   opts: NgramFitOptions = DEFAULT_NGRAM_FIT,
-): NgramWeights {
+  /** Awaited every few hundred examples, so a long fit lets other work run (a refit in a busy worker). */
+  pause: () => Promise<void> = async () => {},
+): Promise<NgramWeights> {
   const weights = new Map<string, Map<string, number>>();
   const row = (id: string) => {
     let w = weights.get(id);
@@ -87,7 +89,9 @@ export function fitNgramRanker(
   };
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     const rate = opts.learningRate / (1 + epoch);
+    let done = 0;
     for (const i of order(examples.length, epoch + 1)) {
+      if (++done % 250 === 0) await pause();
       const ex = examples[i] as TrainingExample;
       if (ex.terms.length === 0) continue;
       const top = ex.pool.slice(0, opts.poolSize);

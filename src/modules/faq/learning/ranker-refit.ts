@@ -251,7 +251,7 @@ export async function refitRanker(input: {
       const p = index.pool(x.text);
       known = { terms: modelTerms(p.bag), pool: p.candidates.slice(0, o.fit.poolSize).map((c) => c.id) };
       input.cache?.set(x.text, known);
-      if (++computed % 100 === 0) await pause();
+      if (++computed % 25 === 0) await pause();
     }
     training.push({ text: x.text, standard: x.standard, entryId: x.entryId, ...known });
   }
@@ -265,9 +265,10 @@ export async function refitRanker(input: {
   /** Per beta, per CV question: its analysis (the decision is made per threshold pair below). */
   const analyses = o.betas.map(() => [] as { a: ReturnType<FaqIndex['analyze']>; entryId: string }[]);
   for (let f = 0; f < o.cvFolds; f++) {
-    const weights = fitNgramRanker(
+    const weights = await fitNgramRanker(
       training.filter((t) => t.standard || foldOf(t.text) !== f),
       o.fit,
+      pause,
     );
     await pause();
     const inFold = cv.filter((x) => foldOf(x.text) === f);
@@ -287,7 +288,7 @@ export async function refitRanker(input: {
       for (const x of xs) {
         for (const [b, beta] of o.betas.entries())
           analyses[b]?.push({ a: index.analyze(x.text, fitAdjuster({ beta, weights })), entryId });
-        if (++n % 20 === 0) await pause();
+        if (++n % 5 === 0) await pause();
       }
       index.upsert({ id: entryId, question: e.question, similar: keep, answer: e.answer });
     }
@@ -328,22 +329,20 @@ export async function refitRanker(input: {
       clarifyThreshold: best.clarifyThreshold,
       clarifyMinShare: best.clarifyMinShare,
     },
-    weights: fitNgramRanker(training, o.fit),
+    weights: await fitNgramRanker(training, o.fit, pause),
   };
   await pause();
-  const judge = (r: Pick<RankerFit, 'beta' | 'weights' | 'thresholds'>) =>
-    score(
-      heldBack.map((x) =>
-        outcomeOf(
-          makeDecision(index.analyze(x.text, fitAdjuster(r)), DEFAULT_RETRIEVAL_MODEL, r.thresholds),
-          x.entryId,
-          sameAnswer,
-        ),
-      ),
-    );
-  const candidate = judge(fit);
-  await pause();
-  const current = judge(input.current ?? { beta: 0, weights: {}, thresholds: base });
+  const judge = async (r: Pick<RankerFit, 'beta' | 'weights' | 'thresholds'>) => {
+    const rows: ReturnType<typeof outcomeOf>[] = [];
+    for (const x of heldBack) {
+      const a = index.analyze(x.text, fitAdjuster(r));
+      rows.push(outcomeOf(makeDecision(a, DEFAULT_RETRIEVAL_MODEL, r.thresholds), x.entryId, sameAnswer));
+      if (rows.length % 20 === 0) await pause();
+    }
+    return score(rows);
+  };
+  const candidate = await judge(fit);
+  const current = await judge(input.current ?? { beta: 0, weights: {}, thresholds: base });
   report.heldBackCandidate = candidate;
   report.heldBackCurrent = current;
   const precisionFloor = Math.min(o.precisionTarget, current.precision) - 0.01;
