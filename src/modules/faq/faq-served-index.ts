@@ -93,7 +93,13 @@ export function createServedFaqIndex(deps: {
         ? {
             version: `fit-${d.id}`,
             adjust: fitAdjuster(d.fit),
-            thresholds: { ...deps.thresholds, ...d.fit.thresholds },
+            // The fit chose these three; the rest (maxQueryChars, how many choices) stay as configured.
+            thresholds: {
+              ...deps.thresholds,
+              answerThreshold: d.fit.thresholds.answerThreshold,
+              clarifyThreshold: d.fit.thresholds.clarifyThreshold,
+              clarifyMinShare: d.fit.thresholds.clarifyMinShare,
+            },
           }
         : null;
       learnedId = d?.id ?? null;
