@@ -26,32 +26,38 @@ import { createBotReplier } from '../wecom/client/bot-reply.ts';
 import type { WecomClient } from '../wecom/client/wecom-client.ts';
 import type { createConfiguredSmartService } from './faq-wiring.ts';
 
-/**
- * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
- * RM's takeover of what it hands off, the RM assistant, and the client's commands: 退订, 积分查询 and event
- * sign-ups (报名). (The welcome bot answers through the contacts
- * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
- */
-export function wireBots(deps: {
+/** What the FAQ bot needs wherever clients ask it (chats, WeChat customer service). */
+export type FaqBotWiring = {
   db: Db;
   smart: ReturnType<typeof createConfiguredSmartService>;
   clients: Pick<ContactsRepository, 'clientTierAndOwner'>;
   conversations: ConversationsService;
   content: ContentRenderService;
   cards: HandoffCardBuilder;
-  app: Pick<WecomClient, 'sendAppMessage'>;
   mask: (text: string) => string;
-  audience: Pick<AudienceRepository, 'optOut'>;
-  touches: Pick<TouchesRepository, 'insert'>;
-  points: Pick<PointsService, 'balance'>;
-  membership: () => Membership;
-  events: EventsService;
-  notifyPromoted: PromotionNotice;
-  flashSales: Pick<FlashSalesService, 'claimByKeyword'>;
-  timeZone: string;
-  clock: Clock;
   log: Log;
-}): InboundHandler[] {
+};
+
+/**
+ * The bots in `bots/` that listen to inbound callbacks, on the worker's module services: the FAQ bot, the
+ * RM's takeover of what it hands off, the RM assistant, and the client's commands: 退订, 积分查询 and event
+ * sign-ups (报名). (The welcome bot answers through the contacts
+ * module's add-event handler; `module-wiring.ts` gives it to the welcome service.)
+ */
+export function wireBots(
+  deps: FaqBotWiring & {
+    app: Pick<WecomClient, 'sendAppMessage'>;
+    audience: Pick<AudienceRepository, 'optOut'>;
+    touches: Pick<TouchesRepository, 'insert'>;
+    points: Pick<PointsService, 'balance'>;
+    membership: () => Membership;
+    events: EventsService;
+    notifyPromoted: PromotionNotice;
+    flashSales: Pick<FlashSalesService, 'claimByKeyword'>;
+    timeZone: string;
+    clock: Clock;
+  },
+): InboundHandler[] {
   const reply = createBotReplier();
   const { smart, log } = deps;
   return [
@@ -99,16 +105,10 @@ export function wireBots(deps: {
  * The FAQ bot in WeChat customer service (bots/kf-bot.ts), for the kf module's sync: the same services as
  * the chat bot, replying and moving sessions through the app's kf API.
  */
-export function wireKfBot(deps: {
-  db: Db;
-  smart: ReturnType<typeof createConfiguredSmartService>;
-  clients: Pick<ContactsRepository, 'clientTierAndOwner'>;
-  conversations: ConversationsService;
-  content: ContentRenderService;
-  cards: HandoffCardBuilder;
-  app: Pick<WecomClient, 'sendAppMessage' | 'kfSendText' | 'kfSendWelcome' | 'kfTransferSession'>;
-  mask: (text: string) => string;
-  log: Log;
-}): KfBot {
+export function wireKfBot(
+  deps: FaqBotWiring & {
+    app: Pick<WecomClient, 'sendAppMessage' | 'kfSendText' | 'kfSendWelcome' | 'kfTransferSession'>;
+  },
+): KfBot {
   return createKfBot({ ...deps.smart, ...deps, kf: deps.app });
 }

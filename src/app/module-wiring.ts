@@ -27,7 +27,7 @@ import { createKfSync } from '../modules/kf/kf-sync.service.ts';
 import { registerKocJobs } from '../modules/koc/koc.jobs.ts';
 import { registerPointsJobs } from '../modules/points/points.jobs.ts';
 import type { JobRegistration } from '../platform/queue/registry.ts';
-import { wireBots, wireKfBot } from './bot-wiring.ts';
+import { type FaqBotWiring, wireBots, wireKfBot } from './bot-wiring.ts';
 import type { AppContext } from './context.ts';
 import type { Services } from './services.ts';
 
@@ -95,23 +95,24 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
     log,
   });
   const mask = (text: string) => checker.check(text).masked;
+  // The FAQ bot's services, in chats and in WeChat customer service alike.
+  const faqBot: FaqBotWiring = {
+    db,
+    smart,
+    clients: contactsRepo,
+    conversations,
+    content,
+    cards,
+    mask,
+    log,
+  };
   // WeChat customer service: the callback enqueues a sync; the sync hands each message to the kf bot.
   const kfRepo = createKfRepository();
   const kfSync = createKfSync({
     db,
     repo: kfRepo,
     api: wecom.app,
-    bot: wireKfBot({
-      db,
-      smart,
-      clients: contactsRepo,
-      conversations,
-      content,
-      cards,
-      app: wecom.app,
-      mask,
-      log,
-    }),
+    bot: wireKfBot({ ...faqBot, app: wecom.app }),
     mask,
     log,
   });
@@ -146,14 +147,8 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
       }),
       createCorpTagInboundHandler({ tags: corpTags, log }),
       ...wireBots({
-        db,
-        smart,
-        clients: contactsRepo,
-        conversations,
-        content,
-        cards,
+        ...faqBot,
         app: wecom.app,
-        mask,
         audience: cal.audienceRepo,
         touches: cal.touchesRepo,
         points: pts.points,
@@ -163,7 +158,6 @@ export function wireWorkerModules(ctx: AppContext, services: Services): ModuleWi
         flashSales: services.flashSales(),
         timeZone: config.scheduler.timezone,
         clock,
-        log,
       }),
     ],
     jobs: [

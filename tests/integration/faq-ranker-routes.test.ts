@@ -9,6 +9,7 @@ import { createRankerFitsRepository } from '../../src/modules/faq/ranker-fits.re
 import { loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
 import { createTokenService } from '../../src/platform/auth/tokens.ts';
 import type { Role } from '../../src/platform/db/schema.ts';
+import { reviewRewordings } from '../helpers/faq-rewordings.ts';
 import { createTestContext } from '../helpers/infra.ts';
 
 let ctx: AppContext;
@@ -16,42 +17,6 @@ let close: () => Promise<void>;
 let services: ReturnType<typeof createServices>;
 let web: WebApp;
 const tokens: Record<string, string> = {};
-
-/** How clients reword a standard question: what the review queue collects. */
-const REWORDINGS = [
-  (q: string) => `请问${q}`,
-  (q: string) => `${q}呢`,
-  (q: string) => `我想问一下${q}`,
-  (q: string) => `你好，${q}`,
-  (q: string) => `麻烦问下${q}啊`,
-  (q: string) => `${q}，谢谢`,
-];
-
-/**
- * The review loop as ops run it: the clients' rewordings are logged as handed-off questions, attached to
- * their entry by ops, and approved by compliance. Enough approved similar questions for a fit.
- */
-async function reviewRewordings() {
-  const smart = services.smart();
-  for (const e of smart.faq.servedEntries()) {
-    const ids: number[] = [];
-    for (const reword of REWORDINGS) {
-      for (const q of [e.question, ...e.similar.slice(0, 2)]) {
-        const plan = await smart.answerer.answer(reword(q), {});
-        ids.push(
-          await smart.questionLog.record(ctx.database.db, 'bot', reword(q), plan, { outcome: 'handoff' }),
-        );
-      }
-    }
-    const draft = await smart.review.attach(ids, e.entryId, 'ops-li');
-    await smart.faq.review(
-      draft.entryId,
-      draft.version,
-      { name: 'compliance-wang', role: 'compliance' },
-      'approved',
-    );
-  }
-}
 
 beforeAll(async () => {
   ({ ctx, close } = await createTestContext({ LOG_LEVEL: 'warn' }));
@@ -120,7 +85,7 @@ describe('ops see and run the FAQ ranker refits', () => {
   });
 
   it('shows branch ops the fit the scheduled refit deployed, newest refit first', async () => {
-    await reviewRewordings();
+    await reviewRewordings(services.smart(), ctx.database.db);
     const scheduled = createRankerRefitService({
       db: ctx.database.db,
       faq: services.smart().faq,

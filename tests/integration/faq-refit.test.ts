@@ -9,6 +9,7 @@ import { refitUtility } from '../../src/modules/faq/learning/ranker-refit.ts';
 import { createRankerFitsRepository } from '../../src/modules/faq/ranker-fits.repository.ts';
 import { loadLexicon } from '../../src/modules/faq/retrieval/lexicon.loader.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { reviewRewordings } from '../helpers/faq-rewordings.ts';
 import { createTestContext } from '../helpers/infra.ts';
 
 type Smart = ReturnType<typeof createConfiguredSmartService>;
@@ -20,16 +21,6 @@ let smart: Smart;
 
 // Small test KB: the refit's floors are lowered so that the starter FAQ and a few review rounds suffice.
 const TEST_OPTIONS = { minExamples: 20, minHeldBack: 5 };
-/** How clients reword a standard question: what the review queue collects. */
-const REWORDINGS = [
-  (q: string) => `请问${q}`,
-  (q: string) => `${q}呢`,
-  (q: string) => `我想问一下${q}`,
-  (q: string) => `你好，${q}`,
-  (q: string) => `麻烦问下${q}啊`,
-  (q: string) => `${q}，谢谢`,
-];
-
 /** Another process's smart service on the same database. */
 const anotherProcess = () =>
   createConfiguredSmartService({
@@ -54,35 +45,6 @@ const refitter = (options: Record<string, unknown> = {}) =>
     log: ctx.log,
   });
 
-/**
- * The review loop as ops run it: the clients' rewordings are logged as handed-off questions, attached to
- * their entry by an ops user, and approved by a compliance reviewer.
- */
-async function reviewRewordings() {
-  const entries = smart.faq.servedEntries();
-  for (const e of entries) {
-    const ids: number[] = [];
-    for (const reword of REWORDINGS) {
-      for (const q of [
-        e.question,
-        ...e.similar.filter((s) => !REWORDINGS.some((r) => s.includes(r('')))).slice(0, 2),
-      ]) {
-        const plan = await smart.answerer.answer(reword(q), {});
-        ids.push(
-          await smart.questionLog.record(ctx.database.db, 'bot', reword(q), plan, { outcome: 'handoff' }),
-        );
-      }
-    }
-    const draft = await smart.review.attach(ids, e.entryId, 'ops-li');
-    await smart.faq.review(
-      draft.entryId,
-      draft.version,
-      { name: 'compliance-wang', role: 'compliance' },
-      'approved',
-    );
-  }
-}
-
 const deployedId = async () =>
   (
     await queryRows<{ id: number | null }>(
@@ -96,7 +58,7 @@ beforeAll(async () => {
   services = createServices(ctx);
   smart = services.smart();
   await smart.faq.syncLibrary(services.starterFaq());
-  await reviewRewordings();
+  await reviewRewordings(smart, ctx.database.db);
 }, 60_000);
 afterAll(async () => {
   await services?.close();

@@ -131,6 +131,24 @@ export function createKf(deps: { clock: Clock; isMember: (userid: string) => boo
     { openKfid: string; externalUserid: string; issuedAtMs: number; used: boolean }
   >();
   const sends: KfSend[] = [];
+  /** Records a message the API sent to a client; returns its msgid (the caller's, or a new one). */
+  const record = (
+    body: { msgid?: string | undefined; text: { content: string } },
+    openKfid: string,
+    externalUserid: string,
+    via: KfSend['via'],
+  ): string => {
+    const sent: KfSend = {
+      msgid: body.msgid ?? msgid(),
+      openKfid,
+      externalUserid,
+      via,
+      text: body.text.content,
+      at: deps.clock.now().getTime(),
+    };
+    sends.push(sent);
+    return sent.msgid;
+  };
   /** Every sync_msg answered: the account, the log position read from, and how many entries it returned. */
   const reads: { openKfid: string; from: number; returned: number }[] = [];
   const sessionOf = (openKfid: string, externalUserid: string): KfSession => {
@@ -262,16 +280,7 @@ export function createKf(deps: { clock: Clock; isMember: (userid: string) => boo
         if (s.state !== 0 && s.state !== 1) return kfFail(res, 'sessionState');
         // WeCom: replying to a new session through the API makes it the bot's (智能助手接待).
         s.state = 1;
-        const sent: KfSend = {
-          msgid: body.msgid ?? msgid(),
-          openKfid: body.open_kfid,
-          externalUserid: body.touser,
-          via: 'send_msg',
-          text: body.text.content,
-          at: deps.clock.now().getTime(),
-        };
-        sends.push(sent);
-        ok(res, { msgid: sent.msgid });
+        ok(res, { msgid: record(body, body.open_kfid, body.touser, 'send_msg') });
       });
 
       router.post('/kf/send_msg_on_event', (req: Request, res: Response) => {
@@ -283,16 +292,7 @@ export function createKf(deps: { clock: Clock; isMember: (userid: string) => boo
         if (!code || expired) return fail(res, 'welcomeCodeInvalid');
         if (utf8Bytes(body.text.content) > KF_TEXT_LIMIT_BYTES) return fail(res, 'textTooLong');
         code.used = true;
-        const sent: KfSend = {
-          msgid: body.msgid ?? msgid(),
-          openKfid: code.openKfid,
-          externalUserid: code.externalUserid,
-          via: 'send_msg_on_event',
-          text: body.text.content,
-          at: deps.clock.now().getTime(),
-        };
-        sends.push(sent);
-        ok(res, { msgid: sent.msgid });
+        ok(res, { msgid: record(body, code.openKfid, code.externalUserid, 'send_msg_on_event') });
       });
 
       router.post('/kf/service_state/get', (req: Request, res: Response) => {

@@ -62,7 +62,7 @@ export function createRankerRefitService(deps: {
         ...(deps.options ? { options: deps.options } : {}),
       });
       if (cache.size > POOL_CACHE_MAX) cache = new Map();
-      const { id, status } = await db.transaction(async (tx) => {
+      const { id, status, final } = await db.transaction(async (tx) => {
         await fits.lock(tx);
         // Another refit deployed while this one was fitting: it was judged against something else.
         const raced = (await fits.deployedId(tx)) !== (current?.id ?? null);
@@ -86,13 +86,13 @@ export function createRankerRefitService(deps: {
           targetId: String(id),
           details: { status, reason: final.reason, examples: report.examples },
         });
-        return { id, status };
+        return { id, status, final };
       });
       deps.log.info(
         {
           fit: id,
           status,
-          reason: report.reason,
+          reason: final.reason,
           examples: report.examples,
           heldBack: report.heldBack,
           candidate: report.heldBackCandidate?.resolveRate,
@@ -103,7 +103,7 @@ export function createRankerRefitService(deps: {
       );
       // This process serves a deployed fit at once; the others on their next question.
       await deps.faq.refresh();
-      return { id, status, report: status === 'deployed' ? report : { ...report } };
+      return { id, status, report: final };
     },
 
     /** The fit served now (without its weights), or null before the first deployment. */
