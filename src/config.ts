@@ -124,6 +124,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_{}-]{1,64}$/, 'letters, digits, : _ - { } only')
     .default('{helix}'),
   HELIX_DATA_DIR: z.string().min(1).default('./.helix'),
+  // A dump of a migrated, empty PGlite database that in-memory embedded databases start from (the test
+  // suite makes one per run); unset, each runs initdb and every migration.
+  PGLITE_SEED_FILE: z.string().min(1).optional(),
   CONTENT_LIBRARY_DIR: z.string().min(1).optional(),
   WECOM_CORP_ID: z
     .string()
@@ -288,6 +291,9 @@ const envSchema = z.object({
   // A/B experiments: exposed clients every variant needs before a verdict, and the family-wise alpha.
   EXPERIMENT_MIN_EXPOSURES: int(1, 10_000_000).default(100),
   EXPERIMENT_ALPHA: z.coerce.number().gt(0).max(0.5).default(0.05),
+  // How long a web process may answer a repeated analytics report from memory (0: never); a recompute or a
+  // nightly run invalidates it at once.
+  REPORT_CACHE_TTL_S: int(0, 3600).default(60),
 });
 
 /** The validated, frozen configuration every composition root receives. */
@@ -339,6 +345,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
         keepAliveDelayMs: env.DATABASE_KEEPALIVE_DELAY_MS,
       },
       pgliteDir: path.join(dataDir, 'pglite'),
+      pgliteSeedFile: env.PGLITE_SEED_FILE,
     },
     redis: { url: env.REDIS_URL, serverBin: env.REDIS_SERVER_BIN, dataDir: path.join(dataDir, 'redis') },
     queue: {
@@ -506,6 +513,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     churnAlert: { rate: env.CHURN_ALERT_RATE, min: env.CHURN_ALERT_MIN },
     /** A/B experiment verdicts: minimum exposed clients per variant, and alpha before Bonferroni. */
     experiments: { minExposures: env.EXPERIMENT_MIN_EXPOSURES, alpha: env.EXPERIMENT_ALPHA },
+    /** The analytics reports' answers kept in each web process (platform/http/report-cache.ts). */
+    reportCache: { ttlMs: env.REPORT_CACHE_TTL_S * 1000, maxBytes: 64 * 1024 * 1024 },
   };
 }
 

@@ -34,6 +34,7 @@ export async function openContext(
     url: config.db.url,
     poolMax: config.db.poolMax,
     pgliteDir: config.db.pgliteDir,
+    pgliteSeedFile: config.db.pgliteSeedFile,
     timeouts: config.db.timeouts,
   });
   let localRedis: LocalRedisServer | undefined;

@@ -39,6 +39,7 @@ export function testEnv(
     REDIS_URL: inject('redisUrl'),
     QUEUE_PREFIX: `{t${unique()}}`,
     HELIX_DATA_DIR: 'memory://',
+    PGLITE_SEED_FILE: inject('pgliteSeedFile'),
     WECOM_CORP_ID: TEST_WECOM.corpId,
     WECOM_AGENT_ID: '1000002',
     WECOM_TOKEN: TEST_WECOM.token,

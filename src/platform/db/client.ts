@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
@@ -57,6 +57,12 @@ export async function openDatabase(opts: {
   poolMax?: number;
   poolMin?: number;
   pgliteDir: string;
+  /**
+   * An in-memory PGlite starts from this dump (`dumpDataDir('none')` of a migrated database) instead of
+   * running initdb: about a second instead of three. Migrations still run after it, so an old seed is
+   * brought up to date; it is ignored for a database on disk.
+   */
+  pgliteSeedFile?: string | undefined;
   timeouts?: Partial<DbTimeouts>;
 }): Promise<Database> {
   if (opts.url) {
@@ -66,7 +72,7 @@ export async function openDatabase(opts: {
       ...opts.timeouts,
     });
   }
-  return openPglite(opts.pgliteDir);
+  return openPglite(opts.pgliteDir, opts.pgliteSeedFile);
 }
 
 function openPostgres(url: string, max: number, min: number, t: DbTimeouts): Database {
@@ -112,7 +118,7 @@ function openPostgres(url: string, max: number, min: number, t: DbTimeouts): Dat
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, seedFile: string | undefined): Promise<Database> {
   const inMemory = dir === 'memory://';
   // PGlite is a database inside this process: a second process opening the same directory would see a
   // stale copy and overwrite the first one's writes. One process at a time holds the directory.
@@ -126,7 +132,11 @@ async function openPglite(dir: string): Promise<Database> {
   let client: PGlite;
   try {
     if (!inMemory) mkdirSync(dir, { recursive: true });
-    client = inMemory ? new PGlite() : new PGlite(dir);
+    client = !inMemory
+      ? new PGlite(dir)
+      : seedFile
+        ? new PGlite({ loadDataDir: new Blob([readFileSync(seedFile)]) })
+        : new PGlite();
     await client.waitReady;
   } catch (err) {
     unlock();
