@@ -24,6 +24,7 @@ import { createFlashSalesService } from '../modules/flash-sales/flash-sales.serv
 import { createFlashSaleStore } from '../modules/flash-sales/flash-sales.store.ts';
 import { pointsRefusalOf } from '../modules/points/points.service.ts';
 import type { GrantReward } from '../modules/referral/referral.service.ts';
+import { createReportCache } from '../platform/http/report-cache.ts';
 import { createQueues } from '../platform/queue/queues.ts';
 import { createRedis } from '../platform/redis/connection.ts';
 import { createActivityPorts } from './activity-wiring.ts';
@@ -280,10 +281,22 @@ export function createServices(ctx: AppContext, ports: HelixPorts = {}) {
     return result;
   };
   let librarySync: Promise<{ added: number }> | undefined;
+  // The analytics reports' answers; every process that recomputes invalidates them through Redis.
+  const reportCache = once(() =>
+    createReportCache({
+      redis: general(),
+      tokenKey: `${config.queue.prefix}:report-cache`,
+      ttlMs: config.reportCache.ttlMs,
+      maxBytes: config.reportCache.maxBytes,
+      clock,
+      log,
+    }),
+  );
   return {
     producer,
     general,
     queues,
+    reportCache,
     wecom,
     audit,
     checker,

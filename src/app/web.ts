@@ -64,6 +64,7 @@ import { type InboxSource, ROLES } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { checkResponses, contract } from '../platform/http/api-contract.ts';
 import { errorMiddleware } from '../platform/http/error-middleware.ts';
+import type { ReportCache } from '../platform/http/report-cache.ts';
 import { locals, logContext, requestId } from '../platform/http/request-context.ts';
 import { guardRequestInput } from '../platform/http/validate.ts';
 import { maskPii } from '../platform/pii/pii-detector.ts';
@@ -79,12 +80,21 @@ import { createServices, type HelixPorts, type Services } from './services.ts';
 export type WebApp = {
   app: Express;
   queues: Queues;
+  /** The analytics reports' kept answers (a test that recomputes behind the API invalidates them). */
+  reports: ReportCache;
   syncContentLibrary: () => Promise<{ added: number }>;
   close: () => Promise<void>;
 };
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
+
+/** The analytics report routes (GET, under /api/v1) whose answers the report cache keeps. */
+const CACHED_REPORTS =
+  /^\/(engagement\/rms(\/[^/]+)?|funnel(\/cohorts|\/churn)?|channel-profiles(\/[^/]+)?|experiments(\/[^/]+)?|koc\/influence)$/;
+/** Writes that change what those reports read: recomputes, channel costs, revenue, KOCs, RMs and staff. */
+const REPORT_INPUTS =
+  /^\/(engagement|funnel|channels|revenue|channel-profiles|experiments|koc|rms|staff)(\/|$)/;
 
 /** Builds the web role: callbacks, health, metrics and the authenticated `/api/v1`. */
 export function buildWebApp(
@@ -256,6 +266,22 @@ export function buildWebApp(
   api.use(express.json({ limit: '1mb' }));
   api.use(guardRequestInput());
   api.use(checkResponses(config.http.responseCheck, log));
+  // The analytics reports read nightly aggregates: a repeated request is answered from memory, and a write
+  // that recomputes or changes what they read (costs, revenue, RM branches) forgets every kept answer.
+  const reports = services.reportCache();
+  api.use((req: Request, res: Response, next: NextFunction) =>
+    req.method === 'GET' && CACHED_REPORTS.test(req.path) ? reports.serve(req, res, next) : next(),
+  );
+  // Before the write (no answer kept from here on reflects the old rows for long) and after it succeeded
+  // (an answer computed while the write ran is not kept either).
+  api.use(async (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || !REPORT_INPUTS.test(req.path)) return next();
+    await reports.invalidate();
+    res.on('finish', () => {
+      if (res.statusCode < 400) void reports.invalidate();
+    });
+    next();
+  });
   // Every role may ask who it is; the gate is still declared so the route table shows it.
   api.get(
     '/whoami',
@@ -446,6 +472,7 @@ export function buildWebApp(
   return {
     app,
     queues,
+    reports,
     /**
      * Records the content library's files (components, the starter FAQ) as approved versions; `runHelix`
      * calls it once the web role is built.

@@ -5,6 +5,7 @@ import { createInboxSweeper } from '../modules/inbox/inbox.sweeper.ts';
 import { createJobRegistry, TIME_CRITICAL_QUEUE } from '../platform/queue/registry.ts';
 import { startWorkers } from '../platform/queue/workers.ts';
 import { createRedis } from '../platform/redis/connection.ts';
+import { NIGHTLY_ANALYTICS } from './analytics-nightly.ts';
 import type { AppContext } from './context.ts';
 import { Jobs } from './jobs.ts';
 import { wireWorkerModules } from './module-wiring.ts';
@@ -44,6 +45,13 @@ export async function startWorkerRole(
     log,
     metrics,
   });
+  // A nightly analytics job has replaced aggregate rows: the web processes' kept report answers are stale.
+  const analytics = new Set<string>(NIGHTLY_ANALYTICS.map((j) => j.name));
+  for (const w of workers.workers) {
+    w.on('completed', (job) => {
+      if (analytics.has(job.name)) void services.reportCache().invalidate();
+    });
+  }
   const sweeper = createInboxSweeper({
     db,
     repo: inboxRepo,

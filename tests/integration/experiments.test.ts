@@ -201,6 +201,8 @@ describe('experiments', () => {
     });
     expect(job?.definition.name).toBe(RecomputeExperiments.name);
     await job?.run({ v: 1, payload: { runDate: '2026-03-02' } }, {} as never);
+    // The worker invalidates the web role's kept answers when the job completes; here the test ran it.
+    await web.reports.invalidate();
     const after = await get(headOffice, `/experiments/${COMPONENT}`);
     expect(after.body.experiments[0].variants[1].converted).toBe(70);
     expect(after.body.computedAt).toBe('2026-03-02T18:00:00.000Z');
