@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.ts';
@@ -7,6 +8,9 @@ import { startWorkerRole, type WorkerRole } from '../../src/app/worker.ts';
 import { AggregateFunnel } from '../../src/modules/funnel/funnel.jobs.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { createReportCache } from '../../src/platform/http/report-cache.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createRedis } from '../../src/platform/redis/connection.ts';
 import { createTestContext, waitUntil } from '../helpers/infra.ts';
 import { seedTwoBranches } from '../helpers/two-branches.ts';
 
@@ -109,5 +113,37 @@ describe('report cache', () => {
     expect((await acquiredIn(webA, tokens.A.admin))['rm-a']).toBe(11);
     clock.set(new Date(NOW.getTime() + 60_000));
     expect((await acquiredIn(webA, tokens.A.admin))['rm-a']).toBe(13);
+  });
+});
+
+describe('report cache without Redis', () => {
+  it('answers every request afresh, and says why in the log', async () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'warn',
+      name: 'report-cache-test',
+      destination: { write: (l: string) => lines.push(l) },
+    });
+    // Nothing listens on port 9: the fail-fast connection refuses each command at once.
+    const redis = createRedis('redis://127.0.0.1:9', 'general');
+    const cache = createReportCache({ redis, tokenKey: 'k', ttlMs: 60_000, maxBytes: 1 << 20, clock, log });
+    let served = 0;
+    const app = express();
+    app.use((_req, res, next) => {
+      res.locals.principal = { role: 'admin', name: 'admin', branchScope: null };
+      next();
+    });
+    app.get('/report', cache.serve, (_req, res) => {
+      res.json({ served: ++served });
+    });
+    try {
+      expect((await request(app).get('/report')).body).toEqual({ served: 1 });
+      expect((await request(app).get('/report')).body).toEqual({ served: 2 });
+      expect(cache.size().entries).toBe(0);
+      expect(lines.some((l) => l.includes('report cache: Redis unreachable'))).toBe(true);
+      await cache.invalidate();
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -53,12 +53,20 @@ export function createReportCache(deps: {
       drop(oldest);
     }
   };
+  // A Redis that hangs rather than refuses must not hold a report up either.
+  const TOKEN_WAIT_MS = 250;
   const currentToken = async (): Promise<string | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return (await deps.redis.get(deps.tokenKey)) ?? 'none';
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${TOKEN_WAIT_MS} ms`)), TOKEN_WAIT_MS);
+      });
+      return (await Promise.race([deps.redis.get(deps.tokenKey), late])) ?? 'none';
     } catch (err) {
       deps.log.warn({ err }, 'report cache: Redis unreachable, answering uncached');
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   };
 
