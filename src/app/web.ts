@@ -69,6 +69,7 @@ import { locals, logContext, requestId } from '../platform/http/request-context.
 import { guardRequestInput } from '../platform/http/validate.ts';
 import { maskPii } from '../platform/pii/pii-detector.ts';
 import type { Queues } from '../platform/queue/queues.ts';
+import { withTimeout } from '../platform/timeout.ts';
 import { createCallbackCodec } from '../wecom/protocol/callback-codec.ts';
 import { mountApiDocs } from './api-docs.ts';
 import { mountConsole } from './console-assets.ts';
@@ -85,9 +86,6 @@ export type WebApp = {
   syncContentLibrary: () => Promise<{ added: number }>;
   close: () => Promise<void>;
 };
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
 
 /** The analytics report routes (GET, under /api/v1) whose answers the report cache keeps. */
 const CACHED_REPORTS =
@@ -270,7 +268,7 @@ export function buildWebApp(
   // that recomputes or changes what they read (costs, revenue, RM branches) forgets every kept answer.
   const reports = services.reportCache();
   api.use((req: Request, res: Response, next: NextFunction) =>
-    req.method === 'GET' && CACHED_REPORTS.test(req.path) ? reports.serve(req, res, next) : next(),
+    CACHED_REPORTS.test(req.path) ? reports.serve(req, res, next) : next(),
   );
   // Before the write (no answer kept from here on reflects the old rows for long) and after it succeeded
   // (an answer computed while the write ran is not kept either).

@@ -5,6 +5,7 @@ import { storableText } from '../../platform/db/storable-text.ts';
 import { AppError, isConnectionError } from '../../platform/errors.ts';
 import type { Log } from '../../platform/logger.ts';
 import type { Queues } from '../../platform/queue/queues.ts';
+import { withTimeout } from '../../platform/timeout.ts';
 import { type CallbackCodec, type CallbackQuery, JsonError } from '../../wecom/protocol/callback-codec.ts';
 import { EnvelopeError } from '../../wecom/protocol/crypto.ts';
 import { XmlError } from '../../wecom/protocol/xml.ts';
@@ -80,14 +81,6 @@ export function toIntakeError(err: unknown): unknown {
 
 /** A callback was not stored within the intake's deadline. */
 class StoreTimeoutError extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what = 'operation'): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Creates the intake service for the app and bot endpoints. */
 export function createIntakeService(deps: {
@@ -171,7 +164,7 @@ export function createIntakeService(deps: {
         const inboxId = await withTimeout(
           store({ source, dedupKey: c.dedupKey, kind: c.kind, msgId: c.msgId, plaintext }),
           deps.storeTimeoutMs,
-          'storing the callback',
+          () => new StoreTimeoutError(`storing the callback timed out after ${deps.storeTimeoutMs} ms`),
         );
         return { outcome: inboxId === null ? 'duplicate' : 'stored', kind: c.kind, inboxId, plaintext };
       } catch (err) {

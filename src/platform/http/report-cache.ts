@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { scopeFor } from '../auth/scope.ts';
 import type { Clock } from '../clock.ts';
 import type { Log } from '../logger.ts';
+import { withTimeout } from '../timeout.ts';
 import { locals } from './request-context.ts';
 
 type Entry = { token: string; at: number; body: Buffer; gzipped: Buffer; headers: [string, string][] };
@@ -56,17 +57,11 @@ export function createReportCache(deps: {
   // A Redis that hangs rather than refuses must not hold a report up either.
   const TOKEN_WAIT_MS = 250;
   const currentToken = async (): Promise<string | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${TOKEN_WAIT_MS} ms`)), TOKEN_WAIT_MS);
-      });
-      return (await Promise.race([deps.redis.get(deps.tokenKey), late])) ?? 'none';
+      return (await withTimeout(deps.redis.get(deps.tokenKey), TOKEN_WAIT_MS)) ?? 'none';
     } catch (err) {
       deps.log.warn({ err }, 'report cache: Redis unreachable, answering uncached');
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   };
 
